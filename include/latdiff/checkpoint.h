@@ -1,0 +1,31 @@
+/* checkpoint.h — the state of a Markov chain run, for an exact restart.
+ *
+ * Because random numbers are keyed by the trajectory index (rng.h), the
+ * state is only: the field of every replica, the next trajectory, how many
+ * configurations are stored, and each replica's running statistics. The
+ * file is written as "<path>.tmp" and renamed, so a kill during a write
+ * leaves the previous checkpoint intact.
+ *
+ *   checkpoint_write  C  (world) write the state
+ *   checkpoint_read   C  (world) read it back; refuses a checkpoint of
+ *                        another run (theory, lattice, couplings, seed, ...)
+ */
+#ifndef LATDIFF_CHECKPOINT_H
+#define LATDIFF_CHECKPOINT_H
+
+#include "latdiff/ensemble.h"
+
+#define CHECKPOINT_NSTATS 6
+
+typedef struct {
+  uint64_t next_traj;
+  int64_t nstored;
+  double stats[CHECKPOINT_NSTATS]; /* this replica's accumulators */
+} checkpoint_state;
+
+PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, const char *path, const double *phi,
+                                const checkpoint_state *st);
+PetscErrorCode checkpoint_read(const lattice *lat, const ensemble_meta *meta, const char *path, double *phi,
+                               checkpoint_state *st);
+
+#endif

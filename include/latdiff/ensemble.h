@@ -1,0 +1,90 @@
+/* ensemble.h — ensembles of lattice configurations in parallel HDF5.
+ *
+ * File layout (format "latdiff-ensemble", version 1):
+ *   /configs        float64 [N, L_0, ..., L_{d-1}], last index fastest
+ *   /action         float64 [N]   S of each configuration
+ *   /magnetisation  float64 [N]   M = (1/V) sum_x phi(x)
+ *   attributes on /: format, format_version, theory, kappa, lambda, lattice,
+ *     generator, seed, replicas, configs_per_replica, code_version,
+ *     git_commit, options; generator settings on /generator.
+ * With R replicas, configuration r * configs_per_replica + i is the i-th of
+ * chain r. The writer works on "<output>.partial" and renames it to the
+ * final name only when every configuration is in.
+ *
+ *   ensemble_writer_create   C  new partial file (refuses to overwrite without force)
+ *   ensemble_writer_reopen   C  continue a partial file after a restart
+ *   ensemble_write_config    C  store configuration i of every replica
+ *   ensemble_writer_flush    C  make what is written durable (before a checkpoint)
+ *   ensemble_writer_finish   C  summary attributes, close, rename to the final name
+ *   ensemble_writer_close    C  close without finishing (run stopped)
+ *   ensemble_open            C  open for reading; validates layout and attributes
+ *   ensemble_read_scalars       whole /action or /magnetisation
+ *   ensemble_read_config        one configuration, all sites (independent I/O)
+ *   ensemble_close           C
+ *   ensemble_meta_compare       name the first difference of two metadata
+ * C = collective on the communicator the file was opened with.
+ */
+#ifndef LATDIFF_ENSEMBLE_H
+#define LATDIFF_ENSEMBLE_H
+
+#include "latdiff/h5.h"
+#include "latdiff/lattice.h"
+
+#define ENSEMBLE_FORMAT "latdiff-ensemble"
+#define ENSEMBLE_FORMAT_VERSION 1
+
+typedef struct {
+  char theory[16];
+  double kappa, lambda;
+  int d, L[LATTICE_MAXDIM];
+  char generator[16];
+  uint64_t seed;
+  int replicas;
+  int64_t per_replica;
+  /* generator settings (HMC) */
+  char integrator[16];
+  int nmd, therm, every;
+  double tau;
+  char start[16];
+} ensemble_meta;
+
+typedef struct {
+  char final_path[PETSC_MAX_PATH_LEN], partial_path[PETSC_MAX_PATH_LEN + 16];
+  const lattice *lat;
+  ensemble_meta meta;
+  hid_t file, configs, action, magnetisation, dxpl;
+} ensemble_writer;
+
+typedef struct {
+  char path[PETSC_MAX_PATH_LEN];
+  ensemble_meta meta;
+  int64_t n;      /* configurations */
+  int64_t volume; /* sites per configuration */
+  hid_t file;
+} ensemble_reader;
+
+PetscErrorCode ensemble_writer_create(const lattice *lat, const ensemble_meta *meta, const char *path, PetscBool force,
+                                      const char *options, ensemble_writer **out);
+PetscErrorCode ensemble_writer_reopen(const lattice *lat, const ensemble_meta *meta, const char *path,
+                                      ensemble_writer **out);
+PetscErrorCode ensemble_write_config(ensemble_writer *w, int64_t i, const double *phi, double S, double M);
+PetscErrorCode ensemble_writer_flush(ensemble_writer *w);
+PetscErrorCode ensemble_writer_finish(ensemble_writer **w, int nsummary, const char *const *names, const double *values);
+PetscErrorCode ensemble_writer_close(ensemble_writer **w);
+
+PetscErrorCode ensemble_open(MPI_Comm comm, const char *path, ensemble_reader **out);
+PetscErrorCode ensemble_read_scalars(ensemble_reader *r, const char *name, double *out);
+PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out);
+PetscErrorCode ensemble_close(ensemble_reader **r);
+
+/* The partial and checkpoint names that belong to an output path. */
+void ensemble_partial_path(const char *path, char *out, size_t len);
+
+/* Metadata I/O shared with checkpoints. */
+PetscErrorCode ensemble_meta_write(hid_t obj, const ensemble_meta *m);
+PetscErrorCode ensemble_meta_read(hid_t obj, const char *path, ensemble_meta *m);
+/* Error (naming `what` and the field) unless a and b describe the same run. */
+PetscErrorCode ensemble_meta_compare(MPI_Comm comm, const char *what, const ensemble_meta *found,
+                                     const ensemble_meta *wanted);
+
+#endif

@@ -1,0 +1,2 @@
+#include "app.h"
+PetscErrorCode cmd_analyze(void) { return 0; }

@@ -1,0 +1,117 @@
+/* checkpoint.c — write and read the state of a run (checkpoint.h). */
+#include "latdiff/checkpoint.h"
+#include "latdiff/profile.h"
+
+/* Select this rank's block of row `replica` in a [R, L_0, ...] dataset. */
+static PetscErrorCode select_block(const lattice *lat, hid_t ds, hid_t *fspace, hid_t *mspace)
+{
+  hsize_t start[LATTICE_MAXDIM + 1], count[LATTICE_MAXDIM + 1], vol = (hsize_t)lat->V;
+
+  PetscFunctionBeginUser;
+  start[0] = (hsize_t)lat->replica;
+  count[0] = 1;
+  for (int mu = 0; mu < lat->d; mu++) {
+    start[mu + 1] = (hsize_t)lat->origin[mu];
+    count[mu + 1] = (hsize_t)lat->l[mu];
+  }
+  H5CALL(*fspace = H5Dget_space(ds));
+  H5CALL(H5Sselect_hyperslab(*fspace, H5S_SELECT_SET, start, NULL, count, NULL));
+  H5CALL(*mspace = H5Screate_simple(1, &vol, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Row `replica` of the [R, NSTATS] statistics, from the replica's first rank. */
+static PetscErrorCode select_stats(const lattice *lat, hid_t ds, hid_t *fspace, hid_t *mspace)
+{
+  hsize_t start[2] = {(hsize_t)lat->replica, 0}, count[2] = {1, CHECKPOINT_NSTATS}, n = CHECKPOINT_NSTATS;
+
+  PetscFunctionBeginUser;
+  H5CALL(*fspace = H5Dget_space(ds));
+  H5CALL(H5Sselect_hyperslab(*fspace, H5S_SELECT_SET, start, NULL, count, NULL));
+  H5CALL(*mspace = H5Screate_simple(1, &n, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, const char *path, const double *phi,
+                                const checkpoint_state *st)
+{
+  char tmp[PETSC_MAX_PATH_LEN];
+  hid_t file, ds, fspace, mspace, space, dxpl;
+  hsize_t dims[LATTICE_MAXDIM + 1], sdims[2] = {(hsize_t)lat->nreplicas, CHECKPOINT_NSTATS};
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  PetscCall(h5_create(lat->world, tmp, &file));
+  PetscCall(ensemble_meta_write(file, meta));
+  PetscCall(h5_attr_put_int(file, "next_traj", (int64_t)st->next_traj));
+  PetscCall(h5_attr_put_int(file, "nstored", st->nstored));
+  H5CALL(dxpl = H5Pcreate(H5P_DATASET_XFER));
+  H5CALL(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE));
+
+  dims[0] = (hsize_t)lat->nreplicas;
+  for (int mu = 0; mu < lat->d; mu++) dims[mu + 1] = (hsize_t)lat->L[mu];
+  H5CALL(space = H5Screate_simple(lat->d + 1, dims, NULL));
+  H5CALL(ds = H5Dcreate2(file, "phi", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  H5CALL(H5Sclose(space));
+  PetscCall(select_block(lat, ds, &fspace, &mspace));
+  H5CALL(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, phi));
+  H5CALL(H5Sclose(fspace));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Dclose(ds));
+
+  H5CALL(space = H5Screate_simple(2, sdims, NULL));
+  H5CALL(ds = H5Dcreate2(file, "stats", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  H5CALL(H5Sclose(space));
+  PetscCall(select_stats(lat, ds, &fspace, &mspace));
+  if (lat->rank != 0) {
+    H5CALL(H5Sselect_none(fspace));
+    H5CALL(H5Sselect_none(mspace));
+  }
+  H5CALL(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, st->stats));
+  H5CALL(H5Sclose(fspace));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Dclose(ds));
+  H5CALL(H5Pclose(dxpl));
+  PetscCall(h5_close(&file));
+  PetscCall(file_commit(lat->world, tmp, path));
+  PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode checkpoint_read(const lattice *lat, const ensemble_meta *meta, const char *path, double *phi,
+                               checkpoint_state *st)
+{
+  ensemble_meta found;
+  hid_t file, ds, fspace, mspace;
+  int64_t next;
+  char what[PETSC_MAX_PATH_LEN + 16];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
+  PetscCall(h5_open(lat->world, path, PETSC_FALSE, &file));
+  PetscCall(ensemble_meta_read(file, path, &found));
+  snprintf(what, sizeof what, "checkpoint %s", path);
+  PetscCall(ensemble_meta_compare(lat->world, what, &found, meta));
+  PetscCall(h5_attr_get_int(file, path, "next_traj", &next));
+  PetscCall(h5_attr_get_int(file, path, "nstored", &st->nstored));
+  st->next_traj = (uint64_t)next;
+
+  H5CALL(ds = H5Dopen2(file, "phi", H5P_DEFAULT));
+  PetscCall(select_block(lat, ds, &fspace, &mspace));
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, phi) >= 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_READ, "%s: cannot read the field", path);
+  H5CALL(H5Sclose(fspace));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Dclose(ds));
+  H5CALL(ds = H5Dopen2(file, "stats", H5P_DEFAULT));
+  PetscCall(select_stats(lat, ds, &fspace, &mspace));
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, st->stats) >= 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_READ, "%s: cannot read the statistics", path);
+  H5CALL(H5Sclose(fspace));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Dclose(ds));
+  PetscCall(h5_close(&file));
+  PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

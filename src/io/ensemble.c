@@ -1,0 +1,256 @@
+/* ensemble.c — collective writing and reading of ensembles (ensemble.h). */
+#include "latdiff/ensemble.h"
+#include "latdiff/profile.h"
+
+void ensemble_partial_path(const char *path, char *out, size_t len) { snprintf(out, len, "%s.partial", path); }
+
+/* Contiguous, allocated at creation: later raw-data writes never touch the
+ * file's metadata, so a run killed mid-write leaves a file that a restart
+ * can reopen and overwrite from its last checkpoint. */
+static PetscErrorCode create_dataset(hid_t file, const char *name, int rank, const hsize_t *dims, hid_t *ds)
+{
+  hid_t space, dcpl;
+
+  PetscFunctionBeginUser;
+  H5CALL(space = H5Screate_simple(rank, dims, NULL));
+  H5CALL(dcpl = H5Pcreate(H5P_DATASET_CREATE));
+  H5CALL(H5Pset_layout(dcpl, H5D_CONTIGUOUS));
+  H5CALL(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY));
+  H5CALL(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER));
+  H5CALL(*ds = H5Dcreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+  H5CALL(H5Pclose(dcpl));
+  H5CALL(H5Sclose(space));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode writer_alloc(const lattice *lat, const ensemble_meta *meta, const char *path, ensemble_writer **out)
+{
+  ensemble_writer *w;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&w));
+  w->lat = lat;
+  w->meta = *meta;
+  PetscCall(PetscStrncpy(w->final_path, path, sizeof w->final_path));
+  ensemble_partial_path(path, w->partial_path, sizeof w->partial_path);
+  H5CALL(w->dxpl = H5Pcreate(H5P_DATASET_XFER));
+  H5CALL(H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE));
+  *out = w;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_writer_create(const lattice *lat, const ensemble_meta *meta, const char *path, PetscBool force,
+                                      const char *options, ensemble_writer **out)
+{
+  ensemble_writer *w;
+  hsize_t dims[LATTICE_MAXDIM + 1];
+  const hsize_t n = (hsize_t)(meta->replicas * meta->per_replica);
+
+  PetscFunctionBeginUser;
+  PetscCheck(force || !file_exists(path), lat->world, PETSC_ERR_USER_INPUT,
+             "-output: %s exists; choose another name or add -force to overwrite it", path);
+  PetscCall(writer_alloc(lat, meta, path, &w));
+  PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
+  PetscCall(h5_create(lat->world, w->partial_path, &w->file));
+  PetscCall(ensemble_meta_write(w->file, meta));
+  PetscCall(h5_attr_put_string(w->file, "options", options ? options : ""));
+  dims[0] = n;
+  for (int mu = 0; mu < lat->d; mu++) dims[mu + 1] = (hsize_t)lat->L[mu];
+  PetscCall(create_dataset(w->file, "configs", lat->d + 1, dims, &w->configs));
+  PetscCall(create_dataset(w->file, "action", 1, dims, &w->action));
+  PetscCall(create_dataset(w->file, "magnetisation", 1, dims, &w->magnetisation));
+  H5CALL(H5Fflush(w->file, H5F_SCOPE_GLOBAL));
+  PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
+  *out = w;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_writer_reopen(const lattice *lat, const ensemble_meta *meta, const char *path,
+                                      ensemble_writer **out)
+{
+  ensemble_writer *w;
+  ensemble_meta found;
+
+  PetscFunctionBeginUser;
+  PetscCall(writer_alloc(lat, meta, path, &w));
+  PetscCall(h5_open(lat->world, w->partial_path, PETSC_TRUE, &w->file));
+  PetscCall(ensemble_meta_read(w->file, w->partial_path, &found));
+  PetscCall(ensemble_meta_compare(lat->world, w->partial_path, &found, meta));
+  H5CALL(w->configs = H5Dopen2(w->file, "configs", H5P_DEFAULT));
+  H5CALL(w->action = H5Dopen2(w->file, "action", H5P_DEFAULT));
+  H5CALL(w->magnetisation = H5Dopen2(w->file, "magnetisation", H5P_DEFAULT));
+  *out = w;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One row of a 1-d dataset from the first rank of each replica; the other
+ * ranks take part in the collective call with an empty selection. */
+static PetscErrorCode write_scalar(ensemble_writer *w, hid_t ds, hsize_t row, double v)
+{
+  hid_t fspace, mspace;
+  hsize_t one = 1;
+
+  PetscFunctionBeginUser;
+  H5CALL(fspace = H5Dget_space(ds));
+  H5CALL(mspace = H5Screate_simple(1, &one, NULL));
+  if (w->lat->rank == 0) {
+    H5CALL(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &row, NULL, &one, NULL));
+  } else {
+    H5CALL(H5Sselect_none(fspace));
+    H5CALL(H5Sselect_none(mspace));
+  }
+  H5CALL(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, w->dxpl, &v));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Sclose(fspace));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_write_config(ensemble_writer *w, int64_t i, const double *phi, double S, double M)
+{
+  const lattice *lat = w->lat;
+  const hsize_t row = (hsize_t)(lat->replica * w->meta.per_replica + i);
+  hsize_t start[LATTICE_MAXDIM + 1], count[LATTICE_MAXDIM + 1], vol = (hsize_t)lat->V;
+  hid_t fspace, mspace;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
+  start[0] = row;
+  count[0] = 1;
+  for (int mu = 0; mu < lat->d; mu++) {
+    start[mu + 1] = (hsize_t)lat->origin[mu];
+    count[mu + 1] = (hsize_t)lat->l[mu];
+  }
+  H5CALL(fspace = H5Dget_space(w->configs));
+  H5CALL(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
+  H5CALL(mspace = H5Screate_simple(1, &vol, NULL));
+  H5CALL(H5Dwrite(w->configs, H5T_NATIVE_DOUBLE, mspace, fspace, w->dxpl, phi));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Sclose(fspace));
+  PetscCall(write_scalar(w, w->action, row, S));
+  PetscCall(write_scalar(w, w->magnetisation, row, M));
+  PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_writer_flush(ensemble_writer *w)
+{
+  PetscFunctionBeginUser;
+  H5CALL(H5Fflush(w->file, H5F_SCOPE_GLOBAL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_writer_close(ensemble_writer **wp)
+{
+  ensemble_writer *w = *wp;
+
+  PetscFunctionBeginUser;
+  if (!w) PetscFunctionReturn(PETSC_SUCCESS);
+  H5CALL(H5Dclose(w->configs));
+  H5CALL(H5Dclose(w->action));
+  H5CALL(H5Dclose(w->magnetisation));
+  H5CALL(H5Pclose(w->dxpl));
+  PetscCall(h5_close(&w->file));
+  PetscCall(PetscFree(*wp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_writer_finish(ensemble_writer **wp, int nsummary, const char *const *names, const double *values)
+{
+  ensemble_writer *w = *wp;
+  char final_path[PETSC_MAX_PATH_LEN], partial_path[PETSC_MAX_PATH_LEN];
+  MPI_Comm world = w->lat->world;
+  hid_t g;
+
+  PetscFunctionBeginUser;
+  H5CALL(g = H5Gcreate2(w->file, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  for (int k = 0; k < nsummary; k++) PetscCall(h5_attr_put_double(g, names[k], values[k]));
+  H5CALL(H5Gclose(g));
+  PetscCall(PetscStrncpy(final_path, w->final_path, sizeof final_path));
+  PetscCall(PetscStrncpy(partial_path, w->partial_path, sizeof partial_path));
+  PetscCall(ensemble_writer_close(wp));
+  PetscCall(file_commit(world, partial_path, final_path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_open(MPI_Comm comm, const char *path, ensemble_reader **out)
+{
+  ensemble_reader *r;
+  hid_t ds, space;
+  hsize_t dims[LATTICE_MAXDIM + 2];
+  int rank;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&r));
+  PetscCall(PetscStrncpy(r->path, path, sizeof r->path));
+  PetscCall(h5_open(comm, path, PETSC_FALSE, &r->file));
+  PetscCall(ensemble_meta_read(r->file, path, &r->meta));
+  PetscCheck(H5Lexists(r->file, "configs", H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: no /configs dataset", path);
+  H5CALL(ds = H5Dopen2(r->file, "configs", H5P_DEFAULT));
+  H5CALL(space = H5Dget_space(ds));
+  rank = H5Sget_simple_extent_ndims(space);
+  PetscCheck(rank == r->meta.d + 1, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: /configs has %d dimensions, but the lattice attribute says d = %d", path, rank - 1, r->meta.d);
+  H5CALL(H5Sget_simple_extent_dims(space, dims, NULL));
+  H5CALL(H5Sclose(space));
+  H5CALL(H5Dclose(ds));
+  r->n = (int64_t)dims[0];
+  r->volume = 1;
+  for (int mu = 0; mu < r->meta.d; mu++) {
+    PetscCheck(dims[mu + 1] == (hsize_t)r->meta.L[mu], comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: /configs extent %d is %llu, but the lattice attribute says %d", path, mu,
+               (unsigned long long)dims[mu + 1], r->meta.L[mu]);
+    r->volume *= r->meta.L[mu];
+  }
+  PetscCheck(r->n == r->meta.replicas * r->meta.per_replica, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: %lld configurations, but %d replicas x %lld were announced", path, (long long)r->n,
+             r->meta.replicas, (long long)r->meta.per_replica);
+  *out = r;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_read_scalars(ensemble_reader *r, const char *name, double *out)
+{
+  hid_t ds;
+
+  PetscFunctionBeginUser;
+  PetscCheck(H5Lexists(r->file, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: no /%s dataset", r->path, name);
+  H5CALL(ds = H5Dopen2(r->file, name, H5P_DEFAULT));
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_READ, "%s: cannot read /%s (file truncated?)", r->path, name);
+  H5CALL(H5Dclose(ds));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out)
+{
+  hid_t ds, fspace, mspace;
+  hsize_t start[LATTICE_MAXDIM + 1] = {0}, count[LATTICE_MAXDIM + 1], vol = (hsize_t)r->volume;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
+  start[0] = (hsize_t)i;
+  count[0] = 1;
+  for (int mu = 0; mu < r->meta.d; mu++) count[mu + 1] = (hsize_t)r->meta.L[mu];
+  H5CALL(ds = H5Dopen2(r->file, "configs", H5P_DEFAULT));
+  H5CALL(fspace = H5Dget_space(ds));
+  H5CALL(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
+  H5CALL(mspace = H5Screate_simple(1, &vol, NULL));
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, out) >= 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_READ, "%s: cannot read configuration %lld (file truncated?)", r->path, (long long)i);
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Sclose(fspace));
+  H5CALL(H5Dclose(ds));
+  PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_close(ensemble_reader **r)
+{
+  PetscFunctionBeginUser;
+  if (!*r) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(h5_close(&(*r)->file));
+  PetscCall(PetscFree(*r));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
