@@ -1,0 +1,39 @@
+/* observables.h — the standard observables of a phi^4 ensemble with errors.
+ *
+ *   observables_measure  C  read an ensemble (configurations spread over the
+ *                           ranks of comm) and estimate every observable;
+ *                           all ranks get the result
+ * Errors: blocked jackknife with blocks of at least 4 tau_int (the largest
+ * of |M|, M^2 and the action) unless a block size is given.
+ */
+#ifndef LATDIFF_OBSERVABLES_H
+#define LATDIFF_OBSERVABLES_H
+
+#include "latdiff/ensemble.h"
+#include "latdiff/stats.h"
+
+enum {
+  OBS_M,
+  OBS_ABSM,
+  OBS_CHI2,
+  OBS_CHI2_ABS,
+  OBS_UL,
+  OBS_KAPPA2, /* .. OBS_KAPPA2 + 6 = kappa8 */
+  OBS_SITE_KAPPA2 = OBS_KAPPA2 + 7,
+  OBS_ACTION_DENSITY = OBS_SITE_KAPPA2 + 7,
+  OBS_COUNT
+};
+enum { TAU_ABSM, TAU_M2, TAU_ACTION, TAU_COUNT };
+
+extern const char *const observable_names[OBS_COUNT];
+extern const char *const tau_int_names[TAU_COUNT];
+
+typedef struct {
+  int64_t n, block;
+  estimate obs[OBS_COUNT];
+  tau_int_result tau[TAU_COUNT];
+} observables_report;
+
+PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t block, observables_report *out);
+
+#endif

@@ -1,0 +1,120 @@
+/* observables.c — M, |M|, chi_2, Binder cumulant, cumulants of M and of the
+ * site field, action density, tau_int (observables.h). */
+#include "latdiff/observables.h"
+#include "latdiff/profile.h"
+
+#include <math.h>
+
+const char *const observable_names[OBS_COUNT] = {
+  "M",           "absM",        "chi2",        "chi2_abs",    "UL",          "kappa2",      "kappa3",
+  "kappa4",      "kappa5",      "kappa6",      "kappa7",      "kappa8",      "site_kappa2", "site_kappa3",
+  "site_kappa4", "site_kappa5", "site_kappa6", "site_kappa7", "site_kappa8", "action_density"};
+const char *const tau_int_names[TAU_COUNT] = {"absM", "M2", "action"};
+
+/* Primary series per configuration. Cumulants use powers of the deviation
+ * from the sample mean c (they are shift invariant, and this keeps the
+ * high moments well conditioned). */
+enum { P_M, P_ABSM, P_M2, P_M4, P_DM1, P_SITE1 = P_DM1 + 8, P_ACTION = P_SITE1 + 8, P_COUNT };
+
+typedef struct {
+  int obs;
+  double volume;
+} derived_ctx;
+
+static double cumulant(const double *means, int first, int n)
+{
+  double m[9] = {0}, k[9];
+  for (int j = 1; j <= 8; j++) m[j] = means[first + j - 1];
+  stats_cumulants(m, 8, k);
+  return k[n];
+}
+
+static double derived(const double *p, void *vctx)
+{
+  const derived_ctx *c = vctx;
+  const int o = c->obs;
+  if (o == OBS_M) return p[P_M];
+  if (o == OBS_ABSM) return p[P_ABSM];
+  if (o == OBS_CHI2) return c->volume * cumulant(p, P_DM1, 2);
+  if (o == OBS_CHI2_ABS) return c->volume * (p[P_M2] - p[P_ABSM] * p[P_ABSM]);
+  if (o == OBS_UL) return 1 - p[P_M4] / (3 * p[P_M2] * p[P_M2]);
+  if (o >= OBS_KAPPA2 && o < OBS_KAPPA2 + 7) return cumulant(p, P_DM1, o - OBS_KAPPA2 + 2);
+  if (o >= OBS_SITE_KAPPA2 && o < OBS_SITE_KAPPA2 + 7) return cumulant(p, P_SITE1, o - OBS_SITE_KAPPA2 + 2);
+  return p[P_ACTION];
+}
+
+/* Site moments (1/V) sum_x (phi(x) - c)^k, k = 1..8, of every configuration;
+ * configurations are read round-robin by the ranks of comm. */
+static PetscErrorCode site_moments(MPI_Comm comm, ensemble_reader *r, double c, double *data)
+{
+  int rank, size;
+  double *cfg, *mine;
+  const int64_t n = r->n;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(comm, &rank));
+  MPICHECK(MPI_Comm_size(comm, &size));
+  PetscCall(PetscMalloc1(r->volume, &cfg));
+  PetscCall(PetscCalloc1((size_t)(8 * n), &mine));
+  for (int64_t i = rank; i < n; i += size) {
+    PetscCall(ensemble_read_config(r, i, cfg));
+    PetscCall(PetscLogEventBegin(EV_MEASURE, 0, 0, 0, 0));
+    double s[8] = {0};
+    for (int64_t x = 0; x < r->volume; x++) {
+      const double y = cfg[x] - c;
+      double p = y;
+      for (int k = 0; k < 8; k++, p *= y) s[k] += p;
+    }
+    for (int k = 0; k < 8; k++) mine[k * n + i] = s[k] / (double)r->volume;
+    PetscCall(PetscLogEventEnd(EV_MEASURE, 0, 0, 0, 0));
+  }
+  MPICHECK(MPI_Allreduce(mine, data, (int)(8 * n), MPI_DOUBLE, MPI_SUM, comm));
+  PetscCall(PetscFree(cfg));
+  PetscCall(PetscFree(mine));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t block, observables_report *out)
+{
+  const int64_t n = r->n;
+  const int R = r->meta.replicas;
+  double *data, *M, *S, c = 0;
+
+  PetscFunctionBeginUser;
+  PetscCheck(n >= 2, comm, PETSC_ERR_USER_INPUT, "%s: %lld configurations; at least 2 are needed for errors", r->path,
+             (long long)n);
+  PetscCall(PetscCalloc1((size_t)(P_COUNT * n), &data));
+  M = data + P_M * n;
+  S = data + P_ACTION * n;
+  PetscCall(ensemble_read_scalars(r, "magnetisation", M));
+  PetscCall(ensemble_read_scalars(r, "action", S));
+  for (int64_t i = 0; i < n; i++) c += M[i];
+  c /= (double)n;
+  for (int64_t i = 0; i < n; i++) {
+    const double m2 = M[i] * M[i], y = M[i] - c;
+    double p = y;
+    data[P_ABSM * n + i] = fabs(M[i]);
+    data[P_M2 * n + i] = m2;
+    data[P_M4 * n + i] = m2 * m2;
+    for (int k = 0; k < 8; k++, p *= y) data[(P_DM1 + k) * n + i] = p;
+    S[i] /= (double)r->volume;
+  }
+  PetscCall(site_moments(comm, r, c, data + P_SITE1 * n));
+
+  PetscCall(stats_tau_int(data + P_ABSM * n, n, R, 1.5, &out->tau[TAU_ABSM]));
+  PetscCall(stats_tau_int(data + P_M2 * n, n, R, 1.5, &out->tau[TAU_M2]));
+  PetscCall(stats_tau_int(S, n, R, 1.5, &out->tau[TAU_ACTION]));
+  if (block <= 0) {
+    double tmax = 0.5;
+    for (int k = 0; k < TAU_COUNT; k++) tmax = PetscMax(tmax, out->tau[k].tau);
+    block = (int64_t)ceil(4 * tmax);
+  }
+  out->block = block;
+  out->n = n;
+  for (int o = 0; o < OBS_COUNT; o++) {
+    derived_ctx ctx = {o, (double)r->volume};
+    PetscCall(stats_jackknife(data, P_COUNT, n, R, block, derived, &ctx, &out->obs[o]));
+  }
+  PetscCall(PetscFree(data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
