@@ -1,6 +1,6 @@
 /* testing.h — assertions for latdiff's test programs. A test program counts
  * its failures, prints each on stderr with file and line, and exits
- * non-zero if any rank failed. The shell drivers (tests/*.sh) turn exit
+ * non-zero if any rank failed. The shell drivers (tests/NAME.sh) turn exit
  * codes into TAP lines. */
 #ifndef LATDIFF_TESTING_H
 #define LATDIFF_TESTING_H
