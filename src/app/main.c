@@ -2,6 +2,8 @@
 #include "app.h"
 #include "latdiff/profile.h"
 
+#include <unistd.h>
+
 static const char usage[] =
   "usage: latdiff VERB [options]   (latdiff VERB -help lists the options of a verb)\n"
   "verbs:\n"
@@ -35,8 +37,29 @@ int main(int argc, char **argv)
   argv[1] = argv[0];
   argc--;
   argv++;
-  ierr = PetscInitialize(&argc, &argv, NULL, usage);
+  /* -help is set only after PetscInitialize, so that it lists the verb's
+   * options and not PETSc's generic ones */
+  PetscBool help = PETSC_FALSE;
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "-help") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      help = PETSC_TRUE;
+      for (int j = i; j + 1 < argc; j++) argv[j] = argv[j + 1];
+      argc--;
+      i--;
+    }
+  /* PETSc reads -options_file inside PetscInitialize, before our error
+   * handler exists: check it here to say which option is wrong */
+  for (int i = 1; i + 1 < argc; i++)
+    if (!strcmp(argv[i], "-options_file") && access(argv[i + 1], R_OK)) {
+      fprintf(stderr, "latdiff: error: -options_file: cannot read %s\n", argv[i + 1]);
+      return 1;
+    }
+  ierr = PetscInitialize(&argc, &argv, NULL, NULL);
   if (ierr) return (int)ierr;
+  if (help) {
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "latdiff %s options:\n", v->name));
+    PetscCall(PetscOptionsSetValue(NULL, "-help", NULL));
+  }
   PetscCall(PetscPushErrorHandler(app_error_handler, &err));
   PetscCall(profile_register());
   ierr = v->run();
