@@ -220,6 +220,7 @@ PetscErrorCode cmd_hmc(void)
                        (long long)lat->V));
 
   const uint64_t total = (uint64_t)o.therm + (uint64_t)o.ntraj * (uint64_t)o.every;
+  const uint64_t first = st.next_traj;
   PetscBool stop = PETSC_FALSE;
   PetscCall(PetscTime(&t0));
   last = t0;
@@ -247,6 +248,11 @@ PetscErrorCode cmd_hmc(void)
     }
   }
 
+  PetscCall(PetscTime(&now));
+  if (st.next_traj > first)
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "time per trajectory: %.6e s (%llu trajectories in %.3f s)\n",
+                         (now - t0) / (double)(st.next_traj - first), (unsigned long long)(st.next_traj - first),
+                         now - t0));
   if (stop) {
     PetscCall(ensemble_writer_close(&w));
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
