@@ -50,6 +50,8 @@ typedef struct {
   MPI_Comm comm;               /* Cartesian communicator of this replica */
   int rank, nranks;            /* in comm */
 
+  double *zero_line;           /* l[d-1] zeros: stands in for an absent neighbour line */
+
 } lattice;
 
 /* Geometry of extents L[0..d-1]. grid: d process counts, or NULL (or all

@@ -132,6 +132,7 @@ PetscErrorCode lattice_create(MPI_Comm world, int d, const int *L, const int *gr
     off += 2 * lat->face[mu];
   }
   PetscCall(build_faces(lat));
+  PetscCall(PetscCalloc1(lat->l[d - 1], &lat->zero_line));
   *out = lat;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -142,6 +143,7 @@ PetscErrorCode lattice_destroy(lattice **lat)
   if (!*lat) PetscFunctionReturn(PETSC_SUCCESS);
   for (int mu = 0; mu < (*lat)->d; mu++)
     for (int s = 0; s < 2; s++) PetscCall(PetscFree((*lat)->face_sites[mu][s]));
+  PetscCall(PetscFree((*lat)->zero_line));
   MPICHECK(MPI_Comm_free(&(*lat)->comm));
   PetscCall(PetscFree(*lat));
   PetscFunctionReturn(PETSC_SUCCESS);
