@@ -1,9 +1,9 @@
 /* halo.h — split-phase halo exchange of one field, on persistent requests.
  *
  * A halo object is bound to one field array (created for it); the receives
- * land directly in the field's halo section. Every direction is exchanged,
- * also where the process grid has one rank (the message goes to self), so
- * that the periodic wrap-around is handled by the same code everywhere.
+ * land directly in the field's halo section. The halo is filled in every
+ * direction, also where the process grid has one rank (by a local copy), so
+ * the periodic wrap-around reaches the kernels the same way everywhere.
  *
  *   halo_create   R  bind persistent sends/receives to a field
  *   halo_start       pack the faces and start the messages

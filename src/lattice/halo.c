@@ -1,4 +1,6 @@
-/* halo.c — split-phase halo exchange on persistent requests (halo.h). */
+/* halo.c — split-phase halo exchange on persistent requests (halo.h).
+ * Directions split over ranks use MPI; a direction held by one rank wraps
+ * around locally, by a copy, with no message. */
 #include "latdiff/halo.h"
 #include "latdiff/profile.h"
 
@@ -24,6 +26,7 @@ PetscErrorCode halo_create(const lattice *lat, double *field, halo **out)
   h->field = field;
   for (int mu = 0; mu < lat->d; mu++) {
     const int n = (int)lat->face[mu];
+    if (lat->P[mu] == 1) continue; /* wrap-around on this rank: copied in halo_start */
     for (int s = 0; s < 2; s++) PetscCall(PetscMalloc1(lat->face[mu], &h->send[mu][s]));
     /* my down halo holds phi(x - mu): the top face of the rank below */
     MPICHECK(MPI_Recv_init(field + lat->halo_offset[mu][0], n, MPI_DOUBLE, lat->neighbour[mu][0], slot_tag(mu, 0),
@@ -49,10 +52,11 @@ PetscErrorCode halo_start(halo *h)
   for (int mu = 0; mu < lat->d; mu++)
     for (int s = 0; s < 2; s++) {
       const int64_t *sites = lat->face_sites[mu][s];
-      double *buf = h->send[mu][s];
+      /* one rank in this direction: my bottom face is my own up halo */
+      double *buf = lat->P[mu] == 1 ? h->field + lat->halo_offset[mu][1 - s] : h->send[mu][s];
       for (int64_t k = 0; k < lat->face[mu]; k++) buf[k] = h->field[sites[k]];
     }
-  MPICHECK(MPI_Startall(h->nreq, h->req));
+  if (h->nreq) MPICHECK(MPI_Startall(h->nreq, h->req));
   h->active = 1;
   PetscCall(PetscLogEventEnd(EV_HALO, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -63,7 +67,7 @@ PetscErrorCode halo_finish(halo *h)
   PetscFunctionBeginUser;
   PetscCheck(h->active, PETSC_COMM_SELF, PETSC_ERR_ORDER, "halo_finish called without halo_start");
   PetscCall(PetscLogEventBegin(EV_HALO, 0, 0, 0, 0));
-  MPICHECK(MPI_Waitall(h->nreq, h->req, MPI_STATUSES_IGNORE));
+  if (h->nreq) MPICHECK(MPI_Waitall(h->nreq, h->req, MPI_STATUSES_IGNORE));
   h->active = 0;
   PetscCall(PetscLogEventEnd(EV_HALO, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
