@@ -34,6 +34,13 @@ static double power(const ensemble_reader *r, const double *cfg, const double *p
   return (re * re + im * im) / (double)r->volume;
 }
 
+/* momentum k: (2 pi (k+1) / L_0, 0, ...) for k < nmom - 1, then (2 pi / L_mu)_mu */
+static void momentum(const ensemble_reader *r, int k, int nmom, double *p)
+{
+  for (int mu = 0; mu < r->meta.d; mu++)
+    p[mu] = k < nmom - 1 ? (mu == 0 ? 2 * PETSC_PI * (k + 1) / r->meta.L[0] : 0) : 2 * PETSC_PI / r->meta.L[mu];
+}
+
 int main(int argc, char **argv)
 {
   char path[PETSC_MAX_PATH_LEN];
@@ -62,15 +69,13 @@ int main(int argc, char **argv)
   for (int64_t i = 0; i < r->n; i++) {
     PetscCall(ensemble_read_config(r, i, cfg));
     for (int k = 0; k < nmom; k++) {
-      for (int mu = 0; mu < d; mu++)
-        p[mu] = k < nmom - 1 ? (mu == 0 ? 2 * PETSC_PI * (k + 1) / r->meta.L[0] : 0) : 2 * PETSC_PI / r->meta.L[mu];
+      momentum(r, k, nmom, p);
       G[k * r->n + i] = power(r, cfg, p);
     }
   }
   for (int k = 0; k < nmom; k++) {
     estimate e;
-    for (int mu = 0; mu < d; mu++)
-      p[mu] = k < nmom - 1 ? (mu == 0 ? 2 * PETSC_PI * (k + 1) / r->meta.L[0] : 0) : 2 * PETSC_PI / r->meta.L[mu];
+    momentum(r, k, nmom, p);
     PetscCall(stats_jackknife(G + k * r->n, 1, r->n, r->meta.replicas, rep.block, mean0, NULL, &e));
     const double exact = phi4_free_propagator(d, kappa, p);
     EXPECT(fails, fabs(e.value - exact) < 4 * e.error, "G(p) at momentum %d: %.5f +- %.5f, exact %.5f", k, e.value,

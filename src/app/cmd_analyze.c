@@ -137,6 +137,12 @@ PetscErrorCode cmd_analyze(void)
     ensemble_reader *r;
     PetscCall(ensemble_open(PETSC_COMM_WORLD, o.input[f], &r));
     PetscCall(observables_measure(PETSC_COMM_WORLD, r, o.block, &rep[f]));
+    const int64_t nblocks = rep[f].n / rep[f].block;
+    if (nblocks < 20)
+      PetscCall(PetscFPrintf(PETSC_COMM_WORLD, stderr,
+                             "latdiff: warning: %s has %lld configurations = %lld jackknife blocks of %lld; errors from "
+                             "fewer than 20 blocks are unreliable (none at all from 1)\n",
+                             o.input[f], (long long)rep[f].n, (long long)nblocks, (long long)rep[f].block));
     PetscCall(ensemble_close(&r));
   }
   PetscCall(print_table(&o, rep));

@@ -188,7 +188,6 @@ PetscErrorCode cmd_hmc(void)
   PetscCall(parse(&o));
   if (o.help) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(log_banner("hmc"));
-  PetscCall(phi4_check_couplings(PETSC_COMM_WORLD, o.d, o.kappa, o.lambda));
   PetscCall(lattice_create(PETSC_COMM_WORLD, o.d, o.L, o.grid, o.replicas, &lat));
   PetscCall(phi4_create(lat, o.kappa, o.lambda, &theory));
   PetscCall(hmc_create(lat, theory, (md_params){(md_integrator)o.integrator, o.nmd, o.tau}, o.seed, &s));

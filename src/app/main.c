@@ -8,7 +8,8 @@ static const char usage[] =
   "usage: latdiff VERB [options]   (latdiff VERB -help lists the options of a verb)\n"
   "verbs:\n"
   "  hmc       generate a phi^4 ensemble with Hybrid Monte Carlo\n"
-  "  analyze   observables with errors for one or more ensembles, side by side\n";
+  "  analyze   observables with errors for one or more ensembles, side by side\n"
+  "every verb: -options_file FILE, -quiet (only results and errors), -log_view (profile)\n";
 
 typedef struct {
   const char *name;
@@ -61,6 +62,9 @@ int main(int argc, char **argv)
     PetscCall(PetscOptionsSetValue(NULL, "-help", NULL));
   }
   PetscCall(PetscPushErrorHandler(app_error_handler, &err));
+  PetscBool quiet = PETSC_FALSE;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-quiet", &quiet, NULL));
+  if (quiet) log_set_level(LOG_QUIET);
   PetscCall(profile_register());
   ierr = v->run();
   if (ierr) {

@@ -98,26 +98,25 @@ static PetscErrorCode open_attr(hid_t obj, const char *path, const char *name, h
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode h5_attr_get_double(hid_t obj, const char *path, const char *name, double *v)
+static PetscErrorCode get_scalar(hid_t obj, const char *path, const char *name, hid_t type, void *v)
 {
   hid_t a;
 
   PetscFunctionBeginUser;
   PetscCall(open_attr(obj, path, name, &a));
-  H5CALL(H5Aread(a, H5T_NATIVE_DOUBLE, v));
+  H5CALL(H5Aread(a, type, v));
   H5CALL(H5Aclose(a));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode h5_attr_get_double(hid_t obj, const char *path, const char *name, double *v)
+{
+  return get_scalar(obj, path, name, H5T_NATIVE_DOUBLE, v);
+}
+
 PetscErrorCode h5_attr_get_int(hid_t obj, const char *path, const char *name, int64_t *v)
 {
-  hid_t a;
-
-  PetscFunctionBeginUser;
-  PetscCall(open_attr(obj, path, name, &a));
-  H5CALL(H5Aread(a, H5T_NATIVE_INT64, v));
-  H5CALL(H5Aclose(a));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return get_scalar(obj, path, name, H5T_NATIVE_INT64, v);
 }
 
 PetscErrorCode h5_attr_get_ints(hid_t obj, const char *path, const char *name, int max, int *n, int *v)
