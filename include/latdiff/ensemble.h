@@ -20,6 +20,7 @@
  *   ensemble_open            C  open for reading; validates layout and attributes
  *   ensemble_read_scalars       whole /action or /magnetisation
  *   ensemble_read_config        one configuration, all sites (independent I/O)
+ *   ensemble_read_rows          a slab of rows of one configuration
  *   ensemble_close           C
  *   ensemble_meta_compare       name the first difference of two metadata
  * C = collective on the communicator the file was opened with.
@@ -75,6 +76,8 @@ PetscErrorCode ensemble_writer_close(ensemble_writer **w);
 PetscErrorCode ensemble_open(MPI_Comm comm, const char *path, ensemble_reader **out);
 PetscErrorCode ensemble_read_scalars(ensemble_reader *r, const char *name, double *out);
 PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out);
+/* rows [row0, row0 + nrows) of the first direction of configuration i (independent I/O) */
+PetscErrorCode ensemble_read_rows(ensemble_reader *r, int64_t i, int64_t row0, int64_t nrows, double *out);
 PetscErrorCode ensemble_close(ensemble_reader **r);
 
 /* The partial and checkpoint names that belong to an output path. */

@@ -8,7 +8,7 @@
 
 #include "latdiff/base.h"
 
-extern PetscLogEvent EV_HALO, EV_FORCE, EV_UPDATE, EV_REDUCE, EV_IO, EV_MEASURE;
+extern PetscLogEvent EV_HALO, EV_FORCE, EV_UPDATE, EV_REDUCE, EV_IO, EV_MEASURE, EV_FFT;
 
 PetscErrorCode profile_register(void);
 

@@ -7,6 +7,7 @@
 
 PetscErrorCode cmd_hmc(void);
 PetscErrorCode cmd_analyze(void);
+PetscErrorCode cmd_forward(void);
 
 /* Errors raised by latdiff for the user print as one line (errors.c). The
  * handler records whether the error was raised on all ranks together, so
@@ -23,6 +24,8 @@ PetscErrorCode app_error_handler(MPI_Comm comm, int line, const char *fun, const
 PetscErrorCode opt_int(PetscOptionItems *o, const char *name, const char *help, int lo, int *v);
 PetscErrorCode opt_real(PetscOptionItems *o, const char *name, const char *help, double *v);
 PetscErrorCode opt_ints(PetscOptionItems *o, const char *name, const char *help, int max, int *v, int *n, PetscBool *set);
+PetscErrorCode opt_reals(PetscOptionItems *o, const char *name, const char *help, int max, double *v, PetscInt *n,
+                         PetscBool *set);
 PetscErrorCode opt_seed(PetscOptionItems *o, const char *name, const char *help, uint64_t *v);
 
 /* Error if any option was given that nothing read (a typo, or an option of

@@ -9,6 +9,7 @@ static const char usage[] =
   "verbs:\n"
   "  hmc       generate a phi^4 ensemble with Hybrid Monte Carlo\n"
   "  analyze   observables with errors for one or more ensembles, side by side\n"
+  "  forward   the forward (noising) process on an ensemble: cumulant flow, spectra, k*(t)\n"
   "every verb: -options_file FILE, -quiet (only results and errors), -log_view (profile)\n";
 
 typedef struct {
@@ -16,7 +17,7 @@ typedef struct {
   PetscErrorCode (*run)(void);
 } verb;
 
-static const verb verbs[] = {{"hmc", cmd_hmc}, {"analyze", cmd_analyze}, {NULL, NULL}};
+static const verb verbs[] = {{"hmc", cmd_hmc}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {NULL, NULL}};
 
 int main(int argc, char **argv)
 {

@@ -97,6 +97,16 @@ PetscErrorCode opt_ints(PetscOptionItems *o, const char *name, const char *help,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode opt_reals(PetscOptionItems *o, const char *name, const char *help, int max, double *v, PetscInt *n,
+                         PetscBool *set)
+{
+  PetscFunctionBeginUser;
+  PetscCall(validate(name, PETSC_TRUE, PETSC_TRUE));
+  *n = max;
+  PetscCall(PetscOptionsRealArray_Private(o, name, help, "latdiff", v, n, set));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode opt_seed(PetscOptionItems *o, const char *name, const char *help, uint64_t *v)
 {
   char buf[64], def[32], *end;

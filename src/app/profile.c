@@ -1,7 +1,7 @@
 /* profile.c — registration of the PETSc log events (see profile.h). */
 #include "latdiff/profile.h"
 
-PetscLogEvent EV_HALO, EV_FORCE, EV_UPDATE, EV_REDUCE, EV_IO, EV_MEASURE;
+PetscLogEvent EV_HALO, EV_FORCE, EV_UPDATE, EV_REDUCE, EV_IO, EV_MEASURE, EV_FFT;
 
 PetscErrorCode profile_register(void)
 {
@@ -16,5 +16,6 @@ PetscErrorCode profile_register(void)
   PetscCall(PetscLogEventRegister("Reduction", cls, &EV_REDUCE));
   PetscCall(PetscLogEventRegister("FileIO", cls, &EV_IO));
   PetscCall(PetscLogEventRegister("Measure", cls, &EV_MEASURE));
+  PetscCall(PetscLogEventRegister("FFT", cls, &EV_FFT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

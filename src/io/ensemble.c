@@ -223,20 +223,26 @@ PetscErrorCode ensemble_read_scalars(ensemble_reader *r, const char *name, doubl
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out)
+PetscErrorCode ensemble_read_rows(ensemble_reader *r, int64_t i, int64_t row0, int64_t nrows, double *out)
 {
   hid_t ds, fspace, mspace;
-  hsize_t start[LATTICE_MAXDIM + 1] = {0}, count[LATTICE_MAXDIM + 1], vol = (hsize_t)r->volume;
+  hsize_t start[LATTICE_MAXDIM + 1] = {0}, count[LATTICE_MAXDIM + 1], n = (hsize_t)PetscMax(nrows, 1);
 
   PetscFunctionBeginUser;
+  if (nrows <= 0) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
   start[0] = (hsize_t)i;
+  start[1] = (hsize_t)row0;
   count[0] = 1;
-  for (int mu = 0; mu < r->meta.d; mu++) count[mu + 1] = (hsize_t)r->meta.L[mu];
+  count[1] = (hsize_t)nrows;
+  for (int mu = 1; mu < r->meta.d; mu++) {
+    count[mu + 1] = (hsize_t)r->meta.L[mu];
+    n *= (hsize_t)r->meta.L[mu];
+  }
   H5CALL(ds = H5Dopen2(r->file, "configs", H5P_DEFAULT));
   H5CALL(fspace = H5Dget_space(ds));
   H5CALL(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
-  H5CALL(mspace = H5Screate_simple(1, &vol, NULL));
+  H5CALL(mspace = H5Screate_simple(1, &n, NULL));
   PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, out) >= 0, PETSC_COMM_SELF,
              PETSC_ERR_FILE_READ, "%s: cannot read configuration %lld (file truncated?)", r->path, (long long)i);
   H5CALL(H5Sclose(mspace));
@@ -244,6 +250,11 @@ PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out)
   H5CALL(H5Dclose(ds));
   PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out)
+{
+  return ensemble_read_rows(r, i, 0, r->meta.L[0], out);
 }
 
 PetscErrorCode ensemble_close(ensemble_reader **r)

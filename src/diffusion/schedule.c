@@ -1,0 +1,60 @@
+/* schedule.c — noise schedules and their exact kernels (schedule.h). */
+#include "latdiff/schedule.h"
+
+#include <math.h>
+
+const char *const schedule_names[] = {"ve", "vp", "cosine", "schedule_kind", "SCHEDULE_", NULL};
+
+static const double COSINE_S = 0.008;
+
+PetscErrorCode schedule_check(MPI_Comm comm, const schedule *s)
+{
+  PetscFunctionBeginUser;
+  if (s->kind == SCHEDULE_VE)
+    PetscCheck(s->sigma > 1 && isfinite(s->sigma), comm, PETSC_ERR_USER_INPUT,
+               "-sigma: %g; the variance-expanding schedule needs sigma > 1", s->sigma);
+  if (s->kind == SCHEDULE_VP)
+    PetscCheck(s->beta_min >= 0 && s->beta_max >= s->beta_min && s->beta_max > 0 && isfinite(s->beta_max), comm,
+               PETSC_ERR_USER_INPUT, "-beta_min %g -beta_max %g: need 0 <= beta_min <= beta_max, beta_max > 0",
+               s->beta_min, s->beta_max);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static double cosine_alphabar(double t)
+{
+  const double a = cos(0.5 * PETSC_PI * (t + COSINE_S) / (1 + COSINE_S));
+  const double a0 = cos(0.5 * PETSC_PI * COSINE_S / (1 + COSINE_S));
+  return (a * a) / (a0 * a0);
+}
+
+double schedule_f(const schedule *s, double t)
+{
+  switch (s->kind) {
+  case SCHEDULE_VE: return 1.0;
+  case SCHEDULE_VP: return exp(-0.5 * (s->beta_min * t + 0.5 * (s->beta_max - s->beta_min) * t * t));
+  default: return sqrt(PetscMax(cosine_alphabar(t), 0.0));
+  }
+}
+
+double schedule_xi(const schedule *s, double t)
+{
+  if (s->kind == SCHEDULE_VE) return (pow(s->sigma, 2 * t) - 1) / (2 * log(s->sigma));
+  const double f = schedule_f(s, t);
+  return 1 - f * f;
+}
+
+double schedule_beta(const schedule *s, double t)
+{
+  switch (s->kind) {
+  case SCHEDULE_VE: return 0.0;
+  case SCHEDULE_VP: return s->beta_min + t * (s->beta_max - s->beta_min);
+  default: /* -d ln alphabar / dt; diverges at t = 1 */
+    return PETSC_PI / (1 + COSINE_S) * tan(0.5 * PETSC_PI * (t + COSINE_S) / (1 + COSINE_S));
+  }
+}
+
+double schedule_g2(const schedule *s, double t)
+{
+  if (s->kind == SCHEDULE_VE) return pow(s->sigma, 2 * t);
+  return schedule_beta(s, t);
+}
