@@ -22,6 +22,16 @@ same() { # same DATASET: equal in vp.h5 (1 rank) and vp4.h5 (4 ranks) to roundin
 }
 check "cumulants on 4 ranks equal 1 rank (10 digits)" same cumulants_site
 check "spectrum on 4 ranks equals 1 rank (10 digits)" same spectrum
+if /usr/bin/python3 -c "import matplotlib, h5py" 2>/dev/null; then
+  png() { head -c 8 "$1" | od -An -c | grep -q 'P   N   G'; }
+  check "latdiff-plot-flow renders the flow" /usr/bin/python3 "$top_srcdir/src/plot/latdiff-plot-flow" "$workdir/ve.h5" "$workdir/ve"
+  check "cumulant plot is a PNG" png "$workdir/ve-cumulants.png"
+  check "spectrum plot is a PNG" png "$workdir/ve-spectrum.png"
+  check_fails "latdiff-plot-flow refuses an ensemble file" "not a latdiff flow file" \
+    /usr/bin/python3 "$top_srcdir/src/plot/latdiff-plot-flow" "$workdir/e.h5"
+else
+  n=$((n + 1)); echo "ok $n # SKIP python3-matplotlib or python3-h5py not installed"
+fi
 check_fails "a time outside [0, 1] is refused" "-times" $LATDIFF forward -input "$workdir/e.h5" -times 0,1.5 -output "$workdir/x.h5"
 check_fails "sigma <= 1 is refused" "-sigma" $LATDIFF forward -input "$workdir/e.h5" -sigma 1 -output "$workdir/x.h5"
 check "no output after refusals" test ! -e "$workdir/x.h5"

@@ -125,8 +125,12 @@ static PetscErrorCode write_flow(const forward_options *o, const ensemble_reader
     PetscCall(h5_create(PETSC_COMM_SELF, partial, &f));
     PetscCall(h5_attr_put_string(f, "format", "latdiff-flow"));
     PetscCall(h5_attr_put_int(f, "format_version", 1));
+    PetscCall(h5_attr_put_string(f, "code_version", latdiff_version()));
+    PetscCall(h5_attr_put_string(f, "git_commit", latdiff_git_commit()));
     PetscCall(h5_attr_put_string(f, "input", o->input));
-    PetscCall(ensemble_meta_write(f, &r->meta));
+    H5CALL(g = H5Gcreate2(f, "source", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    PetscCall(ensemble_meta_write(g, &r->meta)); /* what the flow was computed from */
+    H5CALL(H5Gclose(g));
     PetscCall(h5_attr_put_string(f, "schedule", schedule_names[o->sched.kind]));
     PetscCall(h5_attr_put_double(f, "sigma", o->sched.sigma));
     PetscCall(h5_attr_put_double(f, "beta_min", o->sched.beta_min));
@@ -145,11 +149,9 @@ static PetscErrorCode write_flow(const forward_options *o, const ensemble_reader
     /* [T][n][measured, predicted, difference][value, error] */
     PetscCall(h5_write_doubles(f, "cumulants_M", 4, cum, (const double *)res->cum_M));
     PetscCall(h5_write_doubles(f, "cumulants_site", 4, cum, (const double *)res->cum_site));
-    H5CALL(g = H5Gopen2(f, "/", H5P_DEFAULT));
-    PetscCall(h5_write_doubles(g, "spectrum", 4, sp, (const double *)res->spec));
-    PetscCall(h5_write_doubles(g, "shell_k", 1, s1, lay->shell_k));
-    PetscCall(h5_write_doubles(g, "shell_modes", 1, s1, lay->shell_modes));
-    H5CALL(H5Gclose(g));
+    PetscCall(h5_write_doubles(f, "spectrum", 4, sp, (const double *)res->spec));
+    PetscCall(h5_write_doubles(f, "shell_k", 1, s1, lay->shell_k));
+    PetscCall(h5_write_doubles(f, "shell_modes", 1, s1, lay->shell_modes));
     PetscCall(h5_close(&f));
   }
   PetscCall(PetscFree(echo));
