@@ -26,3 +26,9 @@ for l in 64 128; do
   echo "$one"; echo "$two"
   awk -v a="$u1" -v b="$u2" 'BEGIN { printf "weak-scaling efficiency 1 -> 2 ranks: %.2f (best %.3e vs %.3e site-updates/s)\n", b / (2 * a), b, a }'
 done
+
+echo "== forward-process transform: FFTW-MPI vs serial FFTW (same run) =="
+for n in 1 2; do
+  $MPIRUN -n $n ${F:-./bench/bench_fft} -lattice 1024,1024
+  $MPIRUN -n $n ${F:-./bench/bench_fft} -lattice 32,32,32,32
+done
