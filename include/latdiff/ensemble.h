@@ -14,6 +14,8 @@
  *   ensemble_writer_create   C  new partial file (refuses to overwrite without force)
  *   ensemble_writer_reopen   C  continue a partial file after a restart
  *   ensemble_write_config    C  store configuration i of every replica
+ *   ensemble_writer_create_rows, ensemble_write_rows
+ *                            C  the same for whole configurations per rank
  *   ensemble_writer_flush    C  make what is written durable (before a checkpoint)
  *   ensemble_writer_finish   C  summary attributes, close, rename to the final name
  *   ensemble_writer_close    C  close without finishing (run stopped)
@@ -42,16 +44,21 @@ typedef struct {
   uint64_t seed;
   int replicas;
   int64_t per_replica;
-  /* generator settings (HMC) */
+  /* generator settings: HMC */
   char integrator[16];
   int nmd, therm, every;
   double tau;
   char start[16];
+  /* generator settings: reverse-process sampling */
+  char sampler[16], schedule[16], score[16];
+  int steps;
+  double eps, h;
 } ensemble_meta;
 
 typedef struct {
   char final_path[PETSC_MAX_PATH_LEN], partial_path[PETSC_MAX_PATH_LEN + 16];
-  const lattice *lat;
+  const lattice *lat; /* NULL for a writer of whole configurations (ensemble_write_rows) */
+  MPI_Comm world;
   ensemble_meta meta;
   hid_t file, configs, action, magnetisation, dxpl;
 } ensemble_writer;
@@ -66,6 +73,13 @@ typedef struct {
 
 PetscErrorCode ensemble_writer_create(const lattice *lat, const ensemble_meta *meta, const char *path, PetscBool force,
                                       const char *options, ensemble_writer **out);
+/* The same for configurations that are not domain-decomposed: each rank
+ * writes whole configurations with ensemble_write_rows. */
+PetscErrorCode ensemble_writer_create_rows(MPI_Comm world, const ensemble_meta *meta, const char *path,
+                                           PetscBool force, const char *options, ensemble_writer **out);
+/* rows [row0, row0 + nrows) from this rank: configs (nrows x volume), S, M */
+PetscErrorCode ensemble_write_rows(ensemble_writer *w, int64_t row0, int64_t nrows, const double *configs,
+                                   const double *S, const double *M);
 PetscErrorCode ensemble_writer_reopen(const lattice *lat, const ensemble_meta *meta, const char *path,
                                       ensemble_writer **out);
 PetscErrorCode ensemble_write_config(ensemble_writer *w, int64_t i, const double *phi, double S, double M);
@@ -76,6 +90,8 @@ PetscErrorCode ensemble_writer_close(ensemble_writer **w);
 PetscErrorCode ensemble_open(MPI_Comm comm, const char *path, ensemble_reader **out);
 PetscErrorCode ensemble_read_scalars(ensemble_reader *r, const char *name, double *out);
 PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out);
+/* configurations [i0, i0 + count), all sites (independent I/O) */
+PetscErrorCode ensemble_read_configs(ensemble_reader *r, int64_t i0, int64_t count, double *out);
 /* rows [row0, row0 + nrows) of the first direction of configuration i (independent I/O) */
 PetscErrorCode ensemble_read_rows(ensemble_reader *r, int64_t i, int64_t row0, int64_t nrows, double *out);
 PetscErrorCode ensemble_close(ensemble_reader **r);

@@ -8,6 +8,7 @@
 PetscErrorCode cmd_hmc(void);
 PetscErrorCode cmd_analyze(void);
 PetscErrorCode cmd_forward(void);
+PetscErrorCode cmd_sample(void);
 
 /* Errors raised by latdiff for the user print as one line (errors.c). The
  * handler records whether the error was raised on all ranks together, so

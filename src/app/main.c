@@ -10,6 +10,7 @@ static const char usage[] =
   "  hmc       generate a phi^4 ensemble with Hybrid Monte Carlo\n"
   "  analyze   observables with errors for one or more ensembles, side by side\n"
   "  forward   the forward (noising) process on an ensemble: cumulant flow, spectra, k*(t)\n"
+  "  sample    generate an ensemble by the reverse process (exact scores so far)\n"
   "every verb: -options_file FILE, -quiet (only results and errors), -log_view (profile)\n";
 
 typedef struct {
@@ -17,7 +18,7 @@ typedef struct {
   PetscErrorCode (*run)(void);
 } verb;
 
-static const verb verbs[] = {{"hmc", cmd_hmc}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {NULL, NULL}};
+static const verb verbs[] = {{"hmc", cmd_hmc}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {NULL, NULL}};
 
 int main(int argc, char **argv)
 {
@@ -43,7 +44,7 @@ int main(int argc, char **argv)
    * options and not PETSc's generic ones */
   PetscBool help = PETSC_FALSE;
   for (int i = 1; i < argc; i++)
-    if (!strcmp(argv[i], "-help") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    if (!strcmp(argv[i], "-help") || !strcmp(argv[i], "--help")) {
       help = PETSC_TRUE;
       for (int j = i; j + 1 < argc; j++) argv[j] = argv[j + 1];
       argc--;

@@ -23,13 +23,15 @@ static PetscErrorCode create_dataset(hid_t file, const char *name, int rank, con
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode writer_alloc(const lattice *lat, const ensemble_meta *meta, const char *path, ensemble_writer **out)
+static PetscErrorCode writer_alloc(MPI_Comm world, const lattice *lat, const ensemble_meta *meta, const char *path,
+                                   ensemble_writer **out)
 {
   ensemble_writer *w;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&w));
   w->lat = lat;
+  w->world = world;
   w->meta = *meta;
   PetscCall(PetscStrncpy(w->final_path, path, sizeof w->final_path));
   ensemble_partial_path(path, w->partial_path, sizeof w->partial_path);
@@ -39,29 +41,75 @@ static PetscErrorCode writer_alloc(const lattice *lat, const ensemble_meta *meta
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode ensemble_writer_create(const lattice *lat, const ensemble_meta *meta, const char *path, PetscBool force,
-                                      const char *options, ensemble_writer **out)
+PetscErrorCode ensemble_writer_create_rows(MPI_Comm world, const ensemble_meta *meta, const char *path,
+                                           PetscBool force, const char *options, ensemble_writer **out)
 {
   ensemble_writer *w;
   hsize_t dims[LATTICE_MAXDIM + 1];
-  const hsize_t n = (hsize_t)(meta->replicas * meta->per_replica);
 
   PetscFunctionBeginUser;
-  PetscCheck(force || !file_exists(path), lat->world, PETSC_ERR_USER_INPUT,
+  PetscCheck(force || !file_exists(path), world, PETSC_ERR_USER_INPUT,
              "-output: %s exists; choose another name or add -force to overwrite it", path);
-  PetscCall(writer_alloc(lat, meta, path, &w));
+  PetscCall(writer_alloc(world, NULL, meta, path, &w));
   PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
-  PetscCall(h5_create(lat->world, w->partial_path, &w->file));
+  PetscCall(h5_create(world, w->partial_path, &w->file));
   PetscCall(ensemble_meta_write(w->file, meta));
   PetscCall(h5_attr_put_string(w->file, "options", options ? options : ""));
-  dims[0] = n;
-  for (int mu = 0; mu < lat->d; mu++) dims[mu + 1] = (hsize_t)lat->L[mu];
-  PetscCall(create_dataset(w->file, "configs", lat->d + 1, dims, &w->configs));
+  dims[0] = (hsize_t)(meta->replicas * meta->per_replica);
+  for (int mu = 0; mu < meta->d; mu++) dims[mu + 1] = (hsize_t)meta->L[mu];
+  PetscCall(create_dataset(w->file, "configs", meta->d + 1, dims, &w->configs));
   PetscCall(create_dataset(w->file, "action", 1, dims, &w->action));
   PetscCall(create_dataset(w->file, "magnetisation", 1, dims, &w->magnetisation));
   H5CALL(H5Fflush(w->file, H5F_SCOPE_GLOBAL));
   PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
   *out = w;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_writer_create(const lattice *lat, const ensemble_meta *meta, const char *path, PetscBool force,
+                                      const char *options, ensemble_writer **out)
+{
+  PetscFunctionBeginUser;
+  PetscCall(ensemble_writer_create_rows(lat->world, meta, path, force, options, out));
+  (*out)->lat = lat;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* rows [row0, row0 + nrows) of a dataset whose rows hold `per_row` values */
+static PetscErrorCode write_row_block(ensemble_writer *w, hid_t ds, int rank, int64_t row0, int64_t nrows,
+                                      const double *data)
+{
+  hsize_t start[LATTICE_MAXDIM + 1] = {0}, count[LATTICE_MAXDIM + 1], n = (hsize_t)nrows;
+  hid_t fspace, mspace;
+
+  PetscFunctionBeginUser;
+  H5CALL(fspace = H5Dget_space(ds));
+  H5CALL(H5Sget_simple_extent_dims(fspace, count, NULL));
+  start[0] = (hsize_t)row0;
+  count[0] = (hsize_t)nrows;
+  for (int k = 1; k < rank; k++) n *= count[k];
+  H5CALL(mspace = H5Screate_simple(1, &n, NULL));
+  if (nrows > 0) {
+    H5CALL(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
+  } else {
+    H5CALL(H5Sselect_none(fspace));
+    H5CALL(H5Sselect_none(mspace));
+  }
+  H5CALL(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, w->dxpl, data));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Sclose(fspace));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_write_rows(ensemble_writer *w, int64_t row0, int64_t nrows, const double *configs,
+                                   const double *S, const double *M)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
+  PetscCall(write_row_block(w, w->configs, w->meta.d + 1, row0, nrows, configs));
+  PetscCall(write_row_block(w, w->action, 1, row0, nrows, S));
+  PetscCall(write_row_block(w, w->magnetisation, 1, row0, nrows, M));
+  PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -72,7 +120,7 @@ PetscErrorCode ensemble_writer_reopen(const lattice *lat, const ensemble_meta *m
   ensemble_meta found;
 
   PetscFunctionBeginUser;
-  PetscCall(writer_alloc(lat, meta, path, &w));
+  PetscCall(writer_alloc(lat->world, lat, meta, path, &w));
   PetscCall(h5_open(lat->world, w->partial_path, PETSC_TRUE, &w->file));
   PetscCall(ensemble_meta_read(w->file, w->partial_path, &found));
   PetscCall(ensemble_meta_compare(lat->world, w->partial_path, &found, meta));
@@ -158,7 +206,7 @@ PetscErrorCode ensemble_writer_finish(ensemble_writer **wp, int nsummary, const 
 {
   ensemble_writer *w = *wp;
   char final_path[PETSC_MAX_PATH_LEN], partial_path[PETSC_MAX_PATH_LEN];
-  MPI_Comm world = w->lat->world;
+  MPI_Comm world = w->world;
   hid_t g;
 
   PetscFunctionBeginUser;
@@ -252,9 +300,34 @@ PetscErrorCode ensemble_read_rows(ensemble_reader *r, int64_t i, int64_t row0, i
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode ensemble_read_configs(ensemble_reader *r, int64_t i0, int64_t count, double *out)
+{
+  hid_t ds, fspace, mspace;
+  hsize_t start[LATTICE_MAXDIM + 1] = {0}, cnt[LATTICE_MAXDIM + 1], n = (hsize_t)(count * r->volume);
+
+  PetscFunctionBeginUser;
+  if (count <= 0) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
+  start[0] = (hsize_t)i0;
+  cnt[0] = (hsize_t)count;
+  for (int mu = 0; mu < r->meta.d; mu++) cnt[mu + 1] = (hsize_t)r->meta.L[mu];
+  H5CALL(ds = H5Dopen2(r->file, "configs", H5P_DEFAULT));
+  H5CALL(fspace = H5Dget_space(ds));
+  H5CALL(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, cnt, NULL));
+  H5CALL(mspace = H5Screate_simple(1, &n, NULL));
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, out) >= 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_READ, "%s: cannot read configurations %lld..%lld (file truncated?)", r->path, (long long)i0,
+             (long long)(i0 + count - 1));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Sclose(fspace));
+  H5CALL(H5Dclose(ds));
+  PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out)
 {
-  return ensemble_read_rows(r, i, 0, r->meta.L[0], out);
+  return ensemble_read_configs(r, i, 1, out);
 }
 
 PetscErrorCode ensemble_close(ensemble_reader **r)

@@ -19,12 +19,21 @@ PetscErrorCode ensemble_meta_write(hid_t obj, const ensemble_meta *m)
   PetscCall(h5_attr_put_string(obj, "code_version", latdiff_version()));
   PetscCall(h5_attr_put_string(obj, "git_commit", latdiff_git_commit()));
   H5CALL(g = H5Gcreate2(obj, "generator", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  PetscCall(h5_attr_put_string(g, "integrator", m->integrator));
-  PetscCall(h5_attr_put_int(g, "nmd", m->nmd));
-  PetscCall(h5_attr_put_double(g, "tau", m->tau));
-  PetscCall(h5_attr_put_int(g, "therm", m->therm));
-  PetscCall(h5_attr_put_int(g, "every", m->every));
-  PetscCall(h5_attr_put_string(g, "start", m->start));
+  if (!strcmp(m->generator, "hmc")) {
+    PetscCall(h5_attr_put_string(g, "integrator", m->integrator));
+    PetscCall(h5_attr_put_int(g, "nmd", m->nmd));
+    PetscCall(h5_attr_put_double(g, "tau", m->tau));
+    PetscCall(h5_attr_put_int(g, "therm", m->therm));
+    PetscCall(h5_attr_put_int(g, "every", m->every));
+    PetscCall(h5_attr_put_string(g, "start", m->start));
+  } else if (!strcmp(m->generator, "sample")) {
+    PetscCall(h5_attr_put_string(g, "sampler", m->sampler));
+    PetscCall(h5_attr_put_string(g, "schedule", m->schedule));
+    PetscCall(h5_attr_put_string(g, "score", m->score));
+    PetscCall(h5_attr_put_int(g, "steps", m->steps));
+    PetscCall(h5_attr_put_double(g, "eps", m->eps));
+    PetscCall(h5_attr_put_double(g, "h", m->h));
+  }
   H5CALL(H5Gclose(g));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

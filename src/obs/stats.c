@@ -3,6 +3,17 @@
 
 #include <math.h>
 
+/* Gamma(t), averaged over all pairs at distance t within each replica */
+static double autocov(const double *a, int64_t nr, int replicas, double mean, int64_t t)
+{
+  double s = 0;
+  for (int r = 0; r < replicas; r++) {
+    const double *x = a + r * nr;
+    for (int64_t i = 0; i + t < nr; i++) s += (x[i] - mean) * (x[i + t] - mean);
+  }
+  return s / (double)(replicas * (nr - t));
+}
+
 PetscErrorCode stats_tau_int(const double *a, int64_t n, int replicas, double S, tau_int_result *out)
 {
   const int64_t nr = n / replicas;
@@ -14,25 +25,19 @@ PetscErrorCode stats_tau_int(const double *a, int64_t n, int replicas, double S,
   for (int64_t i = 0; i < n; i++) mean += a[i];
   mean /= (double)n;
   const int64_t tmax = nr / 2;
-  PetscCall(PetscCalloc1(tmax + 1, &gamma));
-  /* Gamma(t) averaged over all pairs at distance t within each replica */
-  for (int64_t t = 0; t <= tmax; t++) {
-    double s = 0;
-    for (int r = 0; r < replicas; r++) {
-      const double *x = a + r * nr;
-      for (int64_t i = 0; i + t < nr; i++) s += (x[i] - mean) * (x[i + t] - mean);
-    }
-    gamma[t] = s / (double)(replicas * (nr - t));
-  }
+  PetscCall(PetscCalloc1((size_t)(tmax + 1), &gamma));
+  gamma[0] = autocov(a, nr, replicas, mean, 0);
   if (gamma[0] <= 0) { /* a constant series: no fluctuations, no correlation */
     PetscCall(PetscFree(gamma));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   /* Wolff's automatic window: the first W where the estimated systematic
-   * error exp(-W/tau) stops exceeding the statistical sqrt(W/N) one. */
+   * error exp(-W/tau) stops exceeding the statistical sqrt(W/N) one.
+   * Gamma(t) is computed only up to W: the cost is O(N W), not O(N^2). */
   double tau = 0.5;
   int64_t W = tmax;
   for (int64_t w = 1; w <= tmax; w++) {
+    gamma[w] = autocov(a, nr, replicas, mean, w);
     tau += gamma[w] / gamma[0];
     double ts = tau <= 0.5 ? 1e-300 : S / log((2 * tau + 1) / (2 * tau - 1));
     double g = exp(-(double)w / ts) - ts / sqrt((double)w * (double)n);

@@ -1,0 +1,61 @@
+/* reverse.h — reverse-time samplers of a diffusion model, for one sample
+ * of `dim` values at a time, given a score s(x, t) = grad log P_t(x).
+ *
+ * In reverse time tau = 1 - t the h-interpolation of Hirono, Tanaka and
+ * Fukushima reads
+ *   dx = [ (1/2) beta x + (1 + h)/2 g^2 s(x, t) ] dtau + sqrt(h) g dw,
+ * the Anderson SDE at h = 1 and the probability-flow ODE at h = 0.
+ *   em   Euler-Maruyama of the SDE (h = 1)
+ *   h    Euler-Maruyama of the h-interpolation (-h in [0, 1])
+ *   pc   predictor (em) + Langevin corrector with signal-to-noise ratio snr:
+ *        step 2 (snr |z| / |s|)^2 with the norms over the whole ensemble
+ *        (Song et al. 2021), one Allreduce per step
+ *   ode  probability-flow ODE, Heun (second order), fixed steps
+ * The steps run from t = tmax to t = eps in `steps` equal steps (tmax = 1,
+ * except for the cosine schedule, whose beta diverges at t = 1); optionally a
+ * final Tweedie denoising step x <- (x + Xi(eps) s(x, eps)) / f(eps).
+ * The samplers advance a batch (this rank's samples) together. Random
+ * numbers are keyed by (seed, sample index, step): a sample does not depend
+ * on which rank draws it (pc: up to the rounding of one global sum).
+ * reverse_run is collective on comm for pc, local otherwise.
+ */
+#ifndef LATDIFF_REVERSE_H
+#define LATDIFF_REVERSE_H
+
+#include "latdiff/rng.h"
+#include "latdiff/schedule.h"
+
+typedef enum { SAMPLER_EM = 0, SAMPLER_PC = 1, SAMPLER_ODE = 2, SAMPLER_H = 3 } sampler_kind;
+extern const char *const sampler_names[];
+
+typedef struct {
+  sampler_kind kind;
+  int steps;
+  double eps, h, snr, tmax;
+  PetscBool denoise;
+} sampler_params;
+
+/* s = grad log P_t at x (dim values); f, xi: the kernel at t */
+typedef PetscErrorCode (*score_fn)(void *ctx, double t, double f, double xi, const double *x, double *s);
+
+typedef struct {
+  const schedule *sched;
+  sampler_params p;
+  score_fn score;
+  void *ctx;
+  int dim;
+  uint64_t seed;
+  double *s, *k1, *xt; /* work, dim each */
+  /* the schedule on the time grid t_k = 1 - k dt, k = 0..steps: computed
+   * once, since pow and exp per step would dominate a cheap score */
+  double *t, *f, *xi, *beta, *g2;
+} reverse_sampler;
+
+PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_fn score, void *ctx, int dim,
+                              uint64_t seed, reverse_sampler **out);
+PetscErrorCode reverse_destroy(reverse_sampler **rs);
+/* x: nb samples of dim values, the prior at t = tmax on entry, the
+ * generated samples on return; `first` is the global index of sample 0 */
+PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint64_t first, double *x);
+
+#endif

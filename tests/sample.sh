@@ -1,0 +1,32 @@
+#!/bin/sh
+# Reverse samplers with the exact score of the two-peak mixture reproduce
+# kappa_2 = 1.0625, kappa_4 = -2, kappa_6 = 16, kappa_8 = -272 within errors
+# (VE and VP with Euler-Maruyama at 5e5 samples; pc, ode, h and cosine at
+# 1e5), and
+# the generated ensemble does not depend on the number of ranks.
+. "$top_srcdir/tests/tap.sh"
+T="$top_builddir/tests/test_twopeak"
+C="$top_builddir/tests/test_compare"
+gen() { np=$1; out=$2; shift 2; mpi "$np" $LATDIFF sample -theory twopeak -output "$workdir/$out" "$@"; }
+check "ve em 5e5 samples"       gen 2 ve.h5 -schedule ve -sampler em -steps 1000 -nsamples 500000 -seed 1
+check "ve em: exact cumulants"  $T -input "$workdir/ve.h5"
+check "vp em 5e5 samples"       gen 2 vp.h5 -schedule vp -sampler em -steps 1000 -nsamples 500000 -seed 2
+check "vp em: exact cumulants"  $T -input "$workdir/vp.h5"
+check "ve ode (Heun) 1e5"       gen 2 ode.h5 -schedule ve -sampler ode -steps 500 -nsamples 100000 -seed 3
+check "ve ode: maps the prior onto the target" $T -input "$workdir/ode.h5"
+check "vp h=0.5 1e5"            gen 2 h.h5 -schedule vp -sampler h -h 0.5 -steps 1000 -nsamples 100000 -seed 4
+check "vp h=0.5: exact cumulants" $T -input "$workdir/h.h5"
+check "ve pc 1e5"               gen 2 pc.h5 -schedule ve -sampler pc -snr 0.16 -steps 1000 -nsamples 100000 -seed 5
+check "ve pc: exact cumulants"  $T -input "$workdir/pc.h5"
+check "cosine em 1e5 (from tmax = 0.995)" gen 2 cos.h5 -schedule cosine -sampler em -steps 1000 -nsamples 100000 -seed 8
+check "cosine em: exact cumulants" $T -input "$workdir/cos.h5"
+check "em: 1000 samples on 1 rank"  gen 1 r1.h5 -schedule ve -sampler em -steps 100 -nsamples 1000 -seed 6
+check "em: 1000 samples on 3 ranks" gen 3 r3.h5 -schedule ve -sampler em -steps 100 -nsamples 1000 -seed 6
+check "em: the same samples, bit for bit" $C -a "$workdir/r1.h5" -b "$workdir/r3.h5" -tol 0
+check "pc: 1000 samples on 1 rank"  gen 1 p1.h5 -schedule vp -sampler pc -steps 100 -nsamples 1000 -seed 7
+check "pc: 1000 samples on 3 ranks" gen 3 p3.h5 -schedule vp -sampler pc -steps 100 -nsamples 1000 -seed 7
+check "pc: the same samples to 1e-12 (one global sum per step)" $C -a "$workdir/p1.h5" -b "$workdir/p3.h5" -tol 1e-12
+check_fails "a learned score is refused for now" "-score" $LATDIFF sample -theory twopeak -score net -output "$workdir/x.h5"
+check_fails "h outside [0, 1] is refused" "-h" $LATDIFF sample -theory twopeak -sampler h -h 2 -output "$workdir/x.h5"
+check "no output after refusals" test ! -e "$workdir/x.h5"
+finish
