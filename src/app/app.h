@@ -4,6 +4,8 @@
 #define LATDIFF_APP_H
 
 #include "latdiff/base.h"
+#include "latdiff/schedule.h"
+#include "latdiff/stats.h"
 
 PetscErrorCode cmd_hmc(void);
 PetscErrorCode cmd_analyze(void);
@@ -28,6 +30,15 @@ PetscErrorCode opt_ints(PetscOptionItems *o, const char *name, const char *help,
 PetscErrorCode opt_reals(PetscOptionItems *o, const char *name, const char *help, int max, double *v, PetscInt *n,
                          PetscBool *set);
 PetscErrorCode opt_seed(PetscOptionItems *o, const char *name, const char *help, uint64_t *v);
+
+/* -schedule, -sigma, -beta_min, -beta_max into s (s holds the defaults). */
+PetscErrorCode opt_schedule(PetscOptionItems *o, schedule *s);
+
+/* Error naming `option` if path exists and -force was not given. */
+PetscErrorCode options_check_output(const char *option, const char *path, PetscBool force);
+
+/* value(error) with two significant digits of the error, for tables */
+void format_estimate(estimate e, char *out, size_t len);
 
 /* Error if any option was given that nothing read (a typo, or an option of
  * another verb). Call after all options are parsed, before any work. */

@@ -34,28 +34,8 @@ static PetscErrorCode parse(analyze_options *o)
   if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(options_check_unused("analyze"));
   PetscCheck(o->ninput > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-input is required, e.g. -input ens.h5");
-  PetscCheck(!o->json[0] || o->force || !file_exists(o->json), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-json: %s exists; choose another name or add -force to overwrite it", o->json);
+  if (o->json[0]) PetscCall(options_check_output("-json", o->json, o->force));
   PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* value(error) with two significant digits of the error */
-static void format_estimate(estimate e, char *out, size_t len)
-{
-  if (!isfinite(e.value)) {
-    snprintf(out, len, "nan");
-    return;
-  }
-  if (!(e.error > 0) || !isfinite(e.error)) {
-    snprintf(out, len, "%.6g", e.value);
-    return;
-  }
-  int decimals = 1 - (int)floor(log10(e.error));
-  if (decimals < 0 || decimals > 12 || fabs(e.value) >= 1e6) {
-    snprintf(out, len, "%.6g +- %.2g", e.value, e.error);
-    return;
-  }
-  snprintf(out, len, "%.*f(%.0f)", decimals, e.value, e.error * pow(10, decimals));
 }
 
 static PetscErrorCode print_table(const analyze_options *o, const observables_report *rep)

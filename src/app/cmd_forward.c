@@ -12,7 +12,6 @@ typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN];
   double times[MAX_TIMES];
   int ntimes, shells, block;
-  PetscEnum kind;
   schedule sched;
   uint64_t seed;
   PetscBool force, help;
@@ -32,11 +31,7 @@ static PetscErrorCode parse(forward_options *o)
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff forward: the forward process and its RG view", NULL);
   PetscCall(PetscOptionsString("-input", "ensemble to diffuse", "latdiff", o->input, o->input, sizeof o->input, NULL));
   PetscCall(PetscOptionsString("-output", "flow file to write", "latdiff", o->output, o->output, sizeof o->output, NULL));
-  PetscCall(PetscOptionsEnum("-schedule", "noise schedule", "latdiff", schedule_names, (PetscEnum)o->sched.kind, &o->kind,
-                             NULL));
-  PetscCall(opt_real(PetscOptionsObject, "-sigma", "ve: g(t) = sigma^t", &o->sched.sigma));
-  PetscCall(opt_real(PetscOptionsObject, "-beta_min", "vp: beta(0)", &o->sched.beta_min));
-  PetscCall(opt_real(PetscOptionsObject, "-beta_max", "vp: beta(1)", &o->sched.beta_max));
+  PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
   PetscCall(opt_reals(PetscOptionsObject, "-times", "diffusion times t0,t1,... in [0, 1]", MAX_TIMES, o->times, &nt, &set));
   PetscCall(opt_int(PetscOptionsObject, "-shells", "shells of |p_hat| for the spectrum", 1, &o->shells));
   PetscCall(opt_int(PetscOptionsObject, "-block_size", "jackknife block length (0: 4 tau_int of |M|)", 0, &o->block));
@@ -44,25 +39,17 @@ static PetscErrorCode parse(forward_options *o)
   PetscCall(PetscOptionsBool("-force", "overwrite an existing output", "latdiff", o->force, &o->force, NULL));
   PetscOptionsEnd();
   if (set) o->ntimes = (int)nt;
-  o->sched.kind = (schedule_kind)o->kind;
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o->help));
   if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(options_check_unused("forward"));
   PetscCheck(o->input[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-input is required, e.g. -input ens.h5");
   PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output flow.h5");
-  PetscCheck(o->force || !file_exists(o->output), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-output: %s exists; choose another name or add -force to overwrite it", o->output);
+  PetscCall(options_check_output("-output", o->output, o->force));
   for (int k = 0; k < o->ntimes; k++)
     PetscCheck(o->times[k] >= 0 && o->times[k] <= 1 && (k == 0 || o->times[k] > o->times[k - 1]), PETSC_COMM_WORLD,
                PETSC_ERR_USER_INPUT, "-times: %g at position %d; times must increase within [0, 1]", o->times[k], k);
   PetscCall(schedule_check(PETSC_COMM_WORLD, &o->sched));
   PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static void fmt(estimate e, char *out, size_t len)
-{
-  if (!(e.error > 0) || !isfinite(e.error)) snprintf(out, len, "%.4g", e.value);
-  else snprintf(out, len, "%.4g(%.1g)", e.value, e.error);
 }
 
 /* max |difference| / error over a set of law checks: how many sigma off */
@@ -89,8 +76,8 @@ static PetscErrorCode print_tables(const forward_options *o, const forward_resul
       PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n%6.3f %9.4g %11.5g", o->times[k],
                            schedule_f(&o->sched, o->times[k]), schedule_xi(&o->sched, o->times[k])));
       for (int q = 0; q < FORWARD_NCUM; q += 2) {
-        fmt(c[k * FORWARD_NCUM + q].measured, a, sizeof a);
-        fmt(c[k * FORWARD_NCUM + q].predicted, b, sizeof b);
+        format_estimate(c[k * FORWARD_NCUM + q].measured, a, sizeof a);
+        format_estimate(c[k * FORWARD_NCUM + q].predicted, b, sizeof b);
         PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %19s %19s", a, b));
       }
     }

@@ -10,7 +10,7 @@
 #include <math.h>
 
 typedef struct {
-  PetscEnum theory, sched_kind, sampler, prior;
+  PetscEnum theory, sampler, prior;
   twopeak tp;
   schedule sched;
   sampler_params sp;
@@ -36,11 +36,7 @@ static PetscErrorCode parse(sample_options *o)
   PetscCall(PetscOptionsEnum("-theory", "target distribution", "latdiff", theories, o->theory, &o->theory, NULL));
   PetscCall(opt_real(PetscOptionsObject, "-mu0", "twopeak: peak position", &o->tp.mu0));
   PetscCall(opt_real(PetscOptionsObject, "-s0", "twopeak: peak width", &o->tp.s0));
-  PetscCall(PetscOptionsEnum("-schedule", "noise schedule", "latdiff", schedule_names, o->sched_kind, &o->sched_kind,
-                             NULL));
-  PetscCall(opt_real(PetscOptionsObject, "-sigma", "ve: g(t) = sigma^t", &o->sched.sigma));
-  PetscCall(opt_real(PetscOptionsObject, "-beta_min", "vp: beta(0)", &o->sched.beta_min));
-  PetscCall(opt_real(PetscOptionsObject, "-beta_max", "vp: beta(1)", &o->sched.beta_max));
+  PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
   PetscCall(PetscOptionsString("-score", "score model: exact (the closed form of the theory)", "latdiff", o->score,
                                o->score, sizeof o->score, NULL));
   PetscCall(PetscOptionsEnum("-sampler", "reverse sampler", "latdiff", sampler_names, o->sampler, &o->sampler, NULL));
@@ -60,7 +56,6 @@ static PetscErrorCode parse(sample_options *o)
                                NULL));
   PetscCall(PetscOptionsBool("-force", "overwrite an existing output", "latdiff", o->force, &o->force, NULL));
   PetscOptionsEnd();
-  o->sched.kind = (schedule_kind)o->sched_kind;
   o->sp.kind = (sampler_kind)o->sampler;
   if (o->sp.tmax == 0) o->sp.tmax = o->sched.kind == SCHEDULE_COSINE ? 0.995 : 1.0;
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o->help));
@@ -73,8 +68,6 @@ static PetscErrorCode parse(sample_options *o)
              "-eps %g -tmax %g: need 0 < eps < tmax <= 1", o->sp.eps, o->sp.tmax);
   PetscCheck(o->sp.h >= 0 && o->sp.h <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-h: %g; need 0 <= h <= 1", o->sp.h);
   PetscCheck(o->sp.snr > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-snr: %g; must be positive", o->sp.snr);
-  PetscCheck(o->force || !file_exists(o->output), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-output: %s exists; choose another name or add -force to overwrite it", o->output);
   PetscCall(schedule_check(PETSC_COMM_WORLD, &o->sched));
   PetscCall(twopeak_check(PETSC_COMM_WORLD, &o->tp));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -124,6 +117,12 @@ PetscErrorCode cmd_sample(void)
   const int64_t nloc = row1 - row0;
   double *x, *S;
   PetscCall(PetscMalloc2((size_t)PetscMax(nloc, 1), &x, (size_t)PetscMax(nloc, 1), &S));
+  /* the writer first: it refuses an existing output before any work */
+  PetscCall(options_echo(&echo));
+  PetscCall(ensemble_writer_create_rows(PETSC_COMM_WORLD, &meta, o.output, o.force, echo, &w));
+  PetscCall(PetscFree(echo));
+  PetscCall(h5_attr_put_double(w->file, "mu0", o.tp.mu0));
+  PetscCall(h5_attr_put_double(w->file, "s0", o.tp.s0));
   PetscCall(reverse_create(&o.sched, &o.sp, twopeak_exact_score, &o.tp, 1, o.seed, &rs));
   const double f1 = schedule_f(&o.sched, o.sp.tmax), xi1 = schedule_xi(&o.sched, o.sp.tmax);
   rng_key start = {o.seed, RNG_START, 0, 0}, diffuse = {o.seed, RNG_DIFFUSION, 0, 0};
@@ -137,11 +136,6 @@ PetscErrorCode cmd_sample(void)
   PetscCall(reverse_run(rs, PETSC_COMM_WORLD, nloc, (uint64_t)row0, x));
   for (int64_t j = 0; j < nloc; j++) S[j] = twopeak_action(&o.tp, x[j]);
   PetscCall(PetscTime(&t1));
-  PetscCall(options_echo(&echo));
-  PetscCall(ensemble_writer_create_rows(PETSC_COMM_WORLD, &meta, o.output, o.force, echo, &w));
-  PetscCall(PetscFree(echo));
-  PetscCall(h5_attr_put_double(w->file, "mu0", o.tp.mu0));
-  PetscCall(h5_attr_put_double(w->file, "s0", o.tp.s0));
   PetscCall(ensemble_write_rows(w, row0, nloc, x, S, x));
   PetscCall(ensemble_writer_finish(&w, 0, NULL, NULL));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "%d samples, %s sampler, %d steps, %s schedule: %.2f s on rank 0; wrote %s\n",

@@ -1,5 +1,6 @@
 /* options.c — option parsing with messages that name the option (app.h). */
 #include "app.h"
+#include "latdiff/h5.h" /* file_exists */
 
 #include <errno.h>
 #include <math.h>
@@ -122,6 +123,27 @@ PetscErrorCode opt_seed(PetscOptionItems *o, const char *name, const char *help,
                "%s: '%s' is not a non-negative integer", name, buf);
     *v = (uint64_t)x;
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode opt_schedule(PetscOptionItems *o, schedule *s)
+{
+  PetscEnum kind = (PetscEnum)s->kind;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsEnum_Private(o, "-schedule", "noise schedule", "latdiff", schedule_names, kind, &kind, NULL));
+  PetscCall(opt_real(o, "-sigma", "ve: g(t) = sigma^t", &s->sigma));
+  PetscCall(opt_real(o, "-beta_min", "vp: beta(0)", &s->beta_min));
+  PetscCall(opt_real(o, "-beta_max", "vp: beta(1)", &s->beta_max));
+  s->kind = (schedule_kind)kind;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode options_check_output(const char *option, const char *path, PetscBool force)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(force || !file_exists(path), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "%s: %s exists; choose another name or add -force to overwrite it", option, path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
