@@ -44,7 +44,8 @@ typedef struct {
   uint64_t seed;
   int replicas;
   int64_t per_replica;
-  /* generator settings: HMC */
+  /* generator settings: HMC, and Langevin (integrator: the scheme,
+   * tau: the step; stored as "scheme" and "step") */
   char integrator[16];
   int nmd, therm, every;
   double tau;

@@ -11,6 +11,7 @@
 #ifndef LATDIFF_HMC_H
 #define LATDIFF_HMC_H
 
+#include "latdiff/markov.h"
 #include "latdiff/phi4.h"
 
 typedef enum { MD_LEAPFROG = 0, MD_OMELYAN = 1 } md_integrator;
@@ -33,15 +34,11 @@ typedef struct {
   halo *h;
 } hmc;
 
-typedef struct {
-  double dH;
-  int accepted;
-} hmc_result;
 
 PetscErrorCode hmc_create(const lattice *lat, phi4 *theory, md_params md, uint64_t seed, hmc **out);
 PetscErrorCode hmc_destroy(hmc **s);
 PetscErrorCode hmc_integrate(hmc *s);
 PetscErrorCode hmc_hamiltonian(hmc *s, double *H);
-PetscErrorCode hmc_trajectory(hmc *s, uint64_t traj, hmc_result *res);
+PetscErrorCode hmc_trajectory(hmc *s, uint64_t traj, markov_result *res);
 
 #endif

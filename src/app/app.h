@@ -8,6 +8,7 @@
 #include "latdiff/stats.h"
 
 PetscErrorCode cmd_hmc(void);
+PetscErrorCode cmd_langevin(void);
 PetscErrorCode cmd_analyze(void);
 PetscErrorCode cmd_forward(void);
 PetscErrorCode cmd_sample(void);

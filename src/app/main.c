@@ -8,6 +8,7 @@ static const char usage[] =
   "usage: latdiff VERB [options]   (latdiff VERB -help lists the options of a verb)\n"
   "verbs:\n"
   "  hmc       generate a phi^4 ensemble with Hybrid Monte Carlo\n"
+  "  langevin  generate a phi^4 ensemble by stochastic quantisation (Langevin, optional MALA)\n"
   "  analyze   observables with errors for one or more ensembles, side by side\n"
   "  forward   the forward (noising) process on an ensemble: cumulant flow, spectra, k*(t)\n"
   "  sample    generate an ensemble by the reverse process (exact scores so far)\n"
@@ -18,7 +19,7 @@ typedef struct {
   PetscErrorCode (*run)(void);
 } verb;
 
-static const verb verbs[] = {{"hmc", cmd_hmc}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {NULL, NULL}};
+static const verb verbs[] = {{"hmc", cmd_hmc}, {"langevin", cmd_langevin}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {NULL, NULL}};
 
 int main(int argc, char **argv)
 {

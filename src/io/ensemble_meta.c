@@ -26,6 +26,12 @@ PetscErrorCode ensemble_meta_write(hid_t obj, const ensemble_meta *m)
     PetscCall(h5_attr_put_int(g, "therm", m->therm));
     PetscCall(h5_attr_put_int(g, "every", m->every));
     PetscCall(h5_attr_put_string(g, "start", m->start));
+  } else if (!strcmp(m->generator, "langevin")) {
+    PetscCall(h5_attr_put_string(g, "scheme", m->integrator));
+    PetscCall(h5_attr_put_double(g, "step", m->tau));
+    PetscCall(h5_attr_put_int(g, "therm", m->therm));
+    PetscCall(h5_attr_put_int(g, "every", m->every));
+    PetscCall(h5_attr_put_string(g, "start", m->start));
   } else if (!strcmp(m->generator, "sample")) {
     PetscCall(h5_attr_put_string(g, "sampler", m->sampler));
     PetscCall(h5_attr_put_string(g, "schedule", m->schedule));
@@ -79,6 +85,14 @@ PetscErrorCode ensemble_meta_read(hid_t obj, const char *path, ensemble_meta *m)
       PetscCall(h5_attr_get_int(g, path, "every", &v));
       m->every = (int)v;
       PetscCall(h5_attr_get_string(g, path, "start", sizeof m->start, m->start));
+    } else if (H5Aexists(g, "scheme") > 0) {
+      PetscCall(h5_attr_get_string(g, path, "scheme", sizeof m->integrator, m->integrator));
+      PetscCall(h5_attr_get_double(g, path, "step", &m->tau));
+      PetscCall(h5_attr_get_int(g, path, "therm", &v));
+      m->therm = (int)v;
+      PetscCall(h5_attr_get_int(g, path, "every", &v));
+      m->every = (int)v;
+      PetscCall(h5_attr_get_string(g, path, "start", sizeof m->start, m->start));
     }
     H5CALL(H5Gclose(g));
   }
@@ -117,6 +131,9 @@ PetscErrorCode ensemble_meta_compare(MPI_Comm comm, const char *what, const ense
   PetscCheck(f->per_replica == w->per_replica, comm, PETSC_ERR_USER_INPUT,
              "%s stores %lld configurations per replica, but -ntraj is %lld", what, (long long)f->per_replica,
              (long long)w->per_replica);
+  PetscCheck(strcmp(w->generator, "langevin") || (!strcmp(f->integrator, w->integrator) && f->tau == w->tau), comm,
+             PETSC_ERR_USER_INPUT, "%s used -scheme %s -step %g; this run has %s, %g", what, f->integrator, f->tau,
+             w->integrator, w->tau);
   PetscCheck(!strcmp(f->integrator, w->integrator) && f->nmd == w->nmd && f->tau == w->tau, comm, PETSC_ERR_USER_INPUT,
              "%s used -integrator %s -nmd %d -tau %g; this run has %s, %d, %g", what, f->integrator, f->nmd, f->tau,
              w->integrator, w->nmd, w->tau);

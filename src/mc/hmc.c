@@ -103,7 +103,7 @@ PetscErrorCode hmc_hamiltonian(hmc *s, double *H)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode hmc_trajectory(hmc *s, uint64_t traj, hmc_result *res)
+PetscErrorCode hmc_trajectory(hmc *s, uint64_t traj, markov_result *res)
 {
   const lattice *lat = s->lat;
   rng_key mom = {s->seed, RNG_MOMENTUM, traj, (uint64_t)lat->replica};

@@ -1,0 +1,260 @@
+/* chain.c — the run of a Markov chain verb (chain.h).
+ *
+ * Update t (0-based) of replica r uses random numbers keyed by (seed, t, r),
+ * so a run that is stopped or killed and restarted from its checkpoint
+ * repeats exactly what the uninterrupted run would have done. */
+#include "chain.h"
+#include "latdiff/checkpoint.h"
+#include "latdiff/rng.h"
+
+#include <math.h>
+#include <unistd.h>
+
+PetscErrorCode chain_options_parse(PetscOptionItems *PetscOptionsObject, chain_options *o, const char *unit)
+{
+  PetscBool set;
+  int ngrid = LATTICE_MAXDIM;
+  static const char *const starts[] = {"random", "cold", "start", "START_", NULL};
+  PetscEnum start = 0;
+  char help[128];
+
+  PetscFunctionBeginUser;
+  o->d = LATTICE_MAXDIM;
+  PetscCall(opt_ints(PetscOptionsObject, "-lattice", "global extents L0,L1,... (sets d = 1..4)", LATTICE_MAXDIM, o->L,
+                     &o->d, &set));
+  if (!set) o->d = 0;
+  PetscCall(opt_ints(PetscOptionsObject, "-proc_grid", "ranks per direction of one replica (default: chosen)",
+                     LATTICE_MAXDIM, o->grid, &ngrid, &set));
+  PetscCheck(!set || ngrid == o->d, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-proc_grid: %d entries given for a %d-dimensional -lattice", ngrid, o->d);
+  PetscCall(opt_int(PetscOptionsObject, "-replicas", "independent chains; the ranks are split among them", 1,
+                    &o->replicas));
+  PetscCall(opt_real(PetscOptionsObject, "-kappa", "hopping parameter", &o->kappa));
+  PetscCall(opt_real(PetscOptionsObject, "-lambda", "quartic coupling (0: free field)", &o->lambda));
+  PetscCall(opt_int(PetscOptionsObject, "-ntraj", "configurations to store after thermalisation", 1, &o->ntraj));
+  snprintf(help, sizeof help, "thermalisation %s (not stored)", unit);
+  PetscCall(opt_int(PetscOptionsObject, "-therm", help, 0, &o->therm));
+  snprintf(help, sizeof help, "%s between stored configurations", unit);
+  PetscCall(opt_int(PetscOptionsObject, "-every", help, 1, &o->every));
+  PetscCall(opt_seed(PetscOptionsObject, "-seed", "random seed", &o->seed));
+  PetscCall(PetscOptionsEnum("-start", "initial field: random (Gaussian) or cold (zero)", "latdiff", starts, start,
+                             &start, NULL));
+  PetscCall(PetscStrncpy(o->start, starts[start], sizeof o->start));
+  PetscCall(PetscOptionsString("-output", "ensemble file to write", "latdiff", o->output, o->output,
+                               sizeof o->output, NULL));
+  PetscCall(PetscOptionsBool("-force", "overwrite an existing output or discard an interrupted run", "latdiff",
+                             o->force, &o->force, NULL));
+  PetscCall(PetscOptionsBool("-restart", "continue an interrupted run from <output>.ckpt", "latdiff", o->restart,
+                             &o->restart, NULL));
+  snprintf(help, sizeof help, "%s between checkpoints", unit);
+  PetscCall(opt_int(PetscOptionsObject, "-checkpoint_every", help, 1, &o->checkpoint_every));
+  PetscCall(PetscOptionsString("-stop_file", "stop cleanly when this file appears (default <output>.stop)",
+                               "latdiff", o->stop_file, o->stop_file, sizeof o->stop_file, NULL));
+  PetscCall(opt_real(PetscOptionsObject, "-progress", "seconds between progress lines (0: after every update)",
+                     &o->progress));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode chain_options_finish(chain_options *o, const char *verb)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o->help));
+  if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(options_check_unused(verb));
+  PetscCheck(o->d > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-lattice is required, e.g. -lattice 32,32");
+  PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output ens.h5");
+  PetscCheck(!(o->force && o->restart), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-force and -restart contradict each other: -force starts over, -restart continues");
+  if (!o->stop_file[0]) snprintf(o->stop_file, sizeof o->stop_file, "%s.stop", o->output);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void chain_meta(const chain_options *o, const char *generator, ensemble_meta *m)
+{
+  *m = (ensemble_meta){.kappa = o->kappa, .lambda = o->lambda, .d = o->d, .seed = o->seed, .replicas = o->replicas,
+                       .per_replica = o->ntraj, .therm = o->therm, .every = o->every};
+  snprintf(m->theory, sizeof m->theory, "phi4");
+  snprintf(m->generator, sizeof m->generator, "%s", generator);
+  snprintf(m->start, sizeof m->start, "%s", o->start);
+  for (int mu = 0; mu < o->d; mu++) m->L[mu] = o->L[mu];
+}
+
+/* Running statistics of one replica: n, accepted, dH, dH^2, e^-dH, e^-2dH */
+static void stats_add(double *s, const markov_result *r)
+{
+  const double e = exp(-r->dH);
+  s[0] += 1;
+  s[1] += r->accepted;
+  s[2] += r->dH;
+  s[3] += r->dH * r->dH;
+  s[4] += e;
+  s[5] += e * e;
+}
+
+/* Sum over replicas: the first rank of each replica contributes. */
+static PetscErrorCode stats_total(const lattice *lat, const double *mine, double *total)
+{
+  double c[CHECKPOINT_NSTATS];
+
+  PetscFunctionBeginUser;
+  for (int k = 0; k < CHECKPOINT_NSTATS; k++) c[k] = lat->rank == 0 ? mine[k] : 0;
+  MPICHECK(MPI_Allreduce(c, total, CHECKPOINT_NSTATS, MPI_DOUBLE, MPI_SUM, lat->world));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode stop_requested(const lattice *lat, const char *path, PetscBool *stop)
+{
+  int flag = 0, wrank;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(lat->world, &wrank));
+  if (wrank == 0) flag = access(path, F_OK) == 0;
+  MPICHECK(MPI_Bcast(&flag, 1, MPI_INT, 0, lat->world));
+  *stop = flag ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode initial_field(const chain_options *o, const lattice *lat, double *phi)
+{
+  PetscFunctionBeginUser;
+  if (!strcmp(o->start, "random")) rng_field_normal(lat, (rng_key){o->seed, RNG_START, 0, (uint64_t)lat->replica}, phi);
+  else PetscCall(PetscArrayzero(phi, lat->V));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode progress_line(const lattice *lat, const chain_stepper *st, uint64_t t, uint64_t total, int therm,
+                                    const double *stats, double t0, double now)
+{
+  double tot[CHECKPOINT_NSTATS], rate = (double)(t + 1) / PetscMax(now - t0, 1e-9);
+
+  PetscFunctionBeginUser;
+  PetscCall(stats_total(lat, stats, tot));
+  PetscCall(log_printf(lat->world, LOG_INFO, "%s %llu/%llu%s", st->unit,
+                       (unsigned long long)(t + 1), (unsigned long long)total, (int)t < therm ? " (therm)" : ""));
+  if (st->metropolis)
+    PetscCall(log_printf(lat->world, LOG_INFO, "  acc %.3f  <dH> %+.4f", tot[0] > 0 ? tot[1] / tot[0] : 0.0,
+                         tot[0] > 0 ? tot[2] / tot[0] : 0.0));
+  PetscCall(log_printf(lat->world, LOG_INFO, "  %.2f/s  ETA %.0f s\n", rate, (double)(total - t - 1) / rate));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* acceptance, <dH>, <e^-dH> and its error over all replicas */
+static PetscErrorCode final_report(const lattice *lat, const double *stats, double *summary)
+{
+  double t[CHECKPOINT_NSTATS];
+
+  PetscFunctionBeginUser;
+  PetscCall(stats_total(lat, stats, t));
+  const double n = PetscMax(t[0], 1);
+  summary[0] = t[1] / n;
+  summary[1] = t[2] / n;
+  summary[2] = t[4] / n;
+  summary[3] = sqrt(PetscMax(t[5] / n - summary[2] * summary[2], 0) / PetscMax(n - 1, 1));
+  PetscCall(log_printf(lat->world, LOG_INFO,
+                       "acceptance %.4f   <dH> %.3e   <exp(-dH)> %.5f +- %.5f  (%.0f updates after thermalisation)\n",
+                       summary[0], summary[1], summary[2], summary[3], t[0]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode log_layout(const chain_options *o, const lattice *lat)
+{
+  PetscFunctionBeginUser;
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "lattice"));
+  for (int mu = 0; mu < o->d; mu++) PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "%s%d", mu ? "x" : " ", o->L[mu]));
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, ", process grid"));
+  for (int mu = 0; mu < o->d; mu++) PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "%s%d", mu ? "x" : " ", lat->P[mu]));
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, " per replica, %d replica(s), local volume %lld\n", o->replicas,
+                       (long long)lat->V));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* S and M of the current field, into the ensemble as configuration i */
+static PetscErrorCode store(ensemble_writer *w, const lattice *lat, phi4 *theory, const chain_stepper *st, int64_t i)
+{
+  double S, sum = 0, M;
+
+  PetscFunctionBeginUser;
+  PetscCall(phi4_action(theory, st->h, st->phi, &S));
+  for (int64_t k = 0; k < lat->V; k++) sum += st->phi[k];
+  PetscCall(lattice_sum(lat, sum, &M));
+  PetscCall(ensemble_write_config(w, i, st->phi, S, M / (double)lat->Vglobal));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode chain_run(const chain_options *o, const ensemble_meta *meta, const lattice *lat, phi4 *theory,
+                         const chain_stepper *st)
+{
+  ensemble_writer *w;
+  checkpoint_state cs = {0};
+  char ckpt[PETSC_MAX_PATH_LEN + 16], partial[PETSC_MAX_PATH_LEN + 16], *echo;
+  PetscLogDouble t0, now, last;
+
+  PetscFunctionBeginUser;
+  snprintf(ckpt, sizeof ckpt, "%s.ckpt", o->output);
+  ensemble_partial_path(o->output, partial, sizeof partial);
+  if (o->restart) {
+    PetscCheck(file_exists(ckpt) && file_exists(partial), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-restart: no interrupted run to continue (%s and %s are needed)", ckpt, partial);
+    PetscCall(checkpoint_read(lat, meta, ckpt, st->phi, &cs));
+    PetscCall(ensemble_writer_reopen(lat, meta, o->output, &w));
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "restarting at %s %llu with %lld configurations stored\n", st->unit,
+                         (unsigned long long)cs.next_traj, (long long)cs.nstored));
+  } else {
+    PetscCheck(o->force || !file_exists(partial), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-output: %s is left from an interrupted run; add -restart to continue it or -force to start over",
+               partial);
+    PetscCall(options_echo(&echo));
+    PetscCall(ensemble_writer_create(lat, meta, o->output, o->force, echo, &w));
+    PetscCall(PetscFree(echo));
+    PetscCall(initial_field(o, lat, st->phi));
+  }
+  if (st->prepare) PetscCall(st->prepare(st->ctx));
+  PetscCall(log_layout(o, lat));
+
+  const uint64_t total = (uint64_t)o->therm + (uint64_t)o->ntraj * (uint64_t)o->every;
+  const uint64_t first = cs.next_traj;
+  PetscBool stop = PETSC_FALSE;
+  PetscCall(PetscTime(&t0));
+  last = t0;
+  for (uint64_t t = cs.next_traj; t < total && !stop; t++) {
+    markov_result r;
+    PetscCall(st->update(st->ctx, t, &r));
+    if (t >= (uint64_t)o->therm) stats_add(cs.stats, &r);
+    if (t >= (uint64_t)o->therm && (t - (uint64_t)o->therm + 1) % (uint64_t)o->every == 0)
+      PetscCall(store(w, lat, theory, st, cs.nstored++));
+    cs.next_traj = t + 1;
+    PetscCall(stop_requested(lat, o->stop_file, &stop));
+    if (stop || (cs.next_traj % (uint64_t)o->checkpoint_every == 0 && cs.next_traj < total)) {
+      PetscCall(ensemble_writer_flush(w));
+      PetscCall(checkpoint_write(lat, meta, ckpt, st->phi, &cs));
+    }
+    PetscCall(PetscTime(&now));
+    if (now - last >= o->progress || t + 1 == total) {
+      PetscCall(progress_line(lat, st, t, total, o->therm, cs.stats, t0, now));
+      last = now;
+    }
+  }
+
+  PetscCall(PetscTime(&now));
+  if (cs.next_traj > first)
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "time per %s: %.6e s (%llu updates in %.3f s)\n", st->unit,
+                         (now - t0) / (double)(cs.next_traj - first), (unsigned long long)(cs.next_traj - first),
+                         now - t0));
+  if (stop) {
+    PetscCall(ensemble_writer_close(&w));
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
+                         "stop file %s found: stopped after %s %llu; continue with the same options and -restart\n",
+                         o->stop_file, st->unit, (unsigned long long)cs.next_traj));
+  } else {
+    static const char *const names[] = {"acceptance", "mean_dH", "mean_exp_minus_dH", "mean_exp_minus_dH_error"};
+    double summary[4];
+    int wrank;
+    if (st->metropolis) PetscCall(final_report(lat, cs.stats, summary));
+    PetscCall(ensemble_writer_finish(&w, st->metropolis ? 4 : 0, names, summary));
+    MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &wrank));
+    if (wrank == 0 && file_exists(ckpt)) unlink(ckpt);
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld configurations)\n", o->output,
+                         (long long)(o->replicas * (int64_t)o->ntraj)));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
