@@ -3,8 +3,11 @@
 # kappa_2 = 1.0625, kappa_4 = -2, kappa_6 = 16, kappa_8 = -272 within errors
 # (VE and VP with Euler-Maruyama at 5e5 samples; pc, ode, h and cosine at
 # 1e5), and
-# the generated ensemble does not depend on the number of ranks.
+# the generated ensemble does not depend on the number of ranks. The lattice
+# free field with its exact (FFTW-MPI) score reproduces the exact propagator
+# on a lattice split over ranks.
 . "$top_srcdir/tests/tap.sh"
+F="$top_builddir/tests/test_freefield"
 T="$top_builddir/tests/test_twopeak"
 C="$top_builddir/tests/test_compare"
 gen() { np=$1; out=$2; shift 2; mpi "$np" $LATDIFF sample -theory twopeak -output "$workdir/$out" "$@"; }
@@ -26,6 +29,21 @@ check "em: the same samples, bit for bit" $C -a "$workdir/r1.h5" -b "$workdir/r3
 check "pc: 1000 samples on 1 rank"  gen 1 p1.h5 -schedule vp -sampler pc -steps 100 -nsamples 1000 -seed 7
 check "pc: 1000 samples on 3 ranks" gen 3 p3.h5 -schedule vp -sampler pc -steps 100 -nsamples 1000 -seed 7
 check "pc: the same samples to 1e-12 (one global sum per step)" $C -a "$workdir/p1.h5" -b "$workdir/p3.h5" -tol 1e-12
+ff() { np=$1; out=$2; shift 2
+  mpi "$np" $LATDIFF sample -theory phi4 -lambda 0 -output "$workdir/$out" "$@"; }
+check "free field 16x8 on 2 ranks, ve em 200 steps, 4000 fields" \
+  ff 2 ffem.h5 -lattice 16,8 -kappa 0.2 -sampler em -steps 200 -nsamples 4000 -seed 11
+check "free field em: chi2 and G(p) exact within 4 sigma" $F -input "$workdir/ffem.h5"
+check "free field 4^4 on 2 ranks, vp pc 100 steps, 2000 fields" \
+  ff 2 ffpc.h5 -lattice 4,4,4,4 -kappa 0.1 -schedule vp -sampler pc -steps 100 -nsamples 2000 -seed 12
+check "free field pc 4d: chi2 and G(p) exact within 4 sigma" $F -input "$workdir/ffpc.h5"
+check "free field 8x4 on 1 rank, batch 16"   ff 1 ffr1.h5 -lattice 8,4 -steps 50 -nsamples 100 -batch 16 -seed 13
+check "free field 8x4 on 4 ranks, batch 7"   ff 4 ffr4.h5 -lattice 8,4 -steps 50 -nsamples 100 -batch 7 -seed 13
+check "free field: the same fields to 1e-12" $C -a "$workdir/ffr1.h5" -b "$workdir/ffr4.h5" -tol 1e-12
+check_fails "interacting phi4 has no exact score" "-lambda" \
+  $LATDIFF sample -theory phi4 -lattice 8,8 -lambda 0.02 -output "$workdir/x.h5"
+check_fails "a first extent not divisible by the ranks is refused" "multiple" \
+  mpi 3 $LATDIFF sample -theory phi4 -lattice 8,8 -lambda 0 -output "$workdir/x.h5"
 check_fails "a learned score is refused for now" "-score" $LATDIFF sample -theory twopeak -score net -output "$workdir/x.h5"
 check_fails "h outside [0, 1] is refused" "-h" $LATDIFF sample -theory twopeak -sampler h -h 2 -output "$workdir/x.h5"
 check "no output after refusals" test ! -e "$workdir/x.h5"

@@ -1,5 +1,5 @@
-/* reverse.h — reverse-time samplers of a diffusion model, for one sample
- * of `dim` values at a time, given a score s(x, t) = grad log P_t(x).
+/* reverse.h — reverse-time samplers of a diffusion model for a batch of
+ * samples, given a score s(x, t) = grad log P_t(x).
  *
  * In reverse time tau = 1 - t the h-interpolation of Hirono, Tanaka and
  * Fukushima reads
@@ -14,10 +14,14 @@
  * The steps run from t = tmax to t = eps in `steps` equal steps (tmax = 1,
  * except for the cosine schedule, whose beta diverges at t = 1); optionally a
  * final Tweedie denoising step x <- (x + Xi(eps) s(x, eps)) / f(eps).
- * The samplers advance a batch (this rank's samples) together. Random
- * numbers are keyed by (seed, sample index, step): a sample does not depend
- * on which rank draws it (pc: up to the rounding of one global sum).
- * reverse_run is collective on comm for pc, local otherwise.
+ * The samplers advance a batch together; the score is asked for the whole
+ * batch at once. A sample is either whole on one rank (a point theory:
+ * each rank its own samples) or spread over the ranks (a lattice in slabs:
+ * every rank holds its part of the same samples, and the score is
+ * collective). Random numbers are keyed by (seed, sample index, step,
+ * global value index): a sample does not depend on the rank count (pc and
+ * spread samples: up to the rounding of global sums).
+ * reverse_run is collective on comm for pc and for spread samples.
  */
 #ifndef LATDIFF_REVERSE_H
 #define LATDIFF_REVERSE_H
@@ -35,27 +39,35 @@ typedef struct {
   PetscBool denoise;
 } sampler_params;
 
-/* s = grad log P_t at x (dim values); f, xi: the kernel at t */
-typedef PetscErrorCode (*score_fn)(void *ctx, double t, double f, double xi, const double *x, double *s);
+/* s = grad log P_t at the nb samples x (nb x dim values); f, xi: the
+ * kernel at t */
+typedef PetscErrorCode (*score_fn)(void *ctx, double t, double f, double xi, int64_t nb, const double *x, double *s);
+
+/* this rank's part of one sample: `dim` values whose global indices are
+ * offset .. offset + dim - 1 of `stride` (offset 0 and stride dim for a
+ * sample held whole); at most `batch` samples per reverse_run */
+typedef struct {
+  int64_t dim, offset, stride, batch;
+} reverse_shape;
 
 typedef struct {
   const schedule *sched;
   sampler_params p;
   score_fn score;
   void *ctx;
-  int dim;
+  reverse_shape shape;
   uint64_t seed;
-  double *s, *k1, *xt; /* work, dim each */
+  double *s, *k1, *xt; /* work, batch x dim each */
   /* the schedule on the time grid t_k = 1 - k dt, k = 0..steps: computed
    * once, since pow and exp per step would dominate a cheap score */
   double *t, *f, *xi, *beta, *g2;
 } reverse_sampler;
 
-PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_fn score, void *ctx, int dim,
-                              uint64_t seed, reverse_sampler **out);
+PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_fn score, void *ctx,
+                              reverse_shape shape, uint64_t seed, reverse_sampler **out);
 PetscErrorCode reverse_destroy(reverse_sampler **rs);
-/* x: nb samples of dim values, the prior at t = tmax on entry, the
- * generated samples on return; `first` is the global index of sample 0 */
+/* x: nb <= batch samples of dim values, the prior at t = tmax on entry,
+ * the generated samples on return; `first` is the global index of sample 0 */
 PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint64_t first, double *x);
 
 #endif

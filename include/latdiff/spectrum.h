@@ -1,4 +1,4 @@
-/* spectrum.h — momentum-space power of a lattice field with FFTW-MPI,
+/* spectrum.h — momentum-space power of a lattice field (FFTW-MPI, fourier.h),
  * averaged over shells of lattice momentum |p_hat|, p_hat_mu = 2 sin(p_mu/2).
  *
  * The field lives in FFTW's slab layout: rows [row0, row0 + nrows) of the

@@ -5,15 +5,16 @@
 
 const char *const sampler_names[] = {"em", "pc", "ode", "h", "sampler_kind", "SAMPLER_", NULL};
 
-PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_fn score, void *ctx, int dim,
-                              uint64_t seed, reverse_sampler **out)
+PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_fn score, void *ctx,
+                              reverse_shape shape, uint64_t seed, reverse_sampler **out)
 {
   reverse_sampler *rs;
+  const size_t work = (size_t)PetscMax(shape.batch * shape.dim, 1);
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&rs));
-  *rs = (reverse_sampler){.sched = sched, .p = *p, .score = score, .ctx = ctx, .dim = dim, .seed = seed};
-  PetscCall(PetscMalloc3(dim, &rs->s, dim, &rs->k1, dim, &rs->xt));
+  *rs = (reverse_sampler){.sched = sched, .p = *p, .score = score, .ctx = ctx, .shape = shape, .seed = seed};
+  PetscCall(PetscMalloc3(work, &rs->s, work, &rs->k1, work, &rs->xt));
   const int n = p->steps;
   PetscCall(PetscMalloc5(n + 1, &rs->t, n + 1, &rs->f, n + 1, &rs->xi, n + 1, &rs->beta, n + 1, &rs->g2));
   for (int k = 0; k <= n; k++) {
@@ -38,77 +39,86 @@ PetscErrorCode reverse_destroy(reverse_sampler **rs)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the score at grid time k */
-static PetscErrorCode score_at(reverse_sampler *rs, int k, const double *x, double *s)
+/* the score of the batch at grid time k */
+static PetscErrorCode score_at(reverse_sampler *rs, int k, int64_t nb, const double *x, double *s)
 {
-  return rs->score(rs->ctx, rs->t[k], rs->f[k], rs->xi[k], x, s);
+  return rs->score(rs->ctx, rs->t[k], rs->f[k], rs->xi[k], nb, x, s);
 }
 
 /* dx/dtau of the h-interpolation without noise at grid time k, into out */
-static PetscErrorCode drift(reverse_sampler *rs, int k, double h, const double *x, double *out)
+static PetscErrorCode drift(reverse_sampler *rs, int k, double h, int64_t nb, const double *x, double *out)
 {
   const double b = rs->beta[k], g2 = rs->g2[k];
 
   PetscFunctionBeginUser;
-  PetscCall(score_at(rs, k, x, rs->s));
-  for (int j = 0; j < rs->dim; j++) out[j] = 0.5 * b * x[j] + 0.5 * (1 + h) * g2 * rs->s[j];
+  PetscCall(score_at(rs, k, nb, x, rs->s));
+  for (int64_t j = 0; j < nb * rs->shape.dim; j++) out[j] = 0.5 * b * x[j] + 0.5 * (1 + h) * g2 * rs->s[j];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static double noise(const reverse_sampler *rs, uint64_t sample, int step, int stream, int j)
+/* the Gaussian for value j of sample `sample` at a step; stream 0 the
+ * SDE step, 1 the corrector */
+static double noise(const reverse_sampler *rs, uint64_t sample, int step, int stream, int64_t j)
 {
   rng_key key = {rs->seed, RNG_SAMPLER, (uint64_t)step, (uint64_t)stream};
-  return rng_normal(key, sample * (uint64_t)rs->dim + (uint64_t)j);
+  return rng_normal(key, sample * (uint64_t)rs->shape.stride + (uint64_t)(rs->shape.offset + j));
 }
 
 /* one step of the h-interpolation (Euler-Maruyama) or of the ODE (Heun) */
-static PetscErrorCode step_one(reverse_sampler *rs, int k, double dt, double h, uint64_t sample, double *x)
+static PetscErrorCode step_batch(reverse_sampler *rs, int k, double dt, double h, int64_t nb, uint64_t first, double *x)
 {
-  const int dim = rs->dim;
+  const int64_t dim = rs->shape.dim, n = nb * dim;
 
   PetscFunctionBeginUser;
   if (rs->p.kind == SAMPLER_ODE) {
-    PetscCall(drift(rs, k, 0, x, rs->k1));
-    for (int j = 0; j < dim; j++) rs->xt[j] = x[j] + dt * rs->k1[j];
-    PetscCall(drift(rs, k + 1, 0, rs->xt, rs->xt));
-    for (int j = 0; j < dim; j++) x[j] += 0.5 * dt * (rs->k1[j] + rs->xt[j]);
+    PetscCall(drift(rs, k, 0, nb, x, rs->k1));
+    for (int64_t j = 0; j < n; j++) rs->xt[j] = x[j] + dt * rs->k1[j];
+    PetscCall(drift(rs, k + 1, 0, nb, rs->xt, rs->xt));
+    for (int64_t j = 0; j < n; j++) x[j] += 0.5 * dt * (rs->k1[j] + rs->xt[j]);
   } else {
     const double amp = sqrt(h * rs->g2[k] * dt);
-    PetscCall(drift(rs, k, h, x, rs->k1));
-    for (int j = 0; j < dim; j++) x[j] += dt * rs->k1[j] + (amp > 0 ? amp * noise(rs, sample, k, 0, j) : 0);
+    PetscCall(drift(rs, k, h, nb, x, rs->k1));
+    for (int64_t b = 0; b < nb; b++)
+      for (int64_t j = 0; j < dim; j++)
+        x[b * dim + j] += dt * rs->k1[b * dim + j] + (amp > 0 ? amp * noise(rs, first + (uint64_t)b, k, 0, j) : 0);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Langevin corrector at grid time k, step from ensemble-wide norms */
+static PetscErrorCode correct(reverse_sampler *rs, MPI_Comm comm, int k, int64_t nb, uint64_t first, double *x)
+{
+  const int64_t dim = rs->shape.dim;
+  double sums[2] = {0, (double)(nb * dim)};
+
+  PetscFunctionBeginUser;
+  PetscCall(score_at(rs, k, nb, x, rs->s));
+  for (int64_t j = 0; j < nb * dim; j++) sums[0] += rs->s[j] * rs->s[j];
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm));
+  const double e = sums[0] > 0 ? 2 * rs->p.snr * rs->p.snr * sums[1] / sums[0] : 0;
+  for (int64_t b = 0; b < nb; b++)
+    for (int64_t j = 0; j < dim; j++)
+      x[b * dim + j] += e * rs->s[b * dim + j] + sqrt(2 * e) * noise(rs, first + (uint64_t)b, k, 1, j);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint64_t first, double *x)
 {
-  const int n = rs->p.steps, dim = rs->dim;
+  const int n = rs->p.steps;
+  const int64_t dim = rs->shape.dim;
   const double dt = (rs->p.tmax - rs->p.eps) / n;
   const double h = rs->p.kind == SAMPLER_H ? rs->p.h : rs->p.kind == SAMPLER_ODE ? 0 : 1;
-  double *s_all = NULL;
 
   PetscFunctionBeginUser;
-  if (rs->p.kind == SAMPLER_PC) PetscCall(PetscMalloc1((size_t)PetscMax(nb * dim, 1), &s_all));
+  PetscCheck(nb <= rs->shape.batch, comm, PETSC_ERR_ARG_OUTOFRANGE, "reverse_run: %lld samples, batch %lld",
+             (long long)nb, (long long)rs->shape.batch);
   for (int k = 0; k < n; k++) {
-    for (int64_t b = 0; b < nb; b++) PetscCall(step_one(rs, k, dt, h, first + (uint64_t)b, x + b * dim));
-    if (rs->p.kind != SAMPLER_PC) continue;
-    /* Langevin corrector at the new time, step from ensemble-wide norms */
-    double sums[2] = {0, (double)(nb * dim)};
-    for (int64_t b = 0; b < nb; b++) {
-      PetscCall(score_at(rs, k + 1, x + b * dim, s_all + b * dim));
-      for (int j = 0; j < dim; j++) sums[0] += s_all[b * dim + j] * s_all[b * dim + j];
-    }
-    MPICHECK(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm));
-    const double e = sums[0] > 0 ? 2 * rs->p.snr * rs->p.snr * sums[1] / sums[0] : 0;
-    for (int64_t b = 0; b < nb; b++)
-      for (int j = 0; j < dim; j++)
-        x[b * dim + j] += e * s_all[b * dim + j] + sqrt(2 * e) * noise(rs, first + (uint64_t)b, k, 1, j);
+    PetscCall(step_batch(rs, k, dt, h, nb, first, x));
+    if (rs->p.kind == SAMPLER_PC) PetscCall(correct(rs, comm, k + 1, nb, first, x));
   }
-  if (rs->p.denoise)
-    for (int64_t b = 0; b < nb; b++) {
-      PetscCall(score_at(rs, n, x + b * dim, rs->s));
-      for (int j = 0; j < dim; j++) x[b * dim + j] = (x[b * dim + j] + rs->xi[n] * rs->s[j]) / rs->f[n];
-    }
-  PetscCall(PetscFree(s_all));
+  if (rs->p.denoise) {
+    PetscCall(score_at(rs, n, nb, x, rs->s));
+    for (int64_t j = 0; j < nb * dim; j++) x[j] = (x[j] + rs->xi[n] * rs->s[j]) / rs->f[n];
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
