@@ -29,6 +29,17 @@ check "em: the same samples, bit for bit" $C -a "$workdir/r1.h5" -b "$workdir/r3
 check "pc: 1000 samples on 1 rank"  gen 1 p1.h5 -schedule vp -sampler pc -steps 100 -nsamples 1000 -seed 7
 check "pc: 1000 samples on 3 ranks" gen 3 p3.h5 -schedule vp -sampler pc -steps 100 -nsamples 1000 -seed 7
 check "pc: the same samples to 1e-12 (one global sum per step)" $C -a "$workdir/p1.h5" -b "$workdir/p3.h5" -tol 1e-12
+check "ve em, only 30 steps, 1e5" gen 2 coarse.h5 -schedule ve -sampler em -steps 30 -nsamples 100000 -seed 9
+check_fails "30 steps: the discretisation bias of kappa4 is seen" "kappa4" $T -input "$workdir/coarse.h5"
+check "ve em, 30 steps, Metropolis window t < 0.6, 1e5" \
+  gen 2 mh.h5 -schedule ve -sampler em -steps 30 -metropolis_t 0.6 -nsamples 100000 -seed 9
+check "Metropolis window: exact cumulants again" $T -input "$workdir/mh.h5"
+check "the acceptance rate is recorded" sh -c "h5dump -a /summary/metropolis_acceptance '$workdir/mh.h5' | grep -q '0\.'"
+check "Metropolis window on 1 rank"  gen 1 m1.h5 -sampler h -h 0.7 -steps 50 -metropolis_t 0.5 -nsamples 1000 -seed 10
+check "Metropolis window on 3 ranks" gen 3 m3.h5 -sampler h -h 0.7 -steps 50 -metropolis_t 0.5 -nsamples 1000 -seed 10
+check "Metropolis window: the same samples, bit for bit" $C -a "$workdir/m1.h5" -b "$workdir/m3.h5" -tol 0
+check_fails "a Metropolis window needs a stochastic sampler" "-metropolis_t" \
+  $LATDIFF sample -theory twopeak -sampler ode -metropolis_t 0.5 -output "$workdir/x.h5"
 ff() { np=$1; out=$2; shift 2
   mpi "$np" $LATDIFF sample -theory phi4 -lambda 0 -output "$workdir/$out" "$@"; }
 check "free field 16x8 on 2 ranks, ve em 200 steps, 4000 fields" \
@@ -40,6 +51,11 @@ check "free field pc 4d: chi2 and G(p) exact within 4 sigma" $F -input "$workdir
 check "free field 8x4 on 1 rank, batch 16"   ff 1 ffr1.h5 -lattice 8,4 -steps 50 -nsamples 100 -batch 16 -seed 13
 check "free field 8x4 on 4 ranks, batch 7"   ff 4 ffr4.h5 -lattice 8,4 -steps 50 -nsamples 100 -batch 7 -seed 13
 check "free field: the same fields to 1e-12" $C -a "$workdir/ffr1.h5" -b "$workdir/ffr4.h5" -tol 1e-12
+check "free field with a Metropolis window on 1 rank" \
+  ff 1 ffm1.h5 -lattice 8,4 -steps 50 -metropolis_t 0.3 -nsamples 100 -batch 16 -seed 14
+check "free field with a Metropolis window on 4 ranks" \
+  ff 4 ffm4.h5 -lattice 8,4 -steps 50 -metropolis_t 0.3 -nsamples 100 -batch 7 -seed 14
+check "free field Metropolis: the same fields to 1e-12" $C -a "$workdir/ffm1.h5" -b "$workdir/ffm4.h5" -tol 1e-12
 check_fails "interacting phi4 has no exact score" "-lambda" \
   $LATDIFF sample -theory phi4 -lattice 8,8 -lambda 0.02 -output "$workdir/x.h5"
 check_fails "a first extent not divisible by the ranks is refused" "multiple" \

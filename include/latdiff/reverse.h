@@ -14,6 +14,13 @@
  * The steps run from t = tmax to t = eps in `steps` equal steps (tmax = 1,
  * except for the cosine schedule, whose beta diverges at t = 1); optionally a
  * final Tweedie denoising step x <- (x + Xi(eps) s(x, eps)) / f(eps).
+ * Metropolis correction (em, h): on the steps that start below t = mh_t,
+ * the step's Gaussian is a proposal psi for the known target e^-S,
+ * accepted with min{1, e^-S(psi) q(x|psi) / (e^-S(x) q(psi|x))}, q the
+ * step's kernel N(x + dtau D(x), h g^2 dtau) at the same grid time (MALA,
+ * as in the Aarts talk). Each such step leaves e^-S invariant, so the
+ * window pulls the samples towards the exact target; the acceptance rate
+ * is counted.
  * The samplers advance a batch together; the score is asked for the whole
  * batch at once. A sample is either whole on one rank (a point theory:
  * each rank its own samples) or spread over the ranks (a lattice in slabs:
@@ -37,11 +44,16 @@ typedef struct {
   int steps;
   double eps, h, snr, tmax;
   PetscBool denoise;
+  double mh_t; /* Metropolis window t < mh_t; 0: none */
 } sampler_params;
 
 /* s = grad log P_t at the nb samples x (nb x dim values); f, xi: the
  * kernel at t */
 typedef PetscErrorCode (*score_fn)(void *ctx, double t, double f, double xi, int64_t nb, const double *x, double *s);
+
+/* S(x) = -log P_0 up to a constant, for the nb samples (collective for
+ * spread samples: every rank gets the whole S) */
+typedef PetscErrorCode (*action_fn)(void *ctx, int64_t nb, const double *x, double *S);
 
 /* this rank's part of one sample: `dim` values whose global indices are
  * offset .. offset + dim - 1 of `stride` (offset 0 and stride dim for a
@@ -57,7 +69,10 @@ typedef struct {
   void *ctx;
   reverse_shape shape;
   uint64_t seed;
+  action_fn action; /* for the Metropolis window */
   double *s, *k1, *xt; /* work, batch x dim each */
+  double *psi, *d_psi, *S_x, *S_psi, *logq; /* Metropolis work */
+  double mh_proposed, mh_accepted;   /* this rank's count (of its samples) */
   /* the schedule on the time grid t_k = 1 - k dt, k = 0..steps: computed
    * once, since pow and exp per step would dominate a cheap score */
   double *t, *f, *xi, *beta, *g2;
@@ -66,6 +81,10 @@ typedef struct {
 PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_fn score, void *ctx,
                               reverse_shape shape, uint64_t seed, reverse_sampler **out);
 PetscErrorCode reverse_destroy(reverse_sampler **rs);
+/* the target's action, needed when p.mh_t > 0 */
+void reverse_set_action(reverse_sampler *rs, action_fn action);
+/* the acceptance rate of the Metropolis window over all samples so far */
+PetscErrorCode reverse_acceptance(reverse_sampler *rs, MPI_Comm comm, double *rate, double *proposed);
 /* x: nb <= batch samples of dim values, the prior at t = tmax on entry,
  * the generated samples on return; `first` is the global index of sample 0 */
 PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint64_t first, double *x);

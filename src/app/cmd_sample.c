@@ -39,7 +39,7 @@ static PetscErrorCode parse(sample_options *o)
   PetscFunctionBeginUser;
   o->tp = (twopeak){1.0, 0.25};
   o->sched = (schedule){SCHEDULE_VE, 25.0, 0.1, 20.0};
-  o->sp = (sampler_params){SAMPLER_EM, 1000, 1e-3, 0.5, 0.16, 0, PETSC_FALSE};
+  o->sp = (sampler_params){SAMPLER_EM, 1000, 1e-3, 0.5, 0.16, 0, PETSC_FALSE, 0};
   o->nsamples = 10000;
   o->seed = 1;
   o->kappa = 0.2;
@@ -69,6 +69,9 @@ static PetscErrorCode parse(sample_options *o)
   PetscCall(opt_real(PetscOptionsObject, "-snr", "pc sampler: signal-to-noise ratio of the corrector", &o->sp.snr));
   PetscCall(PetscOptionsBool("-denoise", "final Tweedie denoising step at t = eps", "latdiff", o->sp.denoise,
                              &o->sp.denoise, NULL));
+  PetscCall(opt_real(PetscOptionsObject, "-metropolis_t",
+                     "em, h: Metropolis test with the known action on the steps below this t (0: none)",
+                     &o->sp.mh_t));
   PetscCall(PetscOptionsEnum("-prior", "start: exact (the diffused target at t = tmax) or gaussian", "latdiff", priors,
                              o->prior, &o->prior, NULL));
   PetscCall(opt_int(PetscOptionsObject, "-nsamples", "samples to generate", 1, &o->nsamples));
@@ -90,6 +93,14 @@ static PetscErrorCode parse(sample_options *o)
              "-eps %g -tmax %g: need 0 < eps < tmax <= 1", o->sp.eps, o->sp.tmax);
   PetscCheck(o->sp.h >= 0 && o->sp.h <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-h: %g; need 0 <= h <= 1", o->sp.h);
   PetscCheck(o->sp.snr > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-snr: %g; must be positive", o->sp.snr);
+  PetscCheck(o->sp.mh_t >= 0 && o->sp.mh_t <= o->sp.tmax, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-metropolis_t: %g; need 0 <= t <= tmax = %g", o->sp.mh_t, o->sp.tmax);
+  PetscCheck(o->sp.mh_t == 0 || o->sp.kind == SAMPLER_EM || (o->sp.kind == SAMPLER_H && o->sp.h > 0), PETSC_COMM_WORLD,
+             PETSC_ERR_USER_INPUT,
+             "-metropolis_t needs a stochastic step to propose from: -sampler em, or h with -h > 0 (not %s)",
+             sampler_names[o->sp.kind]);
+  PetscCheck(o->sp.mh_t == 0 || !o->sp.denoise, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-metropolis_t and -denoise exclude each other: the denoising step would undo the exact target");
   PetscCall(schedule_check(PETSC_COMM_WORLD, &o->sched));
   if (o->th == THEORY_TWOPEAK) PetscCall(twopeak_check(PETSC_COMM_WORLD, &o->tp));
   if (o->th == THEORY_PHI4) {
@@ -253,6 +264,7 @@ PetscErrorCode cmd_sample(void)
   }
   PetscCall(PetscFree(echo));
   PetscCall(reverse_create(&o.sched, &o.sp, tg.score, tg.ctx, tg.shape, o.seed, &rs));
+  reverse_set_action(rs, tg.action);
 
   const int64_t dim = tg.shape.dim, B = tg.shape.batch;
   double *x, *S, *M;
@@ -280,7 +292,16 @@ PetscErrorCode cmd_sample(void)
     }
   }
   PetscCall(PetscTime(&t1));
-  PetscCall(ensemble_writer_finish(&w, 0, NULL, NULL));
+  if (o.sp.mh_t > 0) {
+    static const char *const names[] = {"metropolis_acceptance", "metropolis_proposals"};
+    double summary[2];
+    PetscCall(reverse_acceptance(rs, PETSC_COMM_WORLD, &summary[0], &summary[1]));
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "Metropolis window t < %g: acceptance %.4f of %.0f proposals\n",
+                         o.sp.mh_t, summary[0], summary[1]));
+    PetscCall(ensemble_writer_finish(&w, 2, names, summary));
+  } else {
+    PetscCall(ensemble_writer_finish(&w, 0, NULL, NULL));
+  }
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "%d samples, %s sampler, %d steps, %s schedule: %.2f s; wrote %s\n",
                        o.nsamples, sampler_names[o.sp.kind], o.sp.steps, schedule_names[o.sched.kind], t1 - t0,
                        o.output));

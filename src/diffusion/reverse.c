@@ -15,6 +15,10 @@ PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, sc
   PetscCall(PetscNew(&rs));
   *rs = (reverse_sampler){.sched = sched, .p = *p, .score = score, .ctx = ctx, .shape = shape, .seed = seed};
   PetscCall(PetscMalloc3(work, &rs->s, work, &rs->k1, work, &rs->xt));
+  if (p->mh_t > 0) {
+    const size_t nb = (size_t)PetscMax(shape.batch, 1);
+    PetscCall(PetscMalloc5(work, &rs->psi, work, &rs->d_psi, nb, &rs->S_x, nb, &rs->S_psi, nb, &rs->logq));
+  }
   const int n = p->steps;
   PetscCall(PetscMalloc5(n + 1, &rs->t, n + 1, &rs->f, n + 1, &rs->xi, n + 1, &rs->beta, n + 1, &rs->g2));
   for (int k = 0; k <= n; k++) {
@@ -34,8 +38,22 @@ PetscErrorCode reverse_destroy(reverse_sampler **rs)
   PetscFunctionBeginUser;
   if (!*rs) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree3((*rs)->s, (*rs)->k1, (*rs)->xt));
+  if ((*rs)->psi) PetscCall(PetscFree5((*rs)->psi, (*rs)->d_psi, (*rs)->S_x, (*rs)->S_psi, (*rs)->logq));
   PetscCall(PetscFree5((*rs)->t, (*rs)->f, (*rs)->xi, (*rs)->beta, (*rs)->g2));
   PetscCall(PetscFree(*rs));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void reverse_set_action(reverse_sampler *rs, action_fn action) { rs->action = action; }
+
+PetscErrorCode reverse_acceptance(reverse_sampler *rs, MPI_Comm comm, double *rate, double *proposed)
+{
+  double c[2] = {rs->mh_accepted, rs->mh_proposed};
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, c, 2, MPI_DOUBLE, MPI_SUM, comm));
+  *rate = c[1] > 0 ? c[0] / c[1] : NAN;
+  *proposed = c[1];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -85,6 +103,47 @@ static PetscErrorCode step_batch(reverse_sampler *rs, int k, double dt, double h
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A Metropolis-corrected step at grid time k: the Euler-Maruyama step of
+ * the h-interpolation proposes psi; accept per sample (reverse.h). */
+static PetscErrorCode metropolis_step(reverse_sampler *rs, MPI_Comm comm, int k, double dt, double h, int64_t nb,
+                                      uint64_t first, double *x)
+{
+  const int64_t dim = rs->shape.dim;
+  const double v = h * rs->g2[k] * dt, amp = sqrt(v);
+  const PetscBool spread = rs->shape.dim != rs->shape.stride;
+
+  PetscFunctionBeginUser;
+  PetscCall(drift(rs, k, h, nb, x, rs->k1));
+  for (int64_t b = 0; b < nb; b++)
+    for (int64_t j = 0; j < dim; j++)
+      rs->psi[b * dim + j] = x[b * dim + j] + dt * rs->k1[b * dim + j] + amp * noise(rs, first + (uint64_t)b, k, 0, j);
+  PetscCall(drift(rs, k, h, nb, rs->psi, rs->d_psi));
+  PetscCall(rs->action(rs->ctx, nb, x, rs->S_x));
+  PetscCall(rs->action(rs->ctx, nb, rs->psi, rs->S_psi));
+  /* log q(psi|x) - log q(x|psi), this rank's part */
+  for (int64_t b = 0; b < nb; b++) {
+    double sum = 0;
+    for (int64_t j = 0; j < dim; j++) {
+      const int64_t i = b * dim + j;
+      const double back = x[i] - rs->psi[i] - dt * rs->d_psi[i], fwd = rs->psi[i] - x[i] - dt * rs->k1[i];
+      sum += (back * back - fwd * fwd) / (2 * v);
+    }
+    rs->logq[b] = sum;
+  }
+  if (spread) MPICHECK(MPI_Allreduce(MPI_IN_PLACE, rs->logq, (int)nb, MPI_DOUBLE, MPI_SUM, comm));
+  for (int64_t b = 0; b < nb; b++) {
+    const double dH = rs->S_psi[b] - rs->S_x[b] + rs->logq[b];
+    /* dH is the same on every rank holding the sample, u comes from the key */
+    const int accept = rng_uniform((rng_key){rs->seed, RNG_ACCEPT, (uint64_t)k, 0}, first + (uint64_t)b) < exp(-dH);
+    if (accept) PetscCall(PetscArraycpy(x + b * dim, rs->psi + b * dim, dim));
+    if (rs->shape.offset == 0) { /* count each sample once */
+      rs->mh_proposed += 1;
+      rs->mh_accepted += accept;
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Langevin corrector at grid time k, step from ensemble-wide norms */
 static PetscErrorCode correct(reverse_sampler *rs, MPI_Comm comm, int k, int64_t nb, uint64_t first, double *x)
 {
@@ -112,8 +171,11 @@ PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint6
   PetscFunctionBeginUser;
   PetscCheck(nb <= rs->shape.batch, comm, PETSC_ERR_ARG_OUTOFRANGE, "reverse_run: %lld samples, batch %lld",
              (long long)nb, (long long)rs->shape.batch);
+  PetscCheck(rs->p.mh_t <= 0 || (rs->action && h > 0), comm, PETSC_ERR_ARG_WRONG,
+             "the Metropolis window needs the target's action and a stochastic sampler");
   for (int k = 0; k < n; k++) {
-    PetscCall(step_batch(rs, k, dt, h, nb, first, x));
+    if (rs->t[k] < rs->p.mh_t) PetscCall(metropolis_step(rs, comm, k, dt, h, nb, first, x));
+    else PetscCall(step_batch(rs, k, dt, h, nb, first, x));
     if (rs->p.kind == SAMPLER_PC) PetscCall(correct(rs, comm, k + 1, nb, first, x));
   }
   if (rs->p.denoise) {
