@@ -11,10 +11,10 @@ MPIRUN=${MPIRUN:-mpirun --oversubscribe --allow-run-as-root}
 L=${LATDIFF:-./latdiff}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 printf '%-8s %-7s %6s %24s %24s\n' sampler sched steps "kappa2 (exact 1.0625)" "kappa4 (exact -2)"
-for spec in "em ve" "ode ve" "h vp" "pc ve"; do
+for spec in "em ve" "ode ve -ode_fixed" "h vp" "pc ve"; do
   set -- $spec
   for n in 25 50 100 200 400 800; do
-    $MPIRUN -n 2 $L sample -theory twopeak -sampler "$1" -schedule "$2" -steps "$n" -nsamples "$K" \
+    $MPIRUN -n 2 $L sample -theory twopeak -sampler "$1" -schedule "$2" -steps "$n" -nsamples "$K" ${3:-} \
       -output "$tmp/g.h5" -force -quiet
     $L analyze -input "$tmp/g.h5" -json "$tmp/g.json" -force -quiet >/dev/null 2>&1
     /usr/bin/python3 - "$tmp/g.json" "$1" "$2" "$n" <<'PY'

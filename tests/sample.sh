@@ -1,8 +1,8 @@
 #!/bin/sh
 # Reverse samplers with the exact score of the two-peak mixture reproduce
 # kappa_2 = 1.0625, kappa_4 = -2, kappa_6 = 16, kappa_8 = -272 within errors
-# (VE and VP with Euler-Maruyama at 5e5 samples; pc, ode, h and cosine at
-# 1e5), and
+# (VE and VP with Euler-Maruyama at 5e5 samples; pc, ode (Heun and adaptive
+# Dormand-Prince), h and cosine at 1e5), and
 # the generated ensemble does not depend on the number of ranks. The lattice
 # free field with its exact (FFTW-MPI) score reproduces the exact propagator
 # on a lattice split over ranks.
@@ -15,8 +15,18 @@ check "ve em 5e5 samples"       gen 2 ve.h5 -schedule ve -sampler em -steps 1000
 check "ve em: exact cumulants"  $T -input "$workdir/ve.h5"
 check "vp em 5e5 samples"       gen 2 vp.h5 -schedule vp -sampler em -steps 1000 -nsamples 500000 -seed 2
 check "vp em: exact cumulants"  $T -input "$workdir/vp.h5"
-check "ve ode (Heun) 1e5"       gen 2 ode.h5 -schedule ve -sampler ode -steps 500 -nsamples 100000 -seed 3
-check "ve ode: maps the prior onto the target" $T -input "$workdir/ode.h5"
+check "ve ode (Heun, fixed) 1e5" gen 2 ode.h5 -schedule ve -sampler ode -ode_fixed -steps 500 -nsamples 100000 -seed 3
+check "ve ode Heun: maps the prior onto the target" $T -input "$workdir/ode.h5"
+check "vp ode (Dormand-Prince, adaptive) 1e5" gen 2 ts.h5 -schedule vp -sampler ode -nsamples 100000 -seed 3
+check "vp ode adaptive: maps the prior onto the target" $T -input "$workdir/ts.h5"
+# the same ODE by two integrators: Heun at 4000 steps is within 5e-6 of
+# Dormand-Prince at 1e-9 (measured); 5e-5 leaves a factor 10
+check "ve ode adaptive, rtol = atol = 1e-9, 1000 samples on 2 ranks" \
+  gen 2 ts9.h5 -sampler ode -ts_rtol 1e-9 -ts_atol 1e-9 -nsamples 1000 -seed 3
+check "the same on 3 ranks" gen 3 ts9b.h5 -sampler ode -ts_rtol 1e-9 -ts_atol 1e-9 -nsamples 1000 -seed 3
+check "adaptive ode: the same samples on 2 and 3 ranks, bit for bit" $C -a "$workdir/ts9.h5" -b "$workdir/ts9b.h5" -tol 0
+check "ve ode Heun 4000 steps, 1000 samples" gen 1 heun.h5 -sampler ode -ode_fixed -steps 4000 -nsamples 1000 -seed 3
+check "Dormand-Prince and Heun give the same map to 5e-5" $C -a "$workdir/ts9.h5" -b "$workdir/heun.h5" -tol 5e-5
 check "vp h=0.5 1e5"            gen 2 h.h5 -schedule vp -sampler h -h 0.5 -steps 1000 -nsamples 100000 -seed 4
 check "vp h=0.5: exact cumulants" $T -input "$workdir/h.h5"
 check "ve pc 1e5"               gen 2 pc.h5 -schedule ve -sampler pc -snr 0.16 -steps 1000 -nsamples 100000 -seed 5
@@ -48,6 +58,9 @@ check "free field em: chi2 and G(p) exact within 4 sigma" $F -input "$workdir/ff
 check "free field 4^4 on 2 ranks, vp pc 100 steps, 2000 fields" \
   ff 2 ffpc.h5 -lattice 4,4,4,4 -kappa 0.1 -schedule vp -sampler pc -steps 100 -nsamples 2000 -seed 12
 check "free field pc 4d: chi2 and G(p) exact within 4 sigma" $F -input "$workdir/ffpc.h5"
+check "free field 16x8 on 2 ranks, ve ode adaptive, 4000 fields" \
+  ff 2 ffts.h5 -lattice 16,8 -kappa 0.2 -sampler ode -nsamples 4000 -seed 15
+check "free field adaptive ode: chi2 and G(p) exact within 4 sigma" $F -input "$workdir/ffts.h5"
 check "free field 8x4 on 1 rank, batch 16"   ff 1 ffr1.h5 -lattice 8,4 -steps 50 -nsamples 100 -batch 16 -seed 13
 check "free field 8x4 on 4 ranks, batch 7"   ff 4 ffr4.h5 -lattice 8,4 -steps 50 -nsamples 100 -batch 7 -seed 13
 check "free field: the same fields to 1e-12" $C -a "$workdir/ffr1.h5" -b "$workdir/ffr4.h5" -tol 1e-12

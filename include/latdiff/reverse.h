@@ -10,7 +10,10 @@
  *   pc   predictor (em) + Langevin corrector with signal-to-noise ratio snr:
  *        step 2 (snr |z| / |s|)^2 with the norms over the whole ensemble
  *        (Song et al. 2021), one Allreduce per step
- *   ode  probability-flow ODE, Heun (second order), fixed steps
+ *   ode  probability-flow ODE: adaptive Runge-Kutta 5(4) (Dormand-Prince)
+ *        with PETSc TS at tolerances rtol, atol, each sample its own step
+ *        sequence (a spread sample: each batch); or with ode_fixed, Heun
+ *        (second order) at `steps` fixed steps
  * The steps run from t = tmax to t = eps in `steps` equal steps (tmax = 1,
  * except for the cosine schedule, whose beta diverges at t = 1); optionally a
  * final Tweedie denoising step x <- (x + Xi(eps) s(x, eps)) / f(eps).
@@ -45,6 +48,8 @@ typedef struct {
   double eps, h, snr, tmax;
   PetscBool denoise;
   double mh_t; /* Metropolis window t < mh_t; 0: none */
+  PetscBool ode_fixed;
+  double rtol, atol; /* adaptive ode */
 } sampler_params;
 
 /* s = grad log P_t at the nb samples x (nb x dim values); f, xi: the
@@ -73,6 +78,7 @@ typedef struct {
   double *s, *k1, *xt; /* work, batch x dim each */
   double *psi, *d_psi, *S_x, *S_psi, *logq; /* Metropolis work */
   double mh_proposed, mh_accepted;   /* this rank's count (of its samples) */
+  double ode_steps, ode_solves;      /* adaptive ode: steps taken, solves */
   /* the schedule on the time grid t_k = 1 - k dt, k = 0..steps: computed
    * once, since pow and exp per step would dominate a cheap score */
   double *t, *f, *xi, *beta, *g2;
@@ -83,6 +89,8 @@ PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, sc
 PetscErrorCode reverse_destroy(reverse_sampler **rs);
 /* the target's action, needed when p.mh_t > 0 */
 void reverse_set_action(reverse_sampler *rs, action_fn action);
+/* adaptive ode: mean accepted steps per solve over all ranks */
+PetscErrorCode reverse_ode_steps(reverse_sampler *rs, MPI_Comm comm, double *mean);
 /* the acceptance rate of the Metropolis window over all samples so far */
 PetscErrorCode reverse_acceptance(reverse_sampler *rs, MPI_Comm comm, double *rate, double *proposed);
 /* x: nb <= batch samples of dim values, the prior at t = tmax on entry,

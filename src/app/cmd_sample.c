@@ -39,7 +39,8 @@ static PetscErrorCode parse(sample_options *o)
   PetscFunctionBeginUser;
   o->tp = (twopeak){1.0, 0.25};
   o->sched = (schedule){SCHEDULE_VE, 25.0, 0.1, 20.0};
-  o->sp = (sampler_params){SAMPLER_EM, 1000, 1e-3, 0.5, 0.16, 0, PETSC_FALSE, 0};
+  o->sp = (sampler_params){.kind = SAMPLER_EM, .steps = 1000, .eps = 1e-3, .h = 0.5, .snr = 0.16, .rtol = 1e-6,
+                           .atol = 1e-6};
   o->nsamples = 10000;
   o->seed = 1;
   o->kappa = 0.2;
@@ -61,7 +62,14 @@ static PetscErrorCode parse(sample_options *o)
   PetscCall(PetscOptionsString("-score", "score model: exact (the closed form of the theory)", "latdiff", o->score,
                                o->score, sizeof o->score, NULL));
   PetscCall(PetscOptionsEnum("-sampler", "reverse sampler", "latdiff", sampler_names, o->sampler, &o->sampler, NULL));
-  PetscCall(opt_int(PetscOptionsObject, "-steps", "reverse time steps", 1, &o->sp.steps));
+  PetscCall(opt_int(PetscOptionsObject, "-steps", "reverse time steps (adaptive ode: sets the first step)", 1,
+                    &o->sp.steps));
+  PetscCall(PetscOptionsBool("-ode_fixed", "ode sampler: Heun at -steps fixed steps instead of adaptive Dormand-Prince",
+                             "latdiff", o->sp.ode_fixed, &o->sp.ode_fixed, NULL));
+  PetscCall(opt_real(PetscOptionsObject, "-ts_rtol", "ode sampler: relative tolerance of the adaptive steps",
+                     &o->sp.rtol));
+  PetscCall(opt_real(PetscOptionsObject, "-ts_atol", "ode sampler: absolute tolerance of the adaptive steps",
+                     &o->sp.atol));
   PetscCall(opt_real(PetscOptionsObject, "-eps", "the reverse process stops at t = eps", &o->sp.eps));
   PetscCall(opt_real(PetscOptionsObject, "-tmax", "the reverse process starts at t = tmax (0: 1, or 0.995 for cosine)",
                      &o->sp.tmax));
@@ -92,6 +100,8 @@ static PetscErrorCode parse(sample_options *o)
   PetscCheck(o->sp.eps > 0 && o->sp.eps < o->sp.tmax && o->sp.tmax <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-eps %g -tmax %g: need 0 < eps < tmax <= 1", o->sp.eps, o->sp.tmax);
   PetscCheck(o->sp.h >= 0 && o->sp.h <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-h: %g; need 0 <= h <= 1", o->sp.h);
+  PetscCheck(o->sp.rtol > 0 && o->sp.atol > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-ts_rtol %g -ts_atol %g: tolerances must be positive", o->sp.rtol, o->sp.atol);
   PetscCheck(o->sp.snr > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-snr: %g; must be positive", o->sp.snr);
   PetscCheck(o->sp.mh_t >= 0 && o->sp.mh_t <= o->sp.tmax, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-metropolis_t: %g; need 0 <= t <= tmax = %g", o->sp.mh_t, o->sp.tmax);
@@ -292,6 +302,13 @@ PetscErrorCode cmd_sample(void)
     }
   }
   PetscCall(PetscTime(&t1));
+  if (o.sp.kind == SAMPLER_ODE && !o.sp.ode_fixed) {
+    double mean;
+    PetscCall(reverse_ode_steps(rs, PETSC_COMM_WORLD, &mean));
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
+                         "adaptive Dormand-Prince 5(4), rtol %g atol %g: %.1f accepted steps per solve\n", o.sp.rtol,
+                         o.sp.atol, mean));
+  }
   if (o.sp.mh_t > 0) {
     static const char *const names[] = {"metropolis_acceptance", "metropolis_proposals"};
     double summary[2];

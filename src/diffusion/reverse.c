@@ -2,6 +2,7 @@
 #include "latdiff/reverse.h"
 
 #include <math.h>
+#include <petscts.h>
 
 const char *const sampler_names[] = {"em", "pc", "ode", "h", "sampler_kind", "SAMPLER_", NULL};
 
@@ -161,6 +162,99 @@ static PetscErrorCode correct(reverse_sampler *rs, MPI_Comm comm, int k, int64_t
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the probability-flow ODE in reverse time tau = tmax - t, for TS */
+typedef struct {
+  reverse_sampler *rs;
+  int64_t nb;
+} ode_ctx;
+
+static PetscErrorCode ode_rhs(TS ts, PetscReal tau, Vec X, Vec F, void *ptr)
+{
+  ode_ctx *c = ptr;
+  reverse_sampler *rs = c->rs;
+  const double t = rs->p.tmax - tau;
+  const double f = schedule_f(rs->sched, t), xi = schedule_xi(rs->sched, t);
+  const double b = schedule_beta(rs->sched, t), g2 = schedule_g2(rs->sched, t);
+  const PetscScalar *x;
+  PetscScalar *out;
+  PetscInt n;
+
+  PetscFunctionBeginUser;
+  (void)ts;
+  PetscCall(VecGetLocalSize(X, &n));
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(F, &out));
+  PetscCall(rs->score(rs->ctx, t, f, xi, c->nb, x, out));
+  for (PetscInt j = 0; j < n; j++) out[j] = 0.5 * b * x[j] + 0.5 * g2 * out[j];
+  PetscCall(VecRestoreArray(F, &out));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ode_solve(reverse_sampler *rs, TS ts, Vec X)
+{
+  PetscInt steps;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSSetTime(ts, 0));
+  PetscCall(TSSetStepNumber(ts, 0));
+  PetscCall(TSSetTimeStep(ts, (rs->p.tmax - rs->p.eps) / rs->p.steps));
+  PetscCall(TSSolve(ts, X));
+  PetscCall(TSGetStepNumber(ts, &steps));
+  rs->ode_steps += (double)steps;
+  rs->ode_solves += 1;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Dormand-Prince 5(4) with PETSc's adaptive step control. A sample held
+ * whole is solved alone, so its steps do not depend on the other samples
+ * on its rank; a spread batch is one distributed vector. */
+static PetscErrorCode ode_adaptive(reverse_sampler *rs, MPI_Comm comm, int64_t nb, double *x)
+{
+  const int64_t dim = rs->shape.dim;
+  const PetscBool spread = rs->shape.dim != rs->shape.stride;
+  const MPI_Comm c = spread ? comm : PETSC_COMM_SELF;
+  ode_ctx ctx = {rs, spread ? nb : 1};
+  TS ts;
+  Vec X;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSCreate(c, &ts));
+  PetscCall(TSSetProblemType(ts, TS_NONLINEAR));
+  PetscCall(TSSetType(ts, TSRK));
+  PetscCall(TSRKSetType(ts, TSRK5DP));
+  PetscCall(TSSetRHSFunction(ts, NULL, ode_rhs, &ctx));
+  PetscCall(TSSetMaxTime(ts, rs->p.tmax - rs->p.eps));
+  PetscCall(TSSetMaxSteps(ts, 1000000));
+  PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
+  PetscCall(TSSetTolerances(ts, rs->p.atol, NULL, rs->p.rtol, NULL));
+  if (spread) {
+    PetscCall(VecCreateMPIWithArray(c, 1, (PetscInt)(nb * dim), PETSC_DECIDE, x, &X));
+    PetscCall(ode_solve(rs, ts, X));
+  } else {
+    PetscCall(VecCreateSeqWithArray(c, 1, (PetscInt)dim, NULL, &X));
+    for (int64_t b = 0; b < nb; b++) {
+      PetscCall(VecPlaceArray(X, x + b * dim));
+      PetscCall(ode_solve(rs, ts, X));
+      PetscCall(VecResetArray(X));
+    }
+  }
+  PetscCall(VecDestroy(&X));
+  PetscCall(TSDestroy(&ts));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode reverse_ode_steps(reverse_sampler *rs, MPI_Comm comm, double *mean)
+{
+  double c[2] = {rs->ode_steps, rs->ode_solves};
+
+  PetscFunctionBeginUser;
+  if (rs->shape.offset != 0) c[0] = c[1] = 0; /* a spread batch counts once */
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, c, 2, MPI_DOUBLE, MPI_SUM, comm));
+  *mean = c[1] > 0 ? c[0] / c[1] : NAN;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint64_t first, double *x)
 {
   const int n = rs->p.steps;
@@ -173,7 +267,9 @@ PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint6
              (long long)nb, (long long)rs->shape.batch);
   PetscCheck(rs->p.mh_t <= 0 || (rs->action && h > 0), comm, PETSC_ERR_ARG_WRONG,
              "the Metropolis window needs the target's action and a stochastic sampler");
-  for (int k = 0; k < n; k++) {
+  const PetscBool adaptive = rs->p.kind == SAMPLER_ODE && !rs->p.ode_fixed;
+  if (adaptive) PetscCall(ode_adaptive(rs, comm, nb, x));
+  for (int k = 0; k < n && !adaptive; k++) {
     if (rs->t[k] < rs->p.mh_t) PetscCall(metropolis_step(rs, comm, k, dt, h, nb, first, x));
     else PetscCall(step_batch(rs, k, dt, h, nb, first, x));
     if (rs->p.kind == SAMPLER_PC) PetscCall(correct(rs, comm, k + 1, nb, first, x));
