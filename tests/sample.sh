@@ -5,12 +5,14 @@
 # Dormand-Prince), h and cosine at 1e5), and
 # the generated ensemble does not depend on the number of ranks. The lattice
 # free field with its exact (FFTW-MPI) score reproduces the exact propagator
-# on a lattice split over ranks.
+# on a lattice split over ranks; gauss25 and the Swiss roll reproduce their
+# exact moments and narrow components.
 . "$top_srcdir/tests/tap.sh"
 F="$top_builddir/tests/test_freefield"
 T="$top_builddir/tests/test_twopeak"
 C="$top_builddir/tests/test_compare"
 gen() { np=$1; out=$2; shift 2; mpi "$np" $LATDIFF sample -theory twopeak -output "$workdir/$out" "$@"; }
+# (a later -theory overrides the first)
 check "ve em 5e5 samples"       gen 2 ve.h5 -schedule ve -sampler em -steps 1000 -nsamples 500000 -seed 1
 check "ve em: exact cumulants"  $T -input "$workdir/ve.h5"
 check "vp em 5e5 samples"       gen 2 vp.h5 -schedule vp -sampler em -steps 1000 -nsamples 500000 -seed 2
@@ -50,6 +52,15 @@ check "Metropolis window on 3 ranks" gen 3 m3.h5 -sampler h -h 0.7 -steps 50 -me
 check "Metropolis window: the same samples, bit for bit" $C -a "$workdir/m1.h5" -b "$workdir/m3.h5" -tol 0
 check_fails "a Metropolis window needs a stochastic sampler" "-metropolis_t" \
   $LATDIFF sample -theory twopeak -sampler ode -metropolis_t 0.5 -output "$workdir/x.h5"
+P="$top_builddir/tests/test_points"
+for th in gauss25 swissroll; do
+  check "$th: ode adaptive, eps 1e-5, 20000 points" gen 2 $th.h5 -theory $th -sampler ode -eps 1e-5 -nsamples 20000 -seed 16
+  check "$th: exact mean, covariance and weight near the centres" $P -input "$workdir/$th.h5"
+done
+check "gauss25: em 1000 steps, eps 1e-5, 20000 points" \
+  gen 2 g25em.h5 -theory gauss25 -sampler em -eps 1e-5 -nsamples 20000 -seed 16
+check_fails "gauss25 em at 1000 steps: too few points near the narrow centres is seen" "fraction" \
+  $P -input "$workdir/g25em.h5"
 ff() { np=$1; out=$2; shift 2
   mpi "$np" $LATDIFF sample -theory phi4 -lambda 0 -output "$workdir/$out" "$@"; }
 check "free field 16x8 on 2 ranks, ve em 200 steps, 4000 fields" \
