@@ -1,6 +1,29 @@
 /* ensemble_meta.c — the attributes that make an ensemble self-describing. */
 #include "latdiff/ensemble.h"
 
+/* the run settings every Markov chain generator (hmc, langevin) has */
+static PetscErrorCode chain_settings_write(hid_t g, const ensemble_meta *m)
+{
+  PetscFunctionBeginUser;
+  PetscCall(h5_attr_put_int(g, "therm", m->therm));
+  PetscCall(h5_attr_put_int(g, "every", m->every));
+  PetscCall(h5_attr_put_string(g, "start", m->start));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode chain_settings_read(hid_t g, const char *path, ensemble_meta *m)
+{
+  int64_t v;
+
+  PetscFunctionBeginUser;
+  PetscCall(h5_attr_get_int(g, path, "therm", &v));
+  m->therm = (int)v;
+  PetscCall(h5_attr_get_int(g, path, "every", &v));
+  m->every = (int)v;
+  PetscCall(h5_attr_get_string(g, path, "start", sizeof m->start, m->start));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode ensemble_meta_write(hid_t obj, const ensemble_meta *m)
 {
   hid_t g;
@@ -23,15 +46,11 @@ PetscErrorCode ensemble_meta_write(hid_t obj, const ensemble_meta *m)
     PetscCall(h5_attr_put_string(g, "integrator", m->integrator));
     PetscCall(h5_attr_put_int(g, "nmd", m->nmd));
     PetscCall(h5_attr_put_double(g, "tau", m->tau));
-    PetscCall(h5_attr_put_int(g, "therm", m->therm));
-    PetscCall(h5_attr_put_int(g, "every", m->every));
-    PetscCall(h5_attr_put_string(g, "start", m->start));
+    PetscCall(chain_settings_write(g, m));
   } else if (!strcmp(m->generator, "langevin")) {
     PetscCall(h5_attr_put_string(g, "scheme", m->integrator));
     PetscCall(h5_attr_put_double(g, "step", m->tau));
-    PetscCall(h5_attr_put_int(g, "therm", m->therm));
-    PetscCall(h5_attr_put_int(g, "every", m->every));
-    PetscCall(h5_attr_put_string(g, "start", m->start));
+    PetscCall(chain_settings_write(g, m));
   } else if (!strcmp(m->generator, "sample")) {
     PetscCall(h5_attr_put_string(g, "sampler", m->sampler));
     PetscCall(h5_attr_put_string(g, "schedule", m->schedule));
@@ -80,19 +99,11 @@ PetscErrorCode ensemble_meta_read(hid_t obj, const char *path, ensemble_meta *m)
       PetscCall(h5_attr_get_int(g, path, "nmd", &v));
       m->nmd = (int)v;
       PetscCall(h5_attr_get_double(g, path, "tau", &m->tau));
-      PetscCall(h5_attr_get_int(g, path, "therm", &v));
-      m->therm = (int)v;
-      PetscCall(h5_attr_get_int(g, path, "every", &v));
-      m->every = (int)v;
-      PetscCall(h5_attr_get_string(g, path, "start", sizeof m->start, m->start));
+      PetscCall(chain_settings_read(g, path, m));
     } else if (H5Aexists(g, "scheme") > 0) {
       PetscCall(h5_attr_get_string(g, path, "scheme", sizeof m->integrator, m->integrator));
       PetscCall(h5_attr_get_double(g, path, "step", &m->tau));
-      PetscCall(h5_attr_get_int(g, path, "therm", &v));
-      m->therm = (int)v;
-      PetscCall(h5_attr_get_int(g, path, "every", &v));
-      m->every = (int)v;
-      PetscCall(h5_attr_get_string(g, path, "start", sizeof m->start, m->start));
+      PetscCall(chain_settings_read(g, path, m));
     }
     H5CALL(H5Gclose(g));
   }
