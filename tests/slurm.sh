@@ -22,7 +22,8 @@ fi
 S="$workdir/slurm"
 mkdir -p "$S/state" "$S/spool"
 host=$(hostname -s)
-ncpu=$(nproc)
+# the hardware, not nproc: nproc honours OMP_NUM_THREADS, which clusters set to 1
+ncpu=$(getconf _NPROCESSORS_ONLN)
 port=$((20000 + $$ % 20000))
 cat > "$S/slurm.conf" <<CONF
 ClusterName=latdifftest
@@ -52,8 +53,11 @@ PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscri
 CONF
 export SLURM_CONF="$S/slurm.conf"
 
+# munged is stopped at the end only if this test started it
+started_munge=
 start_munge() {
   munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && return 0
+  started_munge=yes
   mkdir -p /run/munge /var/log/munge /var/lib/munge
   chown munge:munge /run/munge /var/log/munge /var/lib/munge 2>/dev/null
   [ -s /etc/munge/munge.key ] || { dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2>/dev/null; chown munge:munge /etc/munge/munge.key; chmod 400 /etc/munge/munge.key; }
@@ -62,8 +66,12 @@ start_munge() {
   munge -n | unmunge >/dev/null
 }
 stop_slurm() {
+  scancel --quiet --user=root 2>/dev/null
   [ -s "$S/slurmd.pid" ] && kill "$(cat "$S/slurmd.pid")" 2>/dev/null
   [ -s "$S/slurmctld.pid" ] && kill "$(cat "$S/slurmctld.pid")" 2>/dev/null
+  if [ -n "$started_munge" ]; then
+    pkill -x munged 2>/dev/null
+  fi
   sleep 1
 }
 trap 'stop_slurm; rm -rf "$workdir"' EXIT
@@ -96,7 +104,7 @@ ln -s "$srcdir/jobscripts" jobscripts
 job_ok() { # job_ok OUTFILE: the job's output names no error
   [ -s "$1" ] && ! grep -q -E 'latdiff: error|internal error|PETSC ERROR|MPI_ABORT|srun: error' "$1" || { cat "$1"; return 1; }
 }
-check "sbatch hmc.sbatch completes" sbatch --wait -o hmc.out jobscripts/slurm/hmc.sbatch small.opts s.h5
+check "sbatch hmc.sbatch completes" timeout 300 sbatch --wait -o hmc.out jobscripts/slurm/hmc.sbatch small.opts s.h5
 check "the job wrote the ensemble and its analysis" sh -c "test -s s.h5 && test -s s.json && grep -q '\"chi2\"' s.json"
 check "the job output is clean" job_ok hmc.out
 check "srun --mpi=pmix ran latdiff on 2 ranks" grep -q "latdiff hmc .* on 2 ranks" hmc.out
@@ -104,7 +112,7 @@ check "the ensemble equals a run by mpirun" sh -c "
   $TESTMPIRUN -n 2 $LATDIFF hmc -options_file small.opts -output m.h5 >/dev/null &&
   $builddir/tests/test_compare -a s.h5 -b m.h5 -tol 1e-12"
 check "sbatch scaling.sbatch completes" env RANKS="1 2" LOCAL=32 GLOBAL=64 NTRAJ=4 \
-  sbatch --wait -o scaling.out jobscripts/slurm/scaling.sbatch
+  timeout 300 sbatch --wait -o scaling.out jobscripts/slurm/scaling.sbatch
 check "the scaling tables have a row per rank count" sh -c "
   test \$(grep -c -E '^ +[12] ' scaling-weak.txt) -eq 2 && test \$(grep -c -E '^ +[12] ' scaling-strong.txt) -eq 2" 
 check "the scaling job output is clean" job_ok scaling.out
