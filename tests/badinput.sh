@@ -46,7 +46,6 @@ bad "restart on another lattice" "holds a 8x8 lattice, but -lattice asks for 4x4
   $LATDIFF hmc -lattice 4,4 -ntraj 4 -therm 1 -checkpoint_every 1 -output "$workdir/c.h5" -restart
 bad "restart with another theory coupling" "has lambda" \
   $LATDIFF hmc $ok -lambda 0.5 -checkpoint_every 1 -output "$workdir/c.h5" -restart
-bad "restart without a checkpoint" "no interrupted run" $LATDIFF hmc $ok -output "$out" -restart
 check_fails "existing output is not overwritten" "exists" $LATDIFF hmc $ok -output "$workdir/good.h5"
 check "the existing output is intact" $LATDIFF analyze -input "$workdir/good.h5"
 check "-force overwrites" $LATDIFF hmc $ok -output "$workdir/good.h5" -force

@@ -49,8 +49,9 @@ static double exact_propagator(const ensemble_meta *m, const double *p)
 {
   const double G = phi4_free_propagator(m->d, m->kappa, p);
   if (strcmp(m->generator, "langevin")) return G;
-  for (int k = 0; langevin_scheme_names[k] && k <= LANGEVIN_MALA; k++)
-    if (!strcmp(m->integrator, langevin_scheme_names[k])) return langevin_free_propagator((langevin_scheme)k, m->tau, G);
+  const meta_param *scheme = ensemble_meta_get(m, "scheme"), *step = ensemble_meta_get(m, "step");
+  for (int k = 0; scheme && step && langevin_scheme_names[k] && k <= LANGEVIN_MALA; k++)
+    if (!strcmp(scheme->s, langevin_scheme_names[k])) return langevin_free_propagator((langevin_scheme)k, step->r, G);
   return NAN;
 }
 
@@ -96,7 +97,7 @@ int main(int argc, char **argv)
 
   printf("chi2 = %.5f +- %.5f exact %.5f\n", c.value, c.error, chi2);
   /* <exp(-dH)> = 1 where there is a Metropolis test */
-  if (!strcmp(r->meta.generator, "hmc") || (!strcmp(r->meta.generator, "langevin") && !strcmp(r->meta.integrator, "mala"))) {
+  if (!strcmp(r->meta.generator, "hmc") || (!strcmp(r->meta.generator, "langevin") && !strcmp(ensemble_meta_get(&r->meta, "scheme")->s, "mala"))) {
     hid_t g;
     double ex, exerr;
     H5CALL(g = H5Gopen2(r->file, "summary", H5P_DEFAULT));

@@ -19,8 +19,11 @@
  *   ensemble_writer_flush    C  make what is written durable (before a checkpoint)
  *   ensemble_writer_finish   C  summary attributes, close, rename to the final name
  *   ensemble_writer_close    C  close without finishing (run stopped)
- *   ensemble_open            C  open for reading; validates layout and attributes
- *   ensemble_read_scalars       whole /action or /magnetisation
+ *   ensemble_open            C  open for reading; validates the attributes, the
+ *                              completeness mark, every dataset's shape
+ *                              against /configs, and that none is truncated
+ *   ensemble_read_scalars    C  whole /action or /magnetisation; refuses
+ *                              non-finite values
  *   ensemble_read_config        one configuration, all sites (independent I/O)
  *   ensemble_read_rows          a slab of rows of one configuration
  *   ensemble_close           C
@@ -35,6 +38,21 @@
 
 #define ENSEMBLE_FORMAT "latdiff-ensemble"
 #define ENSEMBLE_FORMAT_VERSION 1
+/* attribute of / written last by ensemble_writer_finish; readers refuse a
+ * file without it */
+#define ENSEMBLE_COMPLETE "complete"
+
+/* A generator's own setting, stored as an attribute of /generator under
+ * the name of its option (without the dash): io knows no generator. */
+#define META_MAX_PARAMS 16
+typedef enum { META_INT, META_REAL, META_STRING } meta_kind;
+typedef struct {
+  char name[24];
+  meta_kind kind;
+  int64_t i;
+  double r;
+  char s[24];
+} meta_param;
 
 typedef struct {
   char theory[16];
@@ -44,17 +62,16 @@ typedef struct {
   uint64_t seed;
   int replicas;
   int64_t per_replica;
-  /* generator settings: HMC, and Langevin (integrator: the scheme,
-   * tau: the step; stored as "scheme" and "step") */
-  char integrator[16];
-  int nmd, therm, every;
-  double tau;
-  char start[16];
-  /* generator settings: reverse-process sampling */
-  char sampler[16], schedule[16], score[16];
-  int steps;
-  double eps, h;
+  int nparams;
+  meta_param params[META_MAX_PARAMS]; /* the generator's settings */
 } ensemble_meta;
+
+/* Add (or replace) a generator setting. */
+void ensemble_meta_set_int(ensemble_meta *m, const char *name, int64_t v);
+void ensemble_meta_set_real(ensemble_meta *m, const char *name, double v);
+void ensemble_meta_set_string(ensemble_meta *m, const char *name, const char *v);
+/* The setting called name, or NULL. */
+const meta_param *ensemble_meta_get(const ensemble_meta *m, const char *name);
 
 typedef struct {
   char final_path[PETSC_MAX_PATH_LEN], partial_path[PETSC_MAX_PATH_LEN + 16];
@@ -66,18 +83,20 @@ typedef struct {
 
 typedef struct {
   char path[PETSC_MAX_PATH_LEN];
+  MPI_Comm comm; /* every rank opened it: errors found by all are raised on it */
   ensemble_meta meta;
   int64_t n;      /* configurations */
   int64_t volume; /* sites per configuration */
   hid_t file;
 } ensemble_reader;
 
-PetscErrorCode ensemble_writer_create(const lattice *lat, const ensemble_meta *meta, const char *path, PetscBool force,
+/* The caller owns the output (output.h) and has checked it may be written. */
+PetscErrorCode ensemble_writer_create(const lattice *lat, const ensemble_meta *meta, const char *path,
                                       const char *options, ensemble_writer **out);
 /* The same for configurations that are not domain-decomposed: each rank
  * writes whole configurations with ensemble_write_rows. */
 PetscErrorCode ensemble_writer_create_rows(MPI_Comm world, const ensemble_meta *meta, const char *path,
-                                           PetscBool force, const char *options, ensemble_writer **out);
+                                           const char *options, ensemble_writer **out);
 /* rows [row0, row0 + nrows) from this rank: configs (nrows x volume), S, M */
 PetscErrorCode ensemble_write_rows(ensemble_writer *w, int64_t row0, int64_t nrows, const double *configs,
                                    const double *S, const double *M);
@@ -96,9 +115,6 @@ PetscErrorCode ensemble_read_configs(ensemble_reader *r, int64_t i0, int64_t cou
 /* rows [row0, row0 + nrows) of the first direction of configuration i (independent I/O) */
 PetscErrorCode ensemble_read_rows(ensemble_reader *r, int64_t i, int64_t row0, int64_t nrows, double *out);
 PetscErrorCode ensemble_close(ensemble_reader **r);
-
-/* The partial and checkpoint names that belong to an output path. */
-void ensemble_partial_path(const char *path, char *out, size_t len);
 
 /* Metadata I/O shared with checkpoints. */
 PetscErrorCode ensemble_meta_write(hid_t obj, const ensemble_meta *m);

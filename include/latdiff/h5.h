@@ -10,7 +10,7 @@
 
 #define H5CALL(call)                                                                   \
   do {                                                                                  \
-    if ((call) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 call failed: %s", #call); \
+    if ((call) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5: %s failed: %s", #call, h5_error_text()); \
   } while (0)
 
 /* Open or create a file for all ranks of comm (MPI-IO driver). create:
@@ -24,7 +24,9 @@ PetscErrorCode h5_attr_put_int(hid_t obj, const char *name, int64_t v);
 PetscErrorCode h5_attr_put_ints(hid_t obj, const char *name, int n, const int *v);
 PetscErrorCode h5_attr_put_string(hid_t obj, const char *name, const char *v);
 
-/* Readers fail with a message naming the file and the attribute. */
+/* Readers fail with a message naming the file, the attribute and what is
+ * wrong with it (missing, of another type, of another length). Integers
+ * read as doubles; strings may be fixed or variable length (h5py). */
 PetscErrorCode h5_attr_get_double(hid_t obj, const char *path, const char *name, double *v);
 PetscErrorCode h5_attr_get_int(hid_t obj, const char *path, const char *name, int64_t *v);
 PetscErrorCode h5_attr_get_ints(hid_t obj, const char *path, const char *name, int max, int *n, int *v);
@@ -32,6 +34,17 @@ PetscErrorCode h5_attr_get_string(hid_t obj, const char *path, const char *name,
 
 /* A float64 dataset of the given shape, written by the calling rank alone. */
 PetscErrorCode h5_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims, const double *data);
+
+/* The reason of HDF5's latest failure, e.g. "No space left on device"
+ * (static text, like strerror). */
+const char *h5_error_text(void);
+/* The reason a write to `path` failed: a full file system says so (MPI-IO
+ * drops the system's words), else h5_error_text(). */
+const char *h5_write_error(const char *path);
+/* Flush a file; the error names the path and the reason. */
+PetscErrorCode h5_flush(hid_t file, const char *path);
+/* Close every HDF5 object still open: the error path before MPI ends. */
+void h5_close_all(void);
 
 /* Rename `from` to `to` on rank 0 after every rank has closed the file. */
 PetscErrorCode file_commit(MPI_Comm comm, const char *from, const char *to);

@@ -15,6 +15,8 @@
  * Exported (C = collective on the world communicator, R = on the replica):
  *   lattice_create    C  geometry from extents, optional process grid, replicas
  *   lattice_destroy      free it
+ *   lattice_volume       product of extents, false on overflow (any caller
+ *                        that multiplies extents checks with it)
  *   lattice_field_size   doubles in a field with halo
  *   lattice_global_index global lexicographic index of a local site
  *   lattice_local_coords coordinates of a local site
@@ -61,6 +63,10 @@ typedef struct {
 PetscErrorCode lattice_create(MPI_Comm world, int d, const int *L, const int *grid,
                               int nreplicas, lattice **out);
 PetscErrorCode lattice_destroy(lattice **lat);
+/* V = L_0 ... L_{d-1}; PETSC_FALSE if an extent is not positive or the
+ * product (times 8 bytes, times the sample count a file may hold) could
+ * overflow: V must stay below 2^40 sites. */
+PetscBool lattice_volume(int d, const int *L, int64_t *V);
 
 int64_t lattice_field_size(const lattice *lat);
 int64_t lattice_global_index(const lattice *lat, int64_t site);

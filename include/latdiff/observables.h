@@ -32,6 +32,10 @@ typedef struct {
   int64_t n, block;
   estimate obs[OBS_COUNT];
   tau_int_result tau[TAU_COUNT];
+  /* equilibrium: the mean of the last quarter of each chain minus that of
+   * the first quarter, in standard errors (from the variance and tau_int
+   * of the whole series), for |M|, M^2 and the action density */
+  double drift[TAU_COUNT];
 } observables_report;
 
 PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t block, observables_report *out);

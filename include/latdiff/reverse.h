@@ -38,6 +38,7 @@
 
 #include "latdiff/rng.h"
 #include "latdiff/schedule.h"
+#include "latdiff/score_model.h"
 
 typedef enum { SAMPLER_EM = 0, SAMPLER_PC = 1, SAMPLER_ODE = 2, SAMPLER_H = 3 } sampler_kind;
 extern const char *const sampler_names[];
@@ -52,29 +53,12 @@ typedef struct {
   double rtol, atol; /* adaptive ode */
 } sampler_params;
 
-/* s = grad log P_t at the nb samples x (nb x dim values); f, xi: the
- * kernel at t */
-typedef PetscErrorCode (*score_fn)(void *ctx, double t, double f, double xi, int64_t nb, const double *x, double *s);
-
-/* S(x) = -log P_0 up to a constant, for the nb samples (collective for
- * spread samples: every rank gets the whole S) */
-typedef PetscErrorCode (*action_fn)(void *ctx, int64_t nb, const double *x, double *S);
-
-/* this rank's part of one sample: `dim` values whose global indices are
- * offset .. offset + dim - 1 of `stride` (offset 0 and stride dim for a
- * sample held whole); at most `batch` samples per reverse_run */
-typedef struct {
-  int64_t dim, offset, stride, batch;
-} reverse_shape;
-
 typedef struct {
   const schedule *sched;
   sampler_params p;
-  score_fn score;
-  void *ctx;
+  score_model *model; /* the score, the shape of a sample, the action */
   reverse_shape shape;
   uint64_t seed;
-  action_fn action; /* for the Metropolis window */
   double *s, *k1, *xt; /* work, batch x dim each */
   double *psi, *d_psi, *S_x, *S_psi, *logq; /* Metropolis work */
   double mh_proposed, mh_accepted;   /* this rank's count (of its samples) */
@@ -84,11 +68,11 @@ typedef struct {
   double *t, *f, *xi, *beta, *g2;
 } reverse_sampler;
 
-PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_fn score, void *ctx,
-                              reverse_shape shape, uint64_t seed, reverse_sampler **out);
+/* model: set up (score_model_setup); its action is needed when p.mh_t > 0.
+ * The ode sampler's TS reads every -ts_* option (TSSetFromOptions). */
+PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_model *model, uint64_t seed,
+                              reverse_sampler **out);
 PetscErrorCode reverse_destroy(reverse_sampler **rs);
-/* the target's action, needed when p.mh_t > 0 */
-void reverse_set_action(reverse_sampler *rs, action_fn action);
 /* adaptive ode: mean accepted steps per solve over all ranks */
 PetscErrorCode reverse_ode_steps(reverse_sampler *rs, MPI_Comm comm, double *mean);
 /* the acceptance rate of the Metropolis window over all samples so far */

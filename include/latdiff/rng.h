@@ -25,6 +25,7 @@ typedef enum {
   RNG_LANGEVIN = 4,
   RNG_DIFFUSION = 5,
   RNG_SAMPLER = 6,
+  RNG_FLIP = 7,
   RNG_TEST = 99
 } rng_purpose;
 

@@ -4,39 +4,60 @@
 #define LATDIFF_APP_H
 
 #include "latdiff/base.h"
+#include "latdiff/options.h"
+#include "latdiff/output.h"
 #include "latdiff/schedule.h"
 #include "latdiff/stats.h"
 
-PetscErrorCode cmd_hmc(void);
-PetscErrorCode cmd_langevin(void);
-PetscErrorCode cmd_analyze(void);
-PetscErrorCode cmd_forward(void);
-PetscErrorCode cmd_sample(void);
-
-/* Errors raised by latdiff for the user print as one line (errors.c). The
- * handler records whether the error was raised on all ranks together, so
- * the driver can exit cleanly instead of aborting. */
+/* What the driver keeps of a verb's run, to clean up after a failure: the
+ * outputs it claimed (their locks, and temporaries to delete). */
+#define APP_MAX_CLAIMS 4
 typedef struct {
-  PetscBool collective;
+  output_claim *claims[APP_MAX_CLAIMS];
+  int nclaims;
+} app_run;
+
+PetscErrorCode cmd_hmc(app_run *run);
+PetscErrorCode cmd_langevin(app_run *run);
+PetscErrorCode cmd_analyze(app_run *run);
+PetscErrorCode cmd_forward(app_run *run);
+PetscErrorCode cmd_sample(app_run *run);
+
+/* Claim an output for this run (output.h); released by the driver at the
+ * end, with its temporaries deleted if the run fails and discard is set. */
+PetscErrorCode app_claim_output(app_run *run, MPI_Comm comm, const char *option, const char *path, double bytes,
+                                output_claim **claim);
+
+/* SIGTERM and SIGINT (what Slurm and PBS send at the time limit, and
+ * Ctrl-C) set a flag instead of killing: verbs that poll it stop cleanly.
+ * A second signal kills as usual. */
+void app_catch_signals(void);
+PetscBool app_signal_received(void);
+
+/* Errors (errors.c). The handler keeps the first message of this rank;
+ * the driver then finds out whether every rank failed (a bounded wait),
+ * and prints one line: once if all ranks failed together, else from each
+ * failing rank before MPI_Abort. User mistakes print as "latdiff: error:
+ * ...", out of memory says so, anything else prints with its location. */
+typedef struct {
+  PetscBool failed;
+  PetscErrorCode code;
+  char message[1024], where[256];
 } app_error_state;
 PetscErrorCode app_error_handler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n,
                                  PetscErrorType p, const char *mess, void *ctx);
+/* After a failed verb: PETSC_TRUE if every rank of comm failed within
+ * `seconds` (comm must not be used by anything else). */
+PetscBool app_all_failed(MPI_Comm comm, double seconds);
+void app_error_print(const app_error_state *e, int rank, PetscBool all);
 
-/* Option helpers for use between PetscOptionsBegin/End. Each validates the
- * raw text first, so "-ntraj ten" says "-ntraj: 'ten' is not an integer",
- * then registers the option for -help. */
-PetscErrorCode opt_int(PetscOptionItems *o, const char *name, const char *help, int lo, int *v);
-PetscErrorCode opt_real(PetscOptionItems *o, const char *name, const char *help, double *v);
-PetscErrorCode opt_ints(PetscOptionItems *o, const char *name, const char *help, int max, int *v, int *n, PetscBool *set);
-PetscErrorCode opt_reals(PetscOptionItems *o, const char *name, const char *help, int max, double *v, PetscInt *n,
-                         PetscBool *set);
-PetscErrorCode opt_seed(PetscOptionItems *o, const char *name, const char *help, uint64_t *v);
+/* The command line (argv[1..]) and the options files it names: every word
+ * an option or one value after one, every file readable and of that form,
+ * no include cycle. Returns 0, or 1 with one line in msg (args.c). */
+int args_check(int argc, char **argv, char *msg, size_t len);
 
 /* -schedule, -sigma, -beta_min, -beta_max into s (s holds the defaults). */
 PetscErrorCode opt_schedule(PetscOptionItems *o, schedule *s);
-
-/* Error naming `option` if path exists and -force was not given. */
-PetscErrorCode options_check_output(const char *option, const char *path, PetscBool force);
 
 /* value(error) with two significant digits of the error, for tables */
 void format_estimate(estimate e, char *out, size_t len);

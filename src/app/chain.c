@@ -6,6 +6,7 @@
 #include "chain.h"
 #include "latdiff/checkpoint.h"
 #include "latdiff/rng.h"
+#include "latdiff/output.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -14,7 +15,7 @@ PetscErrorCode chain_options_parse(PetscOptionItems *PetscOptionsObject, chain_o
 {
   PetscBool set;
   int ngrid = LATTICE_MAXDIM;
-  static const char *const starts[] = {"random", "cold", "start", "START_", NULL};
+  static const char *const starts[] = {"random", "cold", "ordered", "start", "START_", NULL};
   PetscEnum start = 0;
   char help[128];
 
@@ -37,8 +38,9 @@ PetscErrorCode chain_options_parse(PetscOptionItems *PetscOptionsObject, chain_o
   snprintf(help, sizeof help, "%s between stored configurations", unit);
   PetscCall(opt_int(PetscOptionsObject, "-every", help, 1, &o->every));
   PetscCall(opt_seed(PetscOptionsObject, "-seed", "random seed", &o->seed));
-  PetscCall(PetscOptionsEnum("-start", "initial field: random (Gaussian) or cold (zero)", "latdiff", starts, start,
-                             &start, NULL));
+  PetscCall(opt_enum(PetscOptionsObject, "-start",
+                     "initial field: random (Gaussian), cold (zero) or ordered (the constant minimum of the action)",
+                     starts, &start));
   PetscCall(PetscStrncpy(o->start, starts[start], sizeof o->start));
   PetscCall(PetscOptionsString("-output", "ensemble file to write", "latdiff", o->output, o->output,
                                sizeof o->output, NULL));
@@ -52,6 +54,8 @@ PetscErrorCode chain_options_parse(PetscOptionItems *PetscOptionsObject, chain_o
                                "latdiff", o->stop_file, o->stop_file, sizeof o->stop_file, NULL));
   PetscCall(opt_real(PetscOptionsObject, "-progress", "seconds between progress lines (0: after every update)",
                      &o->progress));
+  PetscCall(opt_real(PetscOptionsObject, "-flip",
+                     "probability per update of the global move phi -> -phi (exact: the action is even)", &o->flip));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -65,6 +69,8 @@ PetscErrorCode chain_options_finish(chain_options *o, const char *verb)
   PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output ens.h5");
   PetscCheck(!(o->force && o->restart), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-force and -restart contradict each other: -force starts over, -restart continues");
+  PetscCheck(o->flip >= 0 && o->flip <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-flip: %g is not a probability in [0, 1]", o->flip);
   if (!o->stop_file[0]) snprintf(o->stop_file, sizeof o->stop_file, "%s.stop", o->output);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -72,10 +78,13 @@ PetscErrorCode chain_options_finish(chain_options *o, const char *verb)
 void chain_meta(const chain_options *o, const char *generator, ensemble_meta *m)
 {
   *m = (ensemble_meta){.kappa = o->kappa, .lambda = o->lambda, .d = o->d, .seed = o->seed, .replicas = o->replicas,
-                       .per_replica = o->ntraj, .therm = o->therm, .every = o->every};
+                       .per_replica = o->ntraj};
   snprintf(m->theory, sizeof m->theory, "phi4");
   snprintf(m->generator, sizeof m->generator, "%s", generator);
-  snprintf(m->start, sizeof m->start, "%s", o->start);
+  ensemble_meta_set_int(m, "therm", o->therm);
+  ensemble_meta_set_int(m, "every", o->every);
+  ensemble_meta_set_string(m, "start", o->start);
+  ensemble_meta_set_real(m, "flip", o->flip);
   for (int mu = 0; mu < o->d; mu++) m->L[mu] = o->L[mu];
 }
 
@@ -102,23 +111,44 @@ static PetscErrorCode stats_total(const lattice *lat, const double *mine, double
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode stop_requested(const lattice *lat, const char *path, PetscBool *stop)
+/* the stop file (looked for on rank 0), or SIGTERM / SIGINT on any rank:
+ * 1 stop file, 2 signal */
+static PetscErrorCode stop_requested(const lattice *lat, const char *path, int *stop)
 {
-  int flag = 0, wrank;
+  int flag, wrank;
 
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_rank(lat->world, &wrank));
-  if (wrank == 0) flag = access(path, F_OK) == 0;
-  MPICHECK(MPI_Bcast(&flag, 1, MPI_INT, 0, lat->world));
-  *stop = flag ? PETSC_TRUE : PETSC_FALSE;
+  flag = app_signal_received() ? 2 : wrank == 0 && access(path, F_OK) == 0 ? 1 : 0;
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &flag, 1, MPI_INT, MPI_MAX, lat->world));
+  *stop = flag;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* ordered: the constant field at the minimum of the action per site,
+ * (1 - 2 lambda - 2 d kappa) phi^2 + lambda phi^4 (zero if there is none) */
 static PetscErrorCode initial_field(const chain_options *o, const lattice *lat, double *phi)
 {
   PetscFunctionBeginUser;
   if (!strcmp(o->start, "random")) rng_field_normal(lat, (rng_key){o->seed, RNG_START, 0, (uint64_t)lat->replica}, phi);
-  else PetscCall(PetscArrayzero(phi, lat->V));
+  else if (!strcmp(o->start, "ordered") && o->lambda > 0) {
+    const double v2 = (2 * o->kappa * o->d - 1 + 2 * o->lambda) / (2 * o->lambda);
+    for (int64_t i = 0; i < lat->V; i++) phi[i] = v2 > 0 ? sqrt(v2) : 0;
+  } else PetscCall(PetscArrayzero(phi, lat->V));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The global move phi -> -phi leaves the even action unchanged, so as a
+ * Metropolis step it is always accepted; made with probability -flip, it
+ * lets a chain in the broken phase visit both vacua. The decision is keyed
+ * by (seed, update, replica): a restart repeats it. */
+static PetscErrorCode maybe_flip(const chain_options *o, const lattice *lat, const chain_stepper *st, uint64_t t)
+{
+  PetscFunctionBeginUser;
+  if (o->flip <= 0 || rng_uniform((rng_key){o->seed, RNG_FLIP, t, (uint64_t)lat->replica}, 0) >= o->flip)
+    PetscFunctionReturn(PETSC_SUCCESS);
+  for (int64_t i = 0; i < lat->V; i++) st->phi[i] = -st->phi[i];
+  if (st->prepare) PetscCall(st->prepare(st->ctx)); /* what the stepper keeps of phi */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -168,60 +198,140 @@ static PetscErrorCode log_layout(const chain_options *o, const lattice *lat)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* S and M of the current field, into the ensemble as configuration i */
-static PetscErrorCode store(ensemble_writer *w, const lattice *lat, phi4 *theory, const chain_stepper *st, int64_t i)
+/* S and M of the current field, into the ensemble as configuration i; a
+ * field no longer finite (a diverging chain: a NaN or inf anywhere makes S
+ * or M so) stops the run on every replica */
+static PetscErrorCode store(ensemble_writer *w, const lattice *lat, phi4 *theory, const chain_stepper *st, int64_t i,
+                            uint64_t t, output_claim *claim)
 {
   double S, sum = 0, M;
+  int finite;
 
   PetscFunctionBeginUser;
   PetscCall(phi4_action(theory, st->h, st->phi, &S));
   for (int64_t k = 0; k < lat->V; k++) sum += st->phi[k];
   PetscCall(lattice_sum(lat, sum, &M));
+  finite = isfinite(S) && isfinite(M);
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &finite, 1, MPI_INT, MPI_MIN, lat->world));
+  if (!finite) output_discard_on_failure(claim); /* a restart would diverge again */
+  PetscCheck(finite, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "the chain diverged: after %s %llu the field is no longer finite on replica %d; reduce the step "
+             "(-step, or -tau / -nmd); no ensemble was written",
+             st->unit, (unsigned long long)(t + 1), lat->replica);
   PetscCall(ensemble_write_config(w, i, st->phi, S, M / (double)lat->Vglobal));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode chain_run(const chain_options *o, const ensemble_meta *meta, const lattice *lat, phi4 *theory,
-                         const chain_stepper *st)
+/* The checkpoint's counters against this run's settings, and its field. */
+static PetscErrorCode check_checkpoint(const chain_options *o, const lattice *lat, const char *path,
+                                       const chain_stepper *st, const checkpoint_state *cs)
+{
+  const uint64_t total = (uint64_t)o->therm + (uint64_t)o->ntraj * (uint64_t)o->every;
+  const uint64_t t = cs->next_traj;
+  const int64_t expect = t <= (uint64_t)o->therm ? 0 : (int64_t)((t - (uint64_t)o->therm) / (uint64_t)o->every);
+  int finite = 1;
+
+  PetscFunctionBeginUser;
+  PetscCheck(t <= total && cs->nstored == expect, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: next %s %llu with %lld configurations stored does not fit -therm %d -every %d -ntraj %d (damaged "
+             "checkpoint?)",
+             path, st->unit, (unsigned long long)t, (long long)cs->nstored, o->therm, o->every, o->ntraj);
+  for (int64_t k = 0; k < lat->V && finite; k++) finite = isfinite(st->phi[k]);
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &finite, 1, MPI_INT, MPI_MIN, lat->world));
+  PetscCheck(finite, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED, "%s: the stored field holds non-finite values", path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -restart with an output that is complete already (killed between the
+ * final rename and the removal of the checkpoint, or simply resubmitted):
+ * check it is this run's, and finish. */
+static PetscErrorCode already_complete(const chain_options *o, const ensemble_meta *meta, PetscBool *done)
+{
+  ensemble_reader *r;
+  char what[PETSC_MAX_PATH_LEN + 16], ckpt[PETSC_MAX_PATH_LEN + 16];
+
+  PetscFunctionBeginUser;
+  PetscCall(ensemble_open(PETSC_COMM_WORLD, o->output, &r));
+  snprintf(what, sizeof what, "-output: %s", o->output);
+  PetscCall(ensemble_meta_compare(PETSC_COMM_WORLD, what, &r->meta, meta));
+  PetscCall(ensemble_close(&r));
+  output_name(o->output, ".ckpt", ckpt, sizeof ckpt);
+  PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "%s is complete already; nothing to do\n", o->output));
+  *done = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Open the output for this run. -restart continues from whatever a kill
+ * can leave: partial file and checkpoint (continue), a partial file
+ * without checkpoint or nothing at all (start from the beginning), a
+ * complete file (nothing to do). Without -restart only a fresh start. */
+static PetscErrorCode open_output(const chain_options *o, const ensemble_meta *meta, const lattice *lat,
+                                  const output_claim *claim, const chain_stepper *st, checkpoint_state *cs,
+                                  ensemble_writer **w, PetscBool *done)
+{
+  output_files f;
+  char ckpt[PETSC_MAX_PATH_LEN + 16], *echo;
+
+  PetscFunctionBeginUser;
+  *done = PETSC_FALSE;
+  *w = NULL;
+  output_name(o->output, ".ckpt", ckpt, sizeof ckpt);
+  PetscCall(output_state(claim, &f));
+  if (o->restart && f.final && !f.partial) PetscCall(already_complete(o, meta, done));
+  if (*done) PetscFunctionReturn(PETSC_SUCCESS);
+  if (o->restart && f.partial && f.ckpt) {
+    PetscCall(checkpoint_read(lat, meta, ckpt, st->phi, cs));
+    PetscCall(check_checkpoint(o, lat, ckpt, st, cs));
+    PetscCall(ensemble_writer_reopen(lat, meta, o->output, w));
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "restarting at %s %llu with %lld configurations stored\n", st->unit,
+                         (unsigned long long)cs->next_traj, (long long)cs->nstored));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  if (o->restart) {
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "-restart: no checkpoint of an interrupted run%s; starting from the "
+                         "beginning\n", f.partial ? " (it stopped before its first)" : ""));
+    PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
+  } else PetscCall(output_check_fresh(claim, o->force));
+  PetscCall(options_echo(&echo));
+  PetscCall(ensemble_writer_create(lat, meta, o->output, echo, w));
+  PetscCall(PetscFree(echo));
+  PetscCall(initial_field(o, lat, st->phi));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_meta *meta, const lattice *lat,
+                         phi4 *theory, const chain_stepper *st)
 {
   ensemble_writer *w;
   checkpoint_state cs = {0};
-  char ckpt[PETSC_MAX_PATH_LEN + 16], partial[PETSC_MAX_PATH_LEN + 16], *echo;
+  char ckpt[PETSC_MAX_PATH_LEN + 16];
   PetscLogDouble t0, now, last;
+  output_claim *claim;
+  PetscBool done;
 
   PetscFunctionBeginUser;
-  snprintf(ckpt, sizeof ckpt, "%s.ckpt", o->output);
-  ensemble_partial_path(o->output, partial, sizeof partial);
-  if (o->restart) {
-    PetscCheck(file_exists(ckpt) && file_exists(partial), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-               "-restart: no interrupted run to continue (%s and %s are needed)", ckpt, partial);
-    PetscCall(checkpoint_read(lat, meta, ckpt, st->phi, &cs));
-    PetscCall(ensemble_writer_reopen(lat, meta, o->output, &w));
-    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "restarting at %s %llu with %lld configurations stored\n", st->unit,
-                         (unsigned long long)cs.next_traj, (long long)cs.nstored));
-  } else {
-    PetscCheck(o->force || !file_exists(partial), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-               "-output: %s is left from an interrupted run; add -restart to continue it or -force to start over",
-               partial);
-    PetscCall(options_echo(&echo));
-    PetscCall(ensemble_writer_create(lat, meta, o->output, o->force, echo, &w));
-    PetscCall(PetscFree(echo));
-    PetscCall(initial_field(o, lat, st->phi));
-  }
+  output_name(o->output, ".ckpt", ckpt, sizeof ckpt);
+  PetscCall(app_claim_output(run, PETSC_COMM_WORLD, "-output", o->output,
+                             8.0 * (double)meta->replicas * (double)meta->per_replica * (double)lat->Vglobal, &claim));
+  PetscCall(open_output(o, meta, lat, claim, st, &cs, &w, &done));
+  if (done) PetscFunctionReturn(PETSC_SUCCESS);
+  app_catch_signals();
   if (st->prepare) PetscCall(st->prepare(st->ctx));
   PetscCall(log_layout(o, lat));
 
   const uint64_t total = (uint64_t)o->therm + (uint64_t)o->ntraj * (uint64_t)o->every;
   const uint64_t first = cs.next_traj;
-  PetscBool stop = PETSC_FALSE;
+  int stop = 0;
   PetscCall(PetscTime(&t0));
   last = t0;
   for (uint64_t t = cs.next_traj; t < total && !stop; t++) {
     markov_result r;
     PetscCall(st->update(st->ctx, t, &r));
+    PetscCall(maybe_flip(o, lat, st, t));
     if (t >= (uint64_t)o->therm) stats_add(cs.stats, &r);
     if (t >= (uint64_t)o->therm && (t - (uint64_t)o->therm + 1) % (uint64_t)o->every == 0)
-      PetscCall(store(w, lat, theory, st, cs.nstored++));
+      PetscCall(store(w, lat, theory, st, cs.nstored++, t, claim));
     cs.next_traj = t + 1;
     PetscCall(stop_requested(lat, o->stop_file, &stop));
     if (stop || (cs.next_traj % (uint64_t)o->checkpoint_every == 0 && cs.next_traj < total)) {
@@ -242,17 +352,21 @@ PetscErrorCode chain_run(const chain_options *o, const ensemble_meta *meta, cons
                          now - t0));
   if (stop) {
     PetscCall(ensemble_writer_close(&w));
-    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
-                         "stop file %s found: stopped after %s %llu; continue with the same options and -restart\n",
-                         o->stop_file, st->unit, (unsigned long long)cs.next_traj));
+    if (stop == 2)
+      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
+                           "signal received: stopped after %s %llu with a checkpoint; continue with the same options "
+                           "and -restart\n",
+                           st->unit, (unsigned long long)cs.next_traj));
+    else
+      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
+                           "stop file %s found: stopped after %s %llu; continue with the same options and -restart\n",
+                           o->stop_file, st->unit, (unsigned long long)cs.next_traj));
   } else {
     static const char *const names[] = {"acceptance", "mean_dH", "mean_exp_minus_dH", "mean_exp_minus_dH_error"};
     double summary[4];
-    int wrank;
     if (st->metropolis) PetscCall(final_report(lat, cs.stats, summary));
     PetscCall(ensemble_writer_finish(&w, st->metropolis ? 4 : 0, names, summary));
-    MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &wrank));
-    if (wrank == 0 && file_exists(ckpt)) unlink(ckpt);
+    PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld configurations)\n", o->output,
                          (long long)(o->replicas * (int64_t)o->ntraj)));
   }

@@ -19,6 +19,7 @@ typedef struct {
   char output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16], start[16];
   PetscBool force, restart, help;
   double progress; /* seconds between progress lines */
+  double flip;     /* probability per update of the global move phi -> -phi */
 } chain_options;
 
 /* Register and read the shared options, between PetscOptionsBegin/End;
@@ -40,7 +41,7 @@ typedef struct {
   void *ctx;
 } chain_stepper;
 
-PetscErrorCode chain_run(const chain_options *o, const ensemble_meta *meta, const lattice *lat, phi4 *theory,
+PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_meta *meta, const lattice *lat, phi4 *theory,
                          const chain_stepper *st);
 
 #endif

@@ -6,11 +6,9 @@
 
 #include <math.h>
 
-#define MAX_TIMES 64
-
 typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN];
-  double times[MAX_TIMES];
+  double *times;
   int ntimes, shells, block;
   schedule sched;
   uint64_t seed;
@@ -19,32 +17,31 @@ typedef struct {
 
 static PetscErrorCode parse(forward_options *o)
 {
-  PetscInt nt = MAX_TIMES;
   PetscBool set;
 
   PetscFunctionBeginUser;
   o->sched = (schedule){SCHEDULE_VE, 25.0, 0.1, 20.0};
   o->shells = 16;
   o->seed = 1;
-  for (int k = 0; k <= 10; k++) o->times[k] = 0.1 * k;
   o->ntimes = 11;
+  PetscCall(PetscMalloc1(o->ntimes, &o->times));
+  for (int k = 0; k < o->ntimes; k++) o->times[k] = 0.1 * k;
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff forward: the forward process and its RG view", NULL);
   PetscCall(PetscOptionsString("-input", "ensemble to diffuse", "latdiff", o->input, o->input, sizeof o->input, NULL));
   PetscCall(PetscOptionsString("-output", "flow file to write", "latdiff", o->output, o->output, sizeof o->output, NULL));
   PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
-  PetscCall(opt_reals(PetscOptionsObject, "-times", "diffusion times t0,t1,... in [0, 1]", MAX_TIMES, o->times, &nt, &set));
+  PetscCall(opt_reals_any(PetscOptionsObject, "-times", "diffusion times t0,t1,... in [0, 1]", &o->times, &o->ntimes,
+                          &set));
   PetscCall(opt_int(PetscOptionsObject, "-shells", "shells of |p_hat| for the spectrum", 1, &o->shells));
   PetscCall(opt_int(PetscOptionsObject, "-block_size", "jackknife block length (0: 4 tau_int of |M|)", 0, &o->block));
   PetscCall(opt_seed(PetscOptionsObject, "-seed", "seed of the diffusion noise", &o->seed));
   PetscCall(PetscOptionsBool("-force", "overwrite an existing output", "latdiff", o->force, &o->force, NULL));
   PetscOptionsEnd();
-  if (set) o->ntimes = (int)nt;
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o->help));
   if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(options_check_unused("forward"));
   PetscCheck(o->input[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-input is required, e.g. -input ens.h5");
   PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output flow.h5");
-  PetscCall(options_check_output("-output", o->output, o->force));
   for (int k = 0; k < o->ntimes; k++)
     PetscCheck(o->times[k] >= 0 && o->times[k] <= 1 && (k == 0 || o->times[k] > o->times[k - 1]), PETSC_COMM_WORLD,
                PETSC_ERR_USER_INPUT, "-times: %g at position %d; times must increase within [0, 1]", o->times[k], k);
@@ -102,7 +99,7 @@ static PetscErrorCode write_flow(const forward_options *o, const ensemble_reader
 
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  snprintf(partial, sizeof partial, "%s.partial", o->output);
+  output_name(o->output, ".partial", partial, sizeof partial);
   PetscCall(options_echo(&echo));
   if (rank == 0) {
     hid_t f, g;
@@ -146,17 +143,24 @@ static PetscErrorCode write_flow(const forward_options *o, const ensemble_reader
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode cmd_forward(void)
+PetscErrorCode cmd_forward(app_run *run)
 {
   forward_options o = {0};
   ensemble_reader *r;
   spectrum *sp;
   forward_samples samples;
   forward_result res;
+  output_claim *claim;
 
   PetscFunctionBeginUser;
   PetscCall(parse(&o));
-  if (o.help) PetscFunctionReturn(PETSC_SUCCESS);
+  if (o.help) {
+    PetscCall(PetscFree(o.times));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(app_claim_output(run, PETSC_COMM_WORLD, "-output", o.output, 0, &claim));
+  PetscCall(output_check_fresh(claim, o.force));
+  output_discard_on_failure(claim);
   PetscCall(log_banner("forward"));
   PetscCall(ensemble_open(PETSC_COMM_WORLD, o.input, &r));
   PetscCheck(r->n >= 2, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s: %lld configurations; at least 2 are needed",
@@ -171,5 +175,6 @@ PetscErrorCode cmd_forward(void)
   PetscCall(forward_free(&samples, &res));
   PetscCall(spectrum_destroy(&sp));
   PetscCall(ensemble_close(&r));
+  PetscCall(PetscFree(o.times));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -18,8 +18,7 @@ static PetscErrorCode parse(hmc_options *o)
                      .tau = 1.0, .nmd = 10, .integrator = (PetscEnum)MD_OMELYAN};
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff hmc: Hybrid Monte Carlo for lattice phi^4", NULL);
   PetscCall(chain_options_parse(PetscOptionsObject, &o->chain, "trajectories"));
-  PetscCall(PetscOptionsEnum("-integrator", "molecular dynamics integrator", "latdiff", md_integrator_names,
-                             o->integrator, &o->integrator, NULL));
+  PetscCall(opt_enum(PetscOptionsObject, "-integrator", "molecular dynamics integrator", md_integrator_names, &o->integrator));
   PetscCall(opt_int(PetscOptionsObject, "-nmd", "integration steps per trajectory", 1, &o->nmd));
   PetscCall(opt_real(PetscOptionsObject, "-tau", "trajectory length", &o->tau));
   PetscOptionsEnd();
@@ -29,7 +28,7 @@ static PetscErrorCode parse(hmc_options *o)
 
 static PetscErrorCode update(void *ctx, uint64_t t, markov_result *r) { return hmc_trajectory((hmc *)ctx, t, r); }
 
-PetscErrorCode cmd_hmc(void)
+PetscErrorCode cmd_hmc(app_run *run)
 {
   hmc_options o;
   ensemble_meta meta;
@@ -45,12 +44,12 @@ PetscErrorCode cmd_hmc(void)
   PetscCall(phi4_create(lat, o.chain.kappa, o.chain.lambda, &theory));
   PetscCall(hmc_create(lat, theory, (md_params){(md_integrator)o.integrator, o.nmd, o.tau}, o.chain.seed, &s));
   chain_meta(&o.chain, "hmc", &meta);
-  snprintf(meta.integrator, sizeof meta.integrator, "%s", md_integrator_names[o.integrator]);
-  meta.nmd = o.nmd;
-  meta.tau = o.tau;
+  ensemble_meta_set_string(&meta, "integrator", md_integrator_names[o.integrator]);
+  ensemble_meta_set_int(&meta, "nmd", o.nmd);
+  ensemble_meta_set_real(&meta, "tau", o.tau);
   const chain_stepper st = {.unit = "trajectory", .metropolis = PETSC_TRUE, .phi = s->phi, .h = s->h,
                             .update = update, .ctx = s};
-  PetscCall(chain_run(&o.chain, &meta, lat, theory, &st));
+  PetscCall(chain_run(run, &o.chain, &meta, lat, theory, &st));
   PetscCall(hmc_destroy(&s));
   PetscCall(phi4_destroy(&theory));
   PetscCall(lattice_destroy(&lat));

@@ -18,8 +18,7 @@ static PetscErrorCode parse(langevin_options *o)
                           .step = 0.01, .scheme = (PetscEnum)LANGEVIN_EULER};
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff langevin: stochastic quantisation of lattice phi^4", NULL);
   PetscCall(chain_options_parse(PetscOptionsObject, &o->chain, "steps"));
-  PetscCall(PetscOptionsEnum("-scheme", "euler (bias O(step)), heun (O(step^2)) or mala (euler + Metropolis: exact)",
-                             "latdiff", langevin_scheme_names, o->scheme, &o->scheme, NULL));
+  PetscCall(opt_enum(PetscOptionsObject, "-scheme", "euler (bias O(step)), heun (O(step^2)) or mala (euler + Metropolis: exact)", langevin_scheme_names, &o->scheme));
   PetscCall(opt_real(PetscOptionsObject, "-step", "Langevin time step", &o->step));
   PetscOptionsEnd();
   PetscCall(chain_options_finish(&o->chain, "langevin"));
@@ -29,7 +28,7 @@ static PetscErrorCode parse(langevin_options *o)
 static PetscErrorCode prepare(void *ctx) { return langevin_prepare((langevin *)ctx); }
 static PetscErrorCode update(void *ctx, uint64_t t, markov_result *r) { return langevin_update((langevin *)ctx, t, r); }
 
-PetscErrorCode cmd_langevin(void)
+PetscErrorCode cmd_langevin(app_run *run)
 {
   langevin_options o;
   ensemble_meta meta;
@@ -45,11 +44,11 @@ PetscErrorCode cmd_langevin(void)
   PetscCall(phi4_create(lat, o.chain.kappa, o.chain.lambda, &theory));
   PetscCall(langevin_create(lat, theory, (langevin_scheme)o.scheme, o.step, o.chain.seed, &s));
   chain_meta(&o.chain, "langevin", &meta);
-  snprintf(meta.integrator, sizeof meta.integrator, "%s", langevin_scheme_names[o.scheme]);
-  meta.tau = o.step;
+  ensemble_meta_set_string(&meta, "scheme", langevin_scheme_names[o.scheme]);
+  ensemble_meta_set_real(&meta, "step", o.step);
   const chain_stepper st = {.unit = "step", .metropolis = (langevin_scheme)o.scheme == LANGEVIN_MALA, .phi = s->phi, .h = s->h,
                             .prepare = prepare, .update = update, .ctx = s};
-  PetscCall(chain_run(&o.chain, &meta, lat, theory, &st));
+  PetscCall(chain_run(run, &o.chain, &meta, lat, theory, &st));
   PetscCall(langevin_destroy(&s));
   PetscCall(phi4_destroy(&theory));
   PetscCall(lattice_destroy(&lat));

@@ -9,25 +9,15 @@
  *     batch of fields together (the score is an FFTW-MPI transform). */
 #include "app.h"
 #include "latdiff/ensemble.h"
-#include "latdiff/freefield.h"
-#include "latdiff/mixture.h"
 #include "latdiff/reverse.h"
-#include "latdiff/twopeak.h"
+#include "latdiff/score_model.h"
 
 #include <math.h>
 
-typedef enum { THEORY_TWOPEAK, THEORY_PHI4, THEORY_GAUSS25, THEORY_SWISSROLL } theory_kind;
-static const char *const theories[] = {"twopeak", "phi4", "gauss25", "swissroll", "theory", "THEORY_", NULL};
 static const char *const priors[] = {"exact", "gaussian", "prior", "PRIOR_", NULL};
 
 typedef struct {
-  PetscEnum theory, sampler, prior;
-  theory_kind th;
-  twopeak tp;
-  double spacing, width;
-  int components;
-  int d, L[LATTICE_MAXDIM], batch;
-  double kappa, lambda;
+  PetscEnum sampler, prior;
   schedule sched;
   sampler_params sp;
   int nsamples;
@@ -36,42 +26,21 @@ typedef struct {
   PetscBool force, help;
 } sample_options;
 
-static PetscErrorCode parse(sample_options *o)
+static PetscErrorCode parse(sample_options *o, score_model *m)
 {
-  PetscBool set;
-
   PetscFunctionBeginUser;
-  o->tp = (twopeak){1.0, 0.25};
   o->sched = (schedule){SCHEDULE_VE, 25.0, 0.1, 20.0};
   o->sp = (sampler_params){.kind = SAMPLER_EM, .steps = 1000, .eps = 1e-3, .h = 0.5, .snr = 0.16, .rtol = 1e-6,
                            .atol = 1e-6};
   o->nsamples = 10000;
   o->seed = 1;
-  o->kappa = 0.2;
-  o->batch = 64;
-  o->spacing = 1;
-  o->components = 100;
-  o->width = 0.05;
   PetscCall(PetscStrncpy(o->score, "exact", sizeof o->score));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff sample: generate by the reverse process", NULL);
-  PetscCall(PetscOptionsEnum("-theory", "target distribution", "latdiff", theories, o->theory, &o->theory, NULL));
-  PetscCall(opt_real(PetscOptionsObject, "-mu0", "twopeak: peak position", &o->tp.mu0));
-  PetscCall(opt_real(PetscOptionsObject, "-s0", "twopeak: peak width", &o->tp.s0));
-  PetscCall(opt_real(PetscOptionsObject, "-spacing", "gauss25: distance of neighbouring centres", &o->spacing));
-  PetscCall(opt_int(PetscOptionsObject, "-components", "swissroll: Gaussians along the spiral", 2, &o->components));
-  PetscCall(opt_real(PetscOptionsObject, "-width", "gauss25, swissroll: width of each Gaussian", &o->width));
-  o->d = LATTICE_MAXDIM;
-  PetscCall(opt_ints(PetscOptionsObject, "-lattice", "phi4: global extents L0,L1,... (sets d = 1..4)", LATTICE_MAXDIM,
-                     o->L, &o->d, &set));
-  if (!set) o->d = 0;
-  PetscCall(opt_real(PetscOptionsObject, "-kappa", "phi4: hopping parameter", &o->kappa));
-  PetscCall(opt_real(PetscOptionsObject, "-lambda", "phi4: quartic coupling (the exact score needs 0)", &o->lambda));
-  PetscCall(opt_int(PetscOptionsObject, "-batch", "phi4: fields generated together (one FFT all-to-all each)", 1,
-                    &o->batch));
+  PetscCall(score_model_set_from_options(PetscOptionsObject, "-theory", m));
   PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
   PetscCall(PetscOptionsString("-score", "score model: exact (the closed form of the theory)", "latdiff", o->score,
                                o->score, sizeof o->score, NULL));
-  PetscCall(PetscOptionsEnum("-sampler", "reverse sampler", "latdiff", sampler_names, o->sampler, &o->sampler, NULL));
+  PetscCall(opt_enum(PetscOptionsObject, "-sampler", "reverse sampler", sampler_names, &o->sampler));
   PetscCall(opt_int(PetscOptionsObject, "-steps", "reverse time steps (adaptive ode: sets the first step)", 1,
                     &o->sp.steps));
   PetscCall(PetscOptionsBool("-ode_fixed", "ode sampler: Heun at -steps fixed steps instead of adaptive Dormand-Prince",
@@ -90,8 +59,7 @@ static PetscErrorCode parse(sample_options *o)
   PetscCall(opt_real(PetscOptionsObject, "-metropolis_t",
                      "em, h: Metropolis test with the known action on the steps below this t (0: none)",
                      &o->sp.mh_t));
-  PetscCall(PetscOptionsEnum("-prior", "start: exact (the diffused target at t = tmax) or gaussian", "latdiff", priors,
-                             o->prior, &o->prior, NULL));
+  PetscCall(opt_enum(PetscOptionsObject, "-prior", "start: exact (the diffused target at t = tmax) or gaussian", priors, &o->prior));
   PetscCall(opt_int(PetscOptionsObject, "-nsamples", "samples to generate", 1, &o->nsamples));
   PetscCall(opt_seed(PetscOptionsObject, "-seed", "random seed", &o->seed));
   PetscCall(PetscOptionsString("-output", "ensemble file to write", "latdiff", o->output, o->output, sizeof o->output,
@@ -99,11 +67,9 @@ static PetscErrorCode parse(sample_options *o)
   PetscCall(PetscOptionsBool("-force", "overwrite an existing output", "latdiff", o->force, &o->force, NULL));
   PetscOptionsEnd();
   o->sp.kind = (sampler_kind)o->sampler;
-  o->th = (theory_kind)o->theory;
   if (o->sp.tmax == 0) o->sp.tmax = o->sched.kind == SCHEDULE_COSINE ? 0.995 : 1.0;
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o->help));
   if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(options_check_unused("sample"));
   PetscCheck(!strcmp(o->score, "exact"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-score: '%s'; only 'exact' exists so far (learned scores come with latdiff train)", o->score);
   PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output gen.h5");
@@ -122,132 +88,20 @@ static PetscErrorCode parse(sample_options *o)
   PetscCheck(o->sp.mh_t == 0 || !o->sp.denoise, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-metropolis_t and -denoise exclude each other: the denoising step would undo the exact target");
   PetscCall(schedule_check(PETSC_COMM_WORLD, &o->sched));
-  if (o->th == THEORY_TWOPEAK) PetscCall(twopeak_check(PETSC_COMM_WORLD, &o->tp));
-  if (o->th == THEORY_PHI4) {
-    int size;
-    MPICHECK(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-    PetscCheck(o->d > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-theory phi4 needs -lattice, e.g. -lattice 32,32");
-    PetscCheck(o->lambda == 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-               "-lambda: %g; the exact score exists only for the free field, -lambda 0 (interacting phi^4 needs a "
-               "learned score)",
-               o->lambda);
-    PetscCheck(o->L[0] % size == 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-               "-lattice: the first extent %d is not a multiple of the %d ranks; sample splits the lattice into slabs "
-               "of the first direction",
-               o->L[0], size);
-  }
+  PetscCheck(o->sched.kind != SCHEDULE_COSINE || o->sp.tmax < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-tmax 1: the cosine schedule's beta(t) diverges at t = 1; use -tmax 0.995 (the default) or less");
   PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* The target distribution as the sampler sees it: the shape of a sample on
- * this rank, the exact score, the exact diffused sample, the action. */
-typedef struct {
-  reverse_shape shape;
-  int64_t lo, hi; /* the samples this rank takes part in */
-  PetscErrorCode (*diffused)(void *ctx, double f, double xi, int64_t nb, uint64_t first, uint64_t seed, double *x);
-  score_fn score;
-  PetscErrorCode (*action)(void *ctx, int64_t nb, const double *x, double *S);
-  void *ctx;
-} target;
-
-static PetscErrorCode twopeak_exact_score(void *ctx, double t, double f, double xi, int64_t nb, const double *x,
-                                          double *s)
-{
-  (void)t;
-  for (int64_t b = 0; b < nb; b++) s[b] = twopeak_score((const twopeak *)ctx, f, xi, x[b]);
-  return PETSC_SUCCESS;
-}
-
-static PetscErrorCode twopeak_diffused(void *ctx, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
-                                       double *x)
-{
-  rng_key start = {seed, RNG_START, 0, 0}, diffuse = {seed, RNG_DIFFUSION, 0, 0};
-  for (int64_t b = 0; b < nb; b++)
-    x[b] = f * twopeak_sample((const twopeak *)ctx, start, first + (uint64_t)b) +
-           sqrt(xi) * rng_normal(diffuse, first + (uint64_t)b);
-  return PETSC_SUCCESS;
-}
-
-/* -log P_0(x) up to a constant, without overflow of cosh */
-static PetscErrorCode twopeak_action(void *ctx, int64_t nb, const double *x, double *S)
-{
-  const twopeak *tp = ctx;
-  const double v = tp->s0 * tp->s0;
-  for (int64_t b = 0; b < nb; b++) {
-    const double a = fabs(tp->mu0 * x[b] / v);
-    S[b] = (x[b] * x[b] + tp->mu0 * tp->mu0) / (2 * v) - (a + log1p(exp(-2 * a)) - log(2.0));
-  }
-  return PETSC_SUCCESS;
-}
-
-static PetscErrorCode freefield_exact_score(void *ctx, double t, double f, double xi, int64_t nb, const double *x,
-                                            double *s)
-{
-  (void)t;
-  return freefield_score((freefield *)ctx, f, xi, (int)nb, x, s);
-}
-
-/* white noise keyed by (sample, global site), then the exact filter */
-static PetscErrorCode freefield_diffused_sample(void *ctx, double f, double xi, int64_t nb, uint64_t first,
-                                                uint64_t seed, double *x)
-{
-  freefield *ff = ctx;
-  const fourier_layout *lay = fourier_get_layout(ff->ft);
-  const int64_t n = lay->local_sites, off = lay->row0 * (lay->volume / lay->L[0]);
-  rng_key diffuse = {seed, RNG_DIFFUSION, 0, 0};
-
-  PetscFunctionBeginUser;
-  for (int64_t b = 0; b < nb; b++)
-    for (int64_t j = 0; j < n; j++)
-      x[b * n + j] = rng_normal(diffuse, (first + (uint64_t)b) * (uint64_t)lay->volume + (uint64_t)(off + j));
-  PetscCall(freefield_diffused(ff, f, xi, (int)nb, x));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode freefield_target_action(void *ctx, int64_t nb, const double *x, double *S)
-{
-  return freefield_action((freefield *)ctx, (int)nb, x, S);
-}
-
-static PetscErrorCode mixture_exact_score(void *ctx, double t, double f, double xi, int64_t nb, const double *x,
-                                          double *s)
-{
-  const mixture *mx = ctx;
-  (void)t;
-  for (int64_t b = 0; b < nb; b++) mixture_score(mx, f, xi, x + b * mx->dim, s + b * mx->dim);
-  return PETSC_SUCCESS;
-}
-
-static PetscErrorCode mixture_diffused(void *ctx, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
-                                       double *x)
-{
-  const mixture *mx = ctx;
-  rng_key start = {seed, RNG_START, 0, 0}, diffuse = {seed, RNG_DIFFUSION, 0, 0};
-  for (int64_t b = 0; b < nb; b++) {
-    const uint64_t i = first + (uint64_t)b;
-    mixture_sample(mx, start, i, x + b * mx->dim);
-    for (int j = 0; j < mx->dim; j++)
-      x[b * mx->dim + j] = f * x[b * mx->dim + j] + sqrt(xi) * rng_normal(diffuse, i * (uint64_t)mx->dim + (uint64_t)j);
-  }
-  return PETSC_SUCCESS;
-}
-
-static PetscErrorCode mixture_target_action(void *ctx, int64_t nb, const double *x, double *S)
-{
-  const mixture *mx = ctx;
-  for (int64_t b = 0; b < nb; b++) S[b] = mixture_action(mx, x + b * mx->dim);
-  return PETSC_SUCCESS;
 }
 
 /* the prior at t = tmax: exact, or N(0, f^2 + Xi) per value */
-static PetscErrorCode prior(const sample_options *o, const target *tg, int64_t nb, uint64_t first, double *x)
+static PetscErrorCode prior(const sample_options *o, score_model *m, int64_t nb, uint64_t first, double *x)
 {
   const double f = schedule_f(&o->sched, o->sp.tmax), xi = schedule_xi(&o->sched, o->sp.tmax);
-  const reverse_shape *sh = &tg->shape;
+  const reverse_shape *sh = &m->shape;
   rng_key diffuse = {o->seed, RNG_DIFFUSION, 0, 0};
 
   PetscFunctionBeginUser;
-  if (o->prior == 0) PetscCall(tg->diffused(tg->ctx, f, xi, nb, first, o->seed, x));
+  if (o->prior == 0) PetscCall(score_model_diffused(m, f, xi, nb, first, o->seed, x));
   else
     for (int64_t b = 0; b < nb; b++)
       for (int64_t j = 0; j < sh->dim; j++)
@@ -256,103 +110,109 @@ static PetscErrorCode prior(const sample_options *o, const target *tg, int64_t n
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static void fill_meta(const sample_options *o, ensemble_meta *meta)
+/* a point theory without couplings is stored as configurations of its
+ * dim values (a 0-dimensional one on a 1-site lattice) */
+static void fill_meta(const sample_options *o, const score_model *m, ensemble_meta *meta)
 {
   *meta = (ensemble_meta){.kappa = NAN, .lambda = NAN, .d = 1, .L = {1}, .seed = o->seed, .replicas = 1,
-                          .per_replica = o->nsamples, .steps = o->sp.steps, .eps = o->sp.eps,
-                          .h = o->sp.kind == SAMPLER_H ? o->sp.h : o->sp.kind == SAMPLER_ODE ? 0 : 1};
-  if (o->th == THEORY_PHI4) {
-    meta->kappa = o->kappa;
-    meta->lambda = o->lambda;
-    meta->d = o->d;
-    for (int mu = 0; mu < o->d; mu++) meta->L[mu] = o->L[mu];
-  } else if (o->th != THEORY_TWOPEAK) {
-    meta->L[0] = 2; /* points in the plane: configurations of two values */
-  } /* else a 0-dimensional theory: configurations of one value, stored as a 1-site lattice */
-  snprintf(meta->theory, sizeof meta->theory, "%s", theories[o->theory]);
+                          .per_replica = o->nsamples};
+  score_model_describe(m, meta);
   snprintf(meta->generator, sizeof meta->generator, "sample");
-  snprintf(meta->sampler, sizeof meta->sampler, "%s", sampler_names[o->sp.kind]);
-  snprintf(meta->schedule, sizeof meta->schedule, "%s", schedule_names[o->sched.kind]);
-  snprintf(meta->score, sizeof meta->score, "%s", o->score);
+  ensemble_meta_set_string(meta, "sampler", sampler_names[o->sp.kind]);
+  ensemble_meta_set_string(meta, "schedule", schedule_names[o->sched.kind]);
+  ensemble_meta_set_string(meta, "score", o->score);
+  ensemble_meta_set_int(meta, "steps", o->sp.steps);
+  ensemble_meta_set_real(meta, "eps", o->sp.eps);
+  ensemble_meta_set_real(meta, "h", o->sp.kind == SAMPLER_H ? o->sp.h : o->sp.kind == SAMPLER_ODE ? 0 : 1);
 }
 
-PetscErrorCode cmd_sample(void)
+/* Every generated value finite, or a collective error naming the sample. */
+static PetscErrorCode check_generated(const score_model *m, int64_t nb, int64_t first, const double *x)
+{
+  int64_t bad = INT64_MAX;
+
+  PetscFunctionBeginUser;
+  for (int64_t b = 0; b < nb && bad == INT64_MAX; b++)
+    for (int64_t j = 0; j < m->shape.dim; j++)
+      if (!isfinite(x[b * m->shape.dim + j])) {
+        bad = first + b;
+        break;
+      }
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT64_T, MPI_MIN, PETSC_COMM_WORLD));
+  PetscCheck(bad == INT64_MAX, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "the reverse process diverged: sample %lld holds a non-finite value (NaN or inf); the schedule or the "
+             "sampler's step is too extreme (-sigma, -beta_max, -tmax, -steps, -snr); nothing was written",
+             (long long)bad);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode cmd_sample(app_run *run)
 {
   sample_options o = {0};
   ensemble_meta meta;
   ensemble_writer *w;
   reverse_sampler *rs;
-  target tg;
-  lattice *lat = NULL;
-  freefield *ff = NULL;
-  mixture *mx = NULL;
-  int rank, size;
+  score_model *m;
+  output_claim *claim;
   char *echo;
 
   PetscFunctionBeginUser;
-  PetscCall(parse(&o));
-  if (o.help) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(log_banner("sample"));
-  MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  MPICHECK(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  fill_meta(&o, &meta);
-
-  /* the writer first: it refuses an existing output before any work */
-  PetscCall(options_echo(&echo));
-  if (o.th == THEORY_TWOPEAK) {
-    const int64_t lo = (int64_t)o.nsamples * rank / size, hi = (int64_t)o.nsamples * (rank + 1) / size;
-    tg = (target){{1, 0, 1, PetscMax(hi - lo, 1)}, lo, hi, twopeak_diffused, twopeak_exact_score, twopeak_action, &o.tp};
-    PetscCall(ensemble_writer_create_rows(PETSC_COMM_WORLD, &meta, o.output, o.force, echo, &w));
-    PetscCall(h5_attr_put_double(w->file, "mu0", o.tp.mu0));
-    PetscCall(h5_attr_put_double(w->file, "s0", o.tp.s0));
-  } else if (o.th != THEORY_PHI4) {
-    const int64_t lo = (int64_t)o.nsamples * rank / size, hi = (int64_t)o.nsamples * (rank + 1) / size;
-    if (o.th == THEORY_GAUSS25) PetscCall(mixture_create_gauss25(PETSC_COMM_WORLD, o.spacing, o.width, &mx));
-    else PetscCall(mixture_create_swissroll(PETSC_COMM_WORLD, o.components, o.width, &mx));
-    tg = (target){{2, 0, 2, PetscMax(hi - lo, 1)}, lo, hi, mixture_diffused, mixture_exact_score, mixture_target_action,
-                  mx};
-    PetscCall(ensemble_writer_create_rows(PETSC_COMM_WORLD, &meta, o.output, o.force, echo, &w));
-    PetscCall(h5_attr_put_double(w->file, "width", o.width));
-    if (o.th == THEORY_GAUSS25) PetscCall(h5_attr_put_double(w->file, "spacing", o.spacing));
-    else PetscCall(h5_attr_put_int(w->file, "components", o.components));
-  } else {
-    int grid[LATTICE_MAXDIM] = {size, 1, 1, 1};
-    PetscCall(lattice_create(PETSC_COMM_WORLD, o.d, o.L, grid, 1, &lat));
-    PetscCall(freefield_create(PETSC_COMM_WORLD, o.d, o.L, o.kappa, o.batch, &ff));
-    const fourier_layout *lay = fourier_get_layout(ff->ft);
-    PetscCheck(lay->local_sites == lat->V, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "FFTW's slab differs from the lattice's");
-    tg = (target){{lat->V, lat->origin[0] * (lay->volume / o.L[0]), lay->volume, o.batch}, 0, o.nsamples,
-                  freefield_diffused_sample, freefield_exact_score, freefield_target_action, ff};
-    PetscCall(ensemble_writer_create(lat, &meta, o.output, o.force, echo, &w));
+  PetscCall(score_model_create(PETSC_COMM_WORLD, &m));
+  PetscCall(parse(&o, m));
+  if (o.help) {
+    PetscCall(score_model_destroy(&m));
+    PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(PetscFree(echo));
-  PetscCall(reverse_create(&o.sched, &o.sp, tg.score, tg.ctx, tg.shape, o.seed, &rs));
-  reverse_set_action(rs, tg.action);
+  PetscCall(log_banner("sample"));
+  PetscCall(score_model_setup(m, o.nsamples));
+  PetscCall(reverse_create(&o.sched, &o.sp, m, o.seed, &rs));
+  PetscCall(options_check_unused("sample"));
+  fill_meta(&o, m, &meta);
 
-  const int64_t dim = tg.shape.dim, B = tg.shape.batch;
+  PetscCall(app_claim_output(run, PETSC_COMM_WORLD, "-output", o.output,
+                             8.0 * (double)o.nsamples * (double)(m->shape.stride + 2), &claim));
+  PetscCall(output_check_fresh(claim, o.force));
+  output_discard_on_failure(claim);
+  app_catch_signals();
+  PetscCall(options_echo(&echo));
+  if (m->lat) PetscCall(ensemble_writer_create(m->lat, &meta, o.output, echo, &w));
+  else PetscCall(ensemble_writer_create_rows(PETSC_COMM_WORLD, &meta, o.output, echo, &w));
+  PetscCall(PetscFree(echo));
+  PetscCall(score_model_write_attrs(m, w->file));
+
+  const int64_t dim = m->shape.dim, B = m->shape.batch;
   double *x, *S, *M;
   PetscCall(PetscMalloc3((size_t)(B * dim), &x, (size_t)B, &S, (size_t)B, &M));
   PetscLogDouble t0, t1;
   PetscCall(PetscTime(&t0));
-  /* a point theory runs all of this rank's samples (perhaps none) as one
-   * batch, since the write is collective; the lattice in batches of B */
-  const int64_t nbatches = o.th != THEORY_PHI4 ? 1 : (tg.hi - tg.lo + B - 1) / B;
+  /* samples held whole: all of this rank's samples (perhaps none) as one
+   * batch, since the write is collective; spread samples in batches of B */
+  const int64_t nbatches = m->spread ? (m->hi - m->lo + B - 1) / B : 1;
   for (int64_t k = 0; k < nbatches; k++) {
-    const int64_t first = tg.lo + k * B, nb = PetscMin(B, tg.hi - first);
-    PetscCall(prior(&o, &tg, nb, (uint64_t)first, x));
+    const int64_t first = m->lo + k * B, nb = PetscMin(B, m->hi - first);
+    PetscCall(prior(&o, m, nb, (uint64_t)first, x));
     PetscCall(reverse_run(rs, PETSC_COMM_WORLD, nb, (uint64_t)first, x));
-    PetscCall(tg.action(tg.ctx, nb, x, S));
+    PetscCall(check_generated(m, nb, first, x));
+    {
+      int sig = app_signal_received();
+      MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &sig, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD));
+      PetscCheck(!sig, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+                 "stopped by a signal after %lld of %d samples; nothing was written (sample has no restart: run it "
+                 "again)",
+                 (long long)first, o.nsamples);
+    }
+    PetscCall(score_model_action(m, nb, x, S));
     for (int64_t b = 0; b < nb; b++) {
       M[b] = 0;
       for (int64_t j = 0; j < dim; j++) M[b] += x[b * dim + j];
     }
-    if (o.th != THEORY_PHI4) {
-      for (int64_t b = 0; b < nb; b++) M[b] /= (double)dim;
-      PetscCall(ensemble_write_rows(w, first, nb, x, S, M));
-    } else {
+    if (m->spread) {
       MPICHECK(MPI_Allreduce(MPI_IN_PLACE, M, (int)nb, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
       for (int64_t b = 0; b < nb; b++)
-        PetscCall(ensemble_write_config(w, first + b, x + b * dim, S[b], M[b] / (double)tg.shape.stride));
+        PetscCall(ensemble_write_config(w, first + b, x + b * dim, S[b], M[b] / (double)m->shape.stride));
+    } else {
+      for (int64_t b = 0; b < nb; b++) M[b] /= (double)dim;
+      PetscCall(ensemble_write_rows(w, first, nb, x, S, M));
     }
   }
   PetscCall(PetscTime(&t1));
@@ -377,9 +237,7 @@ PetscErrorCode cmd_sample(void)
                        o.nsamples, sampler_names[o.sp.kind], o.sp.steps, schedule_names[o.sched.kind], t1 - t0,
                        o.output));
   PetscCall(reverse_destroy(&rs));
-  PetscCall(freefield_destroy(&ff));
-  PetscCall(mixture_destroy(&mx));
-  if (lat) PetscCall(lattice_destroy(&lat));
+  PetscCall(score_model_destroy(&m));
   PetscCall(PetscFree3(x, S, M));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,8 +1,10 @@
 /* main.c — the latdiff driver: one verb per job, options from PETSc. */
+#define _XOPEN_SOURCE 700 /* sigaction, fcntl locks, realpath, gethostname */
 #include "app.h"
+#include "latdiff/h5.h"
 #include "latdiff/profile.h"
 
-#include <unistd.h>
+#include <signal.h>
 
 static const char usage[] =
   "usage: latdiff VERB [options]   (latdiff VERB -help lists the options of a verb)\n"
@@ -14,18 +16,76 @@ static const char usage[] =
   "  sample    generate an ensemble by the reverse process (exact scores so far)\n"
   "every verb: -options_file FILE, -quiet (only results and errors), -log_view (profile)\n";
 
+/* SIGTERM / SIGINT: the one flag POSIX lets a handler set (app.h) */
+static volatile sig_atomic_t signal_received = 0;
+
+static void on_signal(int sig)
+{
+  if (signal_received) { /* the second: die as the signal says */
+    signal(sig, SIG_DFL);
+    raise(sig);
+  }
+  signal_received = sig;
+}
+
+void app_catch_signals(void)
+{
+  struct sigaction sa = {0};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+}
+
+PetscBool app_signal_received(void) { return signal_received ? PETSC_TRUE : PETSC_FALSE; }
+
 typedef struct {
   const char *name;
-  PetscErrorCode (*run)(void);
+  PetscErrorCode (*run)(app_run *run);
 } verb;
 
 static const verb verbs[] = {{"hmc", cmd_hmc}, {"langevin", cmd_langevin}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {NULL, NULL}};
 
+/* app.h: the claims of the run, released at the end; a failure deletes
+ * the temporaries of verbs that cannot restart */
+PetscErrorCode app_claim_output(app_run *run, MPI_Comm comm, const char *option, const char *path, double bytes,
+                                output_claim **claim)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(run->nclaims < APP_MAX_CLAIMS, comm, PETSC_ERR_PLIB, "too many outputs claimed");
+  PetscCall(output_claim_acquire(comm, option, path, bytes, claim));
+  run->claims[run->nclaims++] = *claim;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void release_claims(app_run *run, PetscBool failed)
+{
+  for (int k = 0; k < run->nclaims; k++) output_release(&run->claims[k], failed);
+  run->nclaims = 0;
+}
+
+/* The command line and options files, checked on rank 0 before PETSc
+ * reads them; every rank learns the verdict, rank 0 prints it. */
+static int args_ok(int argc, char **argv)
+{
+  char msg[2 * PETSC_MAX_PATH_LEN + 256] = "";
+  int rank, bad = 0;
+
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) bad = args_check(argc, argv, msg, sizeof msg);
+  MPI_Bcast(&bad, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (bad && rank == 0) fprintf(stderr, "latdiff: error: %s\n", msg);
+  return !bad;
+}
+
 int main(int argc, char **argv)
 {
   const verb *v = NULL;
-  app_error_state err = {PETSC_FALSE};
+  app_error_state err = {0};
+  app_run run = {0};
+  MPI_Comm error_comm;
   PetscErrorCode ierr;
+  int wrank;
 
   if (argc < 2 || argv[1][0] == '-' || !strcmp(argv[1], "help")) {
     fputs(usage, argc < 2 ? stderr : stdout);
@@ -51,13 +111,15 @@ int main(int argc, char **argv)
       argc--;
       i--;
     }
-  /* PETSc reads -options_file inside PetscInitialize, before our error
-   * handler exists: check it here to say which option is wrong */
-  for (int i = 1; i + 1 < argc; i++)
-    if (!strcmp(argv[i], "-options_file") && access(argv[i + 1], R_OK)) {
-      fprintf(stderr, "latdiff: error: -options_file: cannot read %s\n", argv[i + 1]);
-      return 1;
-    }
+  /* MPI first, so that the arguments are checked once, on rank 0 */
+  if (MPI_Init(&argc, &argv) != MPI_SUCCESS) return 1;
+  if (!args_ok(argc, argv)) {
+    MPI_Finalize();
+    return 1;
+  }
+  /* a communicator of its own for the end of a failed run (app_all_failed) */
+  MPI_Comm_dup(MPI_COMM_WORLD, &error_comm);
+  MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
   ierr = PetscInitialize(&argc, &argv, NULL, NULL);
   if (ierr) return (int)ierr;
   if (help) {
@@ -69,14 +131,24 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-quiet", &quiet, NULL));
   if (quiet) log_set_level(LOG_QUIET);
   PetscCall(profile_register());
-  ierr = v->run();
+  ierr = v->run(&run);
   if (ierr) {
-    /* An error raised on all ranks together ends cleanly; one raised on a
-     * single rank must not leave the others waiting in a collective call. */
-    if (!err.collective) MPI_Abort(PETSC_COMM_WORLD, 1);
+    /* All ranks failed together: one message, a clean end. A failure on
+     * some ranks only must not leave the others waiting in a collective
+     * call: each failing rank says why, then MPI_Abort. */
+    const PetscBool all = app_all_failed(error_comm, 10.0);
+    if (!all || wrank == 0) app_error_print(&err, wrank, all);
+    release_claims(&run, PETSC_TRUE);
+    if (!all) MPI_Abort(MPI_COMM_WORLD, 1);
+    h5_close_all();
     PetscFinalize();
+    MPI_Comm_free(&error_comm);
+    MPI_Finalize();
     return 1;
   }
+  release_claims(&run, PETSC_FALSE);
   PetscCall(PetscFinalize());
+  MPI_Comm_free(&error_comm);
+  MPI_Finalize();
   return 0;
 }

@@ -55,6 +55,11 @@ PetscErrorCode forward_measure(MPI_Comm comm, ensemble_reader *r, const forward_
     PetscCall(PetscLogEventBegin(EV_REDUCE, 0, 0, 0, 0));
     MPICHECK(MPI_Allreduce(MPI_IN_PLACE, vals, (T + 1) * per, MPI_DOUBLE, MPI_SUM, comm));
     PetscCall(PetscLogEventEnd(EV_REDUCE, 0, 0, 0, 0));
+    /* a NaN or inf in the configuration reaches these sums on every rank */
+    for (int64_t j = 0; j < (T + 1) * per; j++)
+      PetscCheck(isfinite(vals[j]), comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: configuration %lld holds a non-finite value (or one so large that its powers overflow)",
+                 r->path, (long long)i);
     for (int k = 0; k <= T; k++) {
       const double *v = vals + k * per;
       out->M[k * n + i] = v[0] / out->volume;

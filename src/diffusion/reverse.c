@@ -6,15 +6,16 @@
 
 const char *const sampler_names[] = {"em", "pc", "ode", "h", "sampler_kind", "SAMPLER_", NULL};
 
-PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_fn score, void *ctx,
-                              reverse_shape shape, uint64_t seed, reverse_sampler **out)
+PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_model *model, uint64_t seed,
+                              reverse_sampler **out)
 {
   reverse_sampler *rs;
+  const reverse_shape shape = model->shape;
   const size_t work = (size_t)PetscMax(shape.batch * shape.dim, 1);
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&rs));
-  *rs = (reverse_sampler){.sched = sched, .p = *p, .score = score, .ctx = ctx, .shape = shape, .seed = seed};
+  *rs = (reverse_sampler){.sched = sched, .p = *p, .model = model, .shape = shape, .seed = seed};
   PetscCall(PetscMalloc3(work, &rs->s, work, &rs->k1, work, &rs->xt));
   if (p->mh_t > 0) {
     const size_t nb = (size_t)PetscMax(shape.batch, 1);
@@ -29,6 +30,29 @@ PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, sc
     rs->xi[k] = schedule_xi(sched, t);
     rs->beta[k] = schedule_beta(sched, t);
     rs->g2[k] = schedule_g2(sched, t);
+  }
+  if (p->kind == SAMPLER_ODE && !p->ode_fixed) { /* read the -ts_* options now, so a typo is an error before the work */
+    TS ts;
+    PetscCall(TSCreate(PETSC_COMM_SELF, &ts));
+    PetscCall(TSSetType(ts, TSRK));
+    PetscCall(TSSetFromOptions(ts));
+    PetscCall(TSDestroy(&ts));
+  }
+  /* Euler steps of the drift (1/2) beta x + ... are stable only while
+   * beta dt stays O(1): refuse a grid that would blow up (the adaptive
+   * ode chooses its own steps) */
+  if (!(p->kind == SAMPLER_ODE && !p->ode_fixed)) {
+    const double dt = (p->tmax - p->eps) / n;
+    double bmax = 0;
+    for (int k = 0; k <= n; k++) bmax = PetscMax(bmax, rs->beta[k]);
+    if (!(bmax * dt <= 1)) {
+      const double need = ceil(bmax * (p->tmax - p->eps));
+      PetscCall(reverse_destroy(&rs));
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+              "-steps %d: beta(t) reaches %g, so a reverse step of %g is unstable (beta dt = %g > 1); use -steps %.0f or "
+              "more, a gentler schedule, or -sampler ode",
+              n, bmax, dt, bmax * dt, need);
+    }
   }
   *out = rs;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -45,8 +69,6 @@ PetscErrorCode reverse_destroy(reverse_sampler **rs)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-void reverse_set_action(reverse_sampler *rs, action_fn action) { rs->action = action; }
-
 PetscErrorCode reverse_acceptance(reverse_sampler *rs, MPI_Comm comm, double *rate, double *proposed)
 {
   double c[2] = {rs->mh_accepted, rs->mh_proposed};
@@ -61,7 +83,7 @@ PetscErrorCode reverse_acceptance(reverse_sampler *rs, MPI_Comm comm, double *ra
 /* the score of the batch at grid time k */
 static PetscErrorCode score_at(reverse_sampler *rs, int k, int64_t nb, const double *x, double *s)
 {
-  return rs->score(rs->ctx, rs->t[k], rs->f[k], rs->xi[k], nb, x, s);
+  return score_model_apply(rs->model, rs->t[k], rs->f[k], rs->xi[k], nb, x, s);
 }
 
 /* dx/dtau of the h-interpolation without noise at grid time k, into out */
@@ -119,8 +141,8 @@ static PetscErrorCode metropolis_step(reverse_sampler *rs, MPI_Comm comm, int k,
     for (int64_t j = 0; j < dim; j++)
       rs->psi[b * dim + j] = x[b * dim + j] + dt * rs->k1[b * dim + j] + amp * noise(rs, first + (uint64_t)b, k, 0, j);
   PetscCall(drift(rs, k, h, nb, rs->psi, rs->d_psi));
-  PetscCall(rs->action(rs->ctx, nb, x, rs->S_x));
-  PetscCall(rs->action(rs->ctx, nb, rs->psi, rs->S_psi));
+  PetscCall(score_model_action(rs->model, nb, x, rs->S_x));
+  PetscCall(score_model_action(rs->model, nb, rs->psi, rs->S_psi));
   /* log q(psi|x) - log q(x|psi), this rank's part */
   for (int64_t b = 0; b < nb; b++) {
     double sum = 0;
@@ -184,7 +206,7 @@ static PetscErrorCode ode_rhs(TS ts, PetscReal tau, Vec X, Vec F, void *ptr)
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArray(F, &out));
-  PetscCall(rs->score(rs->ctx, t, f, xi, c->nb, x, out));
+  PetscCall(score_model_apply(rs->model, t, f, xi, c->nb, x, out));
   for (PetscInt j = 0; j < n; j++) out[j] = 0.5 * b * x[j] + 0.5 * g2 * out[j];
   PetscCall(VecRestoreArray(F, &out));
   PetscCall(VecRestoreArrayRead(X, &x));
@@ -228,6 +250,7 @@ static PetscErrorCode ode_adaptive(reverse_sampler *rs, MPI_Comm comm, int64_t n
   PetscCall(TSSetMaxSteps(ts, 1000000));
   PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetTolerances(ts, rs->p.atol, NULL, rs->p.rtol, NULL));
+  PetscCall(TSSetFromOptions(ts)); /* every -ts_* option of PETSc */
   if (spread) {
     PetscCall(VecCreateMPIWithArray(c, 1, (PetscInt)(nb * dim), PETSC_DECIDE, x, &X));
     PetscCall(ode_solve(rs, ts, X));
@@ -265,8 +288,7 @@ PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint6
   PetscFunctionBeginUser;
   PetscCheck(nb <= rs->shape.batch, comm, PETSC_ERR_ARG_OUTOFRANGE, "reverse_run: %lld samples, batch %lld",
              (long long)nb, (long long)rs->shape.batch);
-  PetscCheck(rs->p.mh_t <= 0 || (rs->action && h > 0), comm, PETSC_ERR_ARG_WRONG,
-             "the Metropolis window needs the target's action and a stochastic sampler");
+  PetscCheck(rs->p.mh_t <= 0 || h > 0, comm, PETSC_ERR_ARG_WRONG, "the Metropolis window needs a stochastic sampler");
   const PetscBool adaptive = rs->p.kind == SAMPLER_ODE && !rs->p.ode_fixed;
   if (adaptive) PetscCall(ode_adaptive(rs, comm, nb, x));
   for (int k = 0; k < n && !adaptive; k++) {

@@ -17,6 +17,9 @@ PetscErrorCode schedule_check(MPI_Comm comm, const schedule *s)
     PetscCheck(s->beta_min >= 0 && s->beta_max >= s->beta_min && s->beta_max > 0 && isfinite(s->beta_max), comm,
                PETSC_ERR_USER_INPUT, "-beta_min %g -beta_max %g: need 0 <= beta_min <= beta_max, beta_max > 0",
                s->beta_min, s->beta_max);
+  /* the kernel at t = 1 in double precision: sigma^2 must not overflow */
+  PetscCheck(s->kind != SCHEDULE_VE || (isfinite(schedule_xi(s, 1)) && isfinite(schedule_g2(s, 1))), comm,
+             PETSC_ERR_USER_INPUT, "-sigma: %g is too large: sigma^2 overflows a double", s->sigma);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -2,6 +2,8 @@
 #include "latdiff/checkpoint.h"
 #include "latdiff/profile.h"
 
+#include <math.h>
+
 /* Select this rank's block of row `replica` in a [R, L_0, ...] dataset. */
 static PetscErrorCode select_block(const lattice *lat, hid_t ds, hid_t *fspace, hid_t *mspace)
 {
@@ -55,7 +57,8 @@ PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, c
   H5CALL(ds = H5Dcreate2(file, "phi", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   H5CALL(H5Sclose(space));
   PetscCall(select_block(lat, ds, &fspace, &mspace));
-  H5CALL(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, phi));
+  PetscCheck(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, phi) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+             "%s: cannot write the field: %s", tmp, h5_write_error(tmp));
   H5CALL(H5Sclose(fspace));
   H5CALL(H5Sclose(mspace));
   H5CALL(H5Dclose(ds));
@@ -68,12 +71,14 @@ PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, c
     H5CALL(H5Sselect_none(fspace));
     H5CALL(H5Sselect_none(mspace));
   }
-  H5CALL(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, st->stats));
+  PetscCheck(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, st->stats) >= 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_WRITE, "%s: cannot write the statistics: %s", tmp, h5_write_error(tmp));
   H5CALL(H5Sclose(fspace));
   H5CALL(H5Sclose(mspace));
   H5CALL(H5Dclose(ds));
   H5CALL(H5Pclose(dxpl));
-  PetscCall(h5_close(&file));
+  PetscCheck(H5Fclose(file) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write: %s", tmp,
+             h5_write_error(tmp));
   PetscCall(file_commit(lat->world, tmp, path));
   PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -95,6 +100,9 @@ PetscErrorCode checkpoint_read(const lattice *lat, const ensemble_meta *meta, co
   PetscCall(ensemble_meta_compare(lat->world, what, &found, meta));
   PetscCall(h5_attr_get_int(file, path, "next_traj", &next));
   PetscCall(h5_attr_get_int(file, path, "nstored", &st->nstored));
+  PetscCheck(next >= 0 && st->nstored >= 0 && st->nstored <= meta->per_replica, lat->world, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: next_traj %lld, nstored %lld: not a state this run can be in (damaged checkpoint?)", path,
+             (long long)next, (long long)st->nstored);
   st->next_traj = (uint64_t)next;
 
   H5CALL(ds = H5Dopen2(file, "phi", H5P_DEFAULT));
@@ -108,6 +116,9 @@ PetscErrorCode checkpoint_read(const lattice *lat, const ensemble_meta *meta, co
   PetscCall(select_stats(lat, ds, &fspace, &mspace));
   PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, st->stats) >= 0, PETSC_COMM_SELF,
              PETSC_ERR_FILE_READ, "%s: cannot read the statistics", path);
+  for (int k = 0; k < CHECKPOINT_NSTATS; k++)
+    PetscCheck(isfinite(st->stats[k]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: statistic %d is not finite", path,
+               k);
   H5CALL(H5Sclose(fspace));
   H5CALL(H5Sclose(mspace));
   H5CALL(H5Dclose(ds));

@@ -1,13 +1,17 @@
 /* ensemble.c — collective writing and reading of ensembles (ensemble.h). */
 #include "latdiff/ensemble.h"
+#include "latdiff/output.h"
 #include "latdiff/profile.h"
 
-void ensemble_partial_path(const char *path, char *out, size_t len) { snprintf(out, len, "%s.partial", path); }
+#include <math.h>
+#include <sys/stat.h>
+
 
 /* Contiguous, allocated at creation: later raw-data writes never touch the
  * file's metadata, so a run killed mid-write leaves a file that a restart
  * can reopen and overwrite from its last checkpoint. */
-static PetscErrorCode create_dataset(hid_t file, const char *name, int rank, const hsize_t *dims, hid_t *ds)
+static PetscErrorCode create_dataset(const char *path, hid_t file, const char *name, int rank, const hsize_t *dims,
+                                     hid_t *ds)
 {
   hid_t space, dcpl;
 
@@ -17,7 +21,9 @@ static PetscErrorCode create_dataset(hid_t file, const char *name, int rank, con
   H5CALL(H5Pset_layout(dcpl, H5D_CONTIGUOUS));
   H5CALL(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY));
   H5CALL(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER));
-  H5CALL(*ds = H5Dcreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+  *ds = H5Dcreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  PetscCheck(*ds >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot create /%s: %s", path, name,
+             h5_write_error(path));
   H5CALL(H5Pclose(dcpl));
   H5CALL(H5Sclose(space));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -34,7 +40,7 @@ static PetscErrorCode writer_alloc(MPI_Comm world, const lattice *lat, const ens
   w->world = world;
   w->meta = *meta;
   PetscCall(PetscStrncpy(w->final_path, path, sizeof w->final_path));
-  ensemble_partial_path(path, w->partial_path, sizeof w->partial_path);
+  output_name(path, ".partial", w->partial_path, sizeof w->partial_path);
   H5CALL(w->dxpl = H5Pcreate(H5P_DATASET_XFER));
   H5CALL(H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE));
   *out = w;
@@ -42,14 +48,12 @@ static PetscErrorCode writer_alloc(MPI_Comm world, const lattice *lat, const ens
 }
 
 PetscErrorCode ensemble_writer_create_rows(MPI_Comm world, const ensemble_meta *meta, const char *path,
-                                           PetscBool force, const char *options, ensemble_writer **out)
+                                           const char *options, ensemble_writer **out)
 {
   ensemble_writer *w;
   hsize_t dims[LATTICE_MAXDIM + 1];
 
   PetscFunctionBeginUser;
-  PetscCheck(force || !file_exists(path), world, PETSC_ERR_USER_INPUT,
-             "-output: %s exists; choose another name or add -force to overwrite it", path);
   PetscCall(writer_alloc(world, NULL, meta, path, &w));
   PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
   PetscCall(h5_create(world, w->partial_path, &w->file));
@@ -57,20 +61,20 @@ PetscErrorCode ensemble_writer_create_rows(MPI_Comm world, const ensemble_meta *
   PetscCall(h5_attr_put_string(w->file, "options", options ? options : ""));
   dims[0] = (hsize_t)(meta->replicas * meta->per_replica);
   for (int mu = 0; mu < meta->d; mu++) dims[mu + 1] = (hsize_t)meta->L[mu];
-  PetscCall(create_dataset(w->file, "configs", meta->d + 1, dims, &w->configs));
-  PetscCall(create_dataset(w->file, "action", 1, dims, &w->action));
-  PetscCall(create_dataset(w->file, "magnetisation", 1, dims, &w->magnetisation));
-  H5CALL(H5Fflush(w->file, H5F_SCOPE_GLOBAL));
+  PetscCall(create_dataset(w->partial_path, w->file, "configs", meta->d + 1, dims, &w->configs));
+  PetscCall(create_dataset(w->partial_path, w->file, "action", 1, dims, &w->action));
+  PetscCall(create_dataset(w->partial_path, w->file, "magnetisation", 1, dims, &w->magnetisation));
+  PetscCall(h5_flush(w->file, w->partial_path));
   PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
   *out = w;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode ensemble_writer_create(const lattice *lat, const ensemble_meta *meta, const char *path, PetscBool force,
+PetscErrorCode ensemble_writer_create(const lattice *lat, const ensemble_meta *meta, const char *path,
                                       const char *options, ensemble_writer **out)
 {
   PetscFunctionBeginUser;
-  PetscCall(ensemble_writer_create_rows(lat->world, meta, path, force, options, out));
+  PetscCall(ensemble_writer_create_rows(lat->world, meta, path, options, out));
   (*out)->lat = lat;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -95,7 +99,9 @@ static PetscErrorCode write_row_block(ensemble_writer *w, hid_t ds, int rank, in
     H5CALL(H5Sselect_none(fspace));
     H5CALL(H5Sselect_none(mspace));
   }
-  H5CALL(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, w->dxpl, data));
+  PetscCheck(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, w->dxpl, data) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+             "%s: cannot write configurations %lld..%lld: %s", w->partial_path, (long long)row0,
+             (long long)(row0 + nrows - 1), h5_write_error(w->partial_path));
   H5CALL(H5Sclose(mspace));
   H5CALL(H5Sclose(fspace));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -127,6 +133,9 @@ PetscErrorCode ensemble_writer_reopen(const lattice *lat, const ensemble_meta *m
   H5CALL(w->configs = H5Dopen2(w->file, "configs", H5P_DEFAULT));
   H5CALL(w->action = H5Dopen2(w->file, "action", H5P_DEFAULT));
   H5CALL(w->magnetisation = H5Dopen2(w->file, "magnetisation", H5P_DEFAULT));
+  /* a run killed while finishing may have marked the file already */
+  if (H5Aexists(w->file, ENSEMBLE_COMPLETE) > 0) H5CALL(H5Adelete(w->file, ENSEMBLE_COMPLETE));
+  if (H5Lexists(w->file, "summary", H5P_DEFAULT) > 0) H5CALL(H5Ldelete(w->file, "summary", H5P_DEFAULT));
   *out = w;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -171,7 +180,9 @@ PetscErrorCode ensemble_write_config(ensemble_writer *w, int64_t i, const double
   H5CALL(fspace = H5Dget_space(w->configs));
   H5CALL(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
   H5CALL(mspace = H5Screate_simple(1, &vol, NULL));
-  H5CALL(H5Dwrite(w->configs, H5T_NATIVE_DOUBLE, mspace, fspace, w->dxpl, phi));
+  PetscCheck(H5Dwrite(w->configs, H5T_NATIVE_DOUBLE, mspace, fspace, w->dxpl, phi) >= 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_WRITE, "%s: cannot write configuration %lld: %s", w->partial_path, (long long)i,
+             h5_write_error(w->partial_path));
   H5CALL(H5Sclose(mspace));
   H5CALL(H5Sclose(fspace));
   PetscCall(write_scalar(w, w->action, row, S));
@@ -183,7 +194,7 @@ PetscErrorCode ensemble_write_config(ensemble_writer *w, int64_t i, const double
 PetscErrorCode ensemble_writer_flush(ensemble_writer *w)
 {
   PetscFunctionBeginUser;
-  H5CALL(H5Fflush(w->file, H5F_SCOPE_GLOBAL));
+  PetscCall(h5_flush(w->file, w->partial_path));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -213,10 +224,44 @@ PetscErrorCode ensemble_writer_finish(ensemble_writer **wp, int nsummary, const 
   H5CALL(g = H5Gcreate2(w->file, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   for (int k = 0; k < nsummary; k++) PetscCall(h5_attr_put_double(g, names[k], values[k]));
   H5CALL(H5Gclose(g));
+  /* the mark comes last: a reader trusts a file only with it */
+  PetscCall(h5_flush(w->file, w->partial_path));
+  PetscCall(h5_attr_put_int(w->file, ENSEMBLE_COMPLETE, 1));
+  PetscCall(h5_flush(w->file, w->partial_path));
   PetscCall(PetscStrncpy(final_path, w->final_path, sizeof final_path));
   PetscCall(PetscStrncpy(partial_path, w->partial_path, sizeof partial_path));
   PetscCall(ensemble_writer_close(wp));
   PetscCall(file_commit(world, partial_path, final_path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A 1-d or (d+1)-d dataset of the file: present, of the announced shape,
+ * and wholly inside the file (a truncated file fails here, on every rank). */
+static PetscErrorCode check_dataset(ensemble_reader *r, const char *name, int rank, const hsize_t *want, off_t size)
+{
+  hid_t ds, space;
+  hsize_t dims[LATTICE_MAXDIM + 2];
+  MPI_Comm comm = r->comm;
+
+  PetscFunctionBeginUser;
+  PetscCheck(H5Lexists(r->file, name, H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: no /%s dataset", r->path,
+             name);
+  H5CALL(ds = H5Dopen2(r->file, name, H5P_DEFAULT));
+  H5CALL(space = H5Dget_space(ds));
+  const int got = H5Sget_simple_extent_ndims(space);
+  PetscCheck(got == rank, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s has %d dimensions, expected %d", r->path, name, got,
+             rank);
+  H5CALL(H5Sget_simple_extent_dims(space, dims, NULL));
+  for (int k = 0; k < rank; k++)
+    PetscCheck(dims[k] == want[k], comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: /%s has extent %llu in dimension %d, but /configs and the attributes say %llu", r->path, name,
+               (unsigned long long)dims[k], k, (unsigned long long)want[k]);
+  const haddr_t offset = H5Dget_offset(ds);
+  const hsize_t bytes = H5Dget_storage_size(ds);
+  PetscCheck(offset == HADDR_UNDEF || (double)offset + (double)bytes <= (double)size, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: /%s ends beyond the end of the file (truncated)", r->path, name);
+  H5CALL(H5Sclose(space));
+  H5CALL(H5Dclose(ds));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -226,14 +271,20 @@ PetscErrorCode ensemble_open(MPI_Comm comm, const char *path, ensemble_reader **
   hid_t ds, space;
   hsize_t dims[LATTICE_MAXDIM + 2];
   int rank;
+  struct stat st;
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&r));
+  r->comm = comm;
   PetscCall(PetscStrncpy(r->path, path, sizeof r->path));
   PetscCall(h5_open(comm, path, PETSC_FALSE, &r->file));
   PetscCall(ensemble_meta_read(r->file, path, &r->meta));
   PetscCheck(H5Lexists(r->file, "configs", H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: no /configs dataset", path);
+  PetscCheck(H5Aexists(r->file, ENSEMBLE_COMPLETE) > 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: incomplete: the run writing it has not finished (still running, stopped or killed); finish it with "
+             "-restart",
+             path);
   H5CALL(ds = H5Dopen2(r->file, "configs", H5P_DEFAULT));
   H5CALL(space = H5Dget_space(ds));
   rank = H5Sget_simple_extent_ndims(space);
@@ -243,16 +294,16 @@ PetscErrorCode ensemble_open(MPI_Comm comm, const char *path, ensemble_reader **
   H5CALL(H5Sclose(space));
   H5CALL(H5Dclose(ds));
   r->n = (int64_t)dims[0];
-  r->volume = 1;
-  for (int mu = 0; mu < r->meta.d; mu++) {
-    PetscCheck(dims[mu + 1] == (hsize_t)r->meta.L[mu], comm, PETSC_ERR_FILE_UNEXPECTED,
-               "%s: /configs extent %d is %llu, but the lattice attribute says %d", path, mu,
-               (unsigned long long)dims[mu + 1], r->meta.L[mu]);
-    r->volume *= r->meta.L[mu];
-  }
   PetscCheck(r->n == r->meta.replicas * r->meta.per_replica, comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: %lld configurations, but %d replicas x %lld were announced", path, (long long)r->n,
              r->meta.replicas, (long long)r->meta.per_replica);
+  PetscCheck(lattice_volume(r->meta.d, r->meta.L, &r->volume), comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the lattice attribute gives more sites than latdiff can count", path);
+  for (int mu = 0; mu < r->meta.d; mu++) dims[mu + 1] = (hsize_t)r->meta.L[mu];
+  PetscCheck(stat(path, &st) == 0, comm, PETSC_ERR_FILE_OPEN, "%s: cannot stat the file", path);
+  PetscCall(check_dataset(r, "configs", r->meta.d + 1, dims, st.st_size));
+  PetscCall(check_dataset(r, "action", 1, dims, st.st_size));
+  PetscCall(check_dataset(r, "magnetisation", 1, dims, st.st_size));
   *out = r;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -262,12 +313,14 @@ PetscErrorCode ensemble_read_scalars(ensemble_reader *r, const char *name, doubl
   hid_t ds;
 
   PetscFunctionBeginUser;
-  PetscCheck(H5Lexists(r->file, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: no /%s dataset", r->path, name);
   H5CALL(ds = H5Dopen2(r->file, name, H5P_DEFAULT));
-  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0, PETSC_COMM_SELF,
-             PETSC_ERR_FILE_READ, "%s: cannot read /%s (file truncated?)", r->path, name);
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0, r->comm, PETSC_ERR_FILE_READ,
+             "%s: cannot read /%s: %s", r->path, name, h5_error_text());
   H5CALL(H5Dclose(ds));
+  for (int64_t i = 0; i < r->n; i++)
+    PetscCheck(isfinite(out[i]), r->comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: /%s of configuration %lld is %g; the ensemble holds non-finite values", r->path, name, (long long)i,
+               out[i]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -1,27 +1,43 @@
-/* ensemble_meta.c — the attributes that make an ensemble self-describing. */
+/* ensemble_meta.c — the attributes that make an ensemble self-describing.
+ * The common ones (theory, couplings, lattice, seed, sizes) are known here;
+ * a generator's own settings are a list of named values that each verb
+ * fills, written to and read from /generator as they are. */
 #include "latdiff/ensemble.h"
 
-/* the run settings every Markov chain generator (hmc, langevin) has */
-static PetscErrorCode chain_settings_write(hid_t g, const ensemble_meta *m)
+static meta_param *slot(ensemble_meta *m, const char *name)
 {
-  PetscFunctionBeginUser;
-  PetscCall(h5_attr_put_int(g, "therm", m->therm));
-  PetscCall(h5_attr_put_int(g, "every", m->every));
-  PetscCall(h5_attr_put_string(g, "start", m->start));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  for (int k = 0; k < m->nparams; k++)
+    if (!strcmp(m->params[k].name, name)) return &m->params[k];
+  if (m->nparams == META_MAX_PARAMS) return NULL;
+  meta_param *p = &m->params[m->nparams++];
+  *p = (meta_param){0};
+  snprintf(p->name, sizeof p->name, "%s", name);
+  return p;
 }
 
-static PetscErrorCode chain_settings_read(hid_t g, const char *path, ensemble_meta *m)
+void ensemble_meta_set_int(ensemble_meta *m, const char *name, int64_t v)
 {
-  int64_t v;
+  meta_param *p = slot(m, name);
+  if (p) p->kind = META_INT, p->i = v;
+}
 
-  PetscFunctionBeginUser;
-  PetscCall(h5_attr_get_int(g, path, "therm", &v));
-  m->therm = (int)v;
-  PetscCall(h5_attr_get_int(g, path, "every", &v));
-  m->every = (int)v;
-  PetscCall(h5_attr_get_string(g, path, "start", sizeof m->start, m->start));
-  PetscFunctionReturn(PETSC_SUCCESS);
+void ensemble_meta_set_real(ensemble_meta *m, const char *name, double v)
+{
+  meta_param *p = slot(m, name);
+  if (p) p->kind = META_REAL, p->r = v;
+}
+
+void ensemble_meta_set_string(ensemble_meta *m, const char *name, const char *v)
+{
+  meta_param *p = slot(m, name);
+  if (p) p->kind = META_STRING, snprintf(p->s, sizeof p->s, "%s", v);
+}
+
+const meta_param *ensemble_meta_get(const ensemble_meta *m, const char *name)
+{
+  for (int k = 0; k < m->nparams; k++)
+    if (!strcmp(m->params[k].name, name)) return &m->params[k];
+  return NULL;
 }
 
 PetscErrorCode ensemble_meta_write(hid_t obj, const ensemble_meta *m)
@@ -42,32 +58,50 @@ PetscErrorCode ensemble_meta_write(hid_t obj, const ensemble_meta *m)
   PetscCall(h5_attr_put_string(obj, "code_version", latdiff_version()));
   PetscCall(h5_attr_put_string(obj, "git_commit", latdiff_git_commit()));
   H5CALL(g = H5Gcreate2(obj, "generator", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  if (!strcmp(m->generator, "hmc")) {
-    PetscCall(h5_attr_put_string(g, "integrator", m->integrator));
-    PetscCall(h5_attr_put_int(g, "nmd", m->nmd));
-    PetscCall(h5_attr_put_double(g, "tau", m->tau));
-    PetscCall(chain_settings_write(g, m));
-  } else if (!strcmp(m->generator, "langevin")) {
-    PetscCall(h5_attr_put_string(g, "scheme", m->integrator));
-    PetscCall(h5_attr_put_double(g, "step", m->tau));
-    PetscCall(chain_settings_write(g, m));
-  } else if (!strcmp(m->generator, "sample")) {
-    PetscCall(h5_attr_put_string(g, "sampler", m->sampler));
-    PetscCall(h5_attr_put_string(g, "schedule", m->schedule));
-    PetscCall(h5_attr_put_string(g, "score", m->score));
-    PetscCall(h5_attr_put_int(g, "steps", m->steps));
-    PetscCall(h5_attr_put_double(g, "eps", m->eps));
-    PetscCall(h5_attr_put_double(g, "h", m->h));
+  for (int k = 0; k < m->nparams; k++) {
+    const meta_param *p = &m->params[k];
+    if (p->kind == META_INT) PetscCall(h5_attr_put_int(g, p->name, p->i));
+    else if (p->kind == META_REAL) PetscCall(h5_attr_put_double(g, p->name, p->r));
+    else PetscCall(h5_attr_put_string(g, p->name, p->s));
   }
   H5CALL(H5Gclose(g));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+typedef struct {
+  ensemble_meta *m;
+  const char *path;
+  PetscErrorCode err;
+} read_ctx;
+
+static herr_t read_param(hid_t g, const char *name, const H5A_info_t *info, void *ptr)
+{
+  read_ctx *c = ptr;
+  hid_t a = H5Aopen(g, name, H5P_DEFAULT), type = a >= 0 ? H5Aget_type(a) : -1;
+  const H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+  (void)info;
+  if (type >= 0) H5Tclose(type);
+  if (a >= 0) H5Aclose(a);
+  if (cls == H5T_INTEGER) {
+    int64_t v;
+    c->err = h5_attr_get_int(g, c->path, name, &v);
+    if (!c->err) ensemble_meta_set_int(c->m, name, v);
+  } else if (cls == H5T_FLOAT) {
+    double v;
+    c->err = h5_attr_get_double(g, c->path, name, &v);
+    if (!c->err) ensemble_meta_set_real(c->m, name, v);
+  } else if (cls == H5T_STRING) {
+    char v[24];
+    c->err = h5_attr_get_string(g, c->path, name, sizeof v, v);
+    if (!c->err) ensemble_meta_set_string(c->m, name, v);
+  }
+  return c->err ? -1 : 0;
+}
+
 PetscErrorCode ensemble_meta_read(hid_t obj, const char *path, ensemble_meta *m)
 {
   char format[64];
-  int64_t v, seed, reps;
-  hid_t g;
+  int64_t v, seed, reps, volume;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(m, sizeof(*m)));
@@ -87,25 +121,23 @@ PetscErrorCode ensemble_meta_read(hid_t obj, const char *path, ensemble_meta *m)
   PetscCall(h5_attr_get_int(obj, path, "replicas", &reps));
   PetscCall(h5_attr_get_int(obj, path, "configs_per_replica", &m->per_replica));
   m->seed = (uint64_t)seed;
-  m->replicas = (int)reps;
   for (int mu = 0; mu < m->d; mu++)
     PetscCheck(m->L[mu] > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: lattice extent %d is %d", path, mu, m->L[mu]);
-  PetscCheck(m->replicas >= 1 && m->per_replica >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: replicas %d, configs_per_replica %lld make no sense", path, m->replicas, (long long)m->per_replica);
+  PetscCheck(lattice_volume(m->d, m->L, &volume), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the lattice attribute gives more sites than latdiff can count", path);
+  /* the file can hold at most 2^60 values: replicas x configs x sites */
+  PetscCheck(reps >= 1 && reps <= INT32_MAX && m->per_replica >= 0 &&
+               (double)reps * (double)m->per_replica * (double)volume < 0x1p60,
+             PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: replicas %lld, configs_per_replica %lld make no sense", path,
+             (long long)reps, (long long)m->per_replica);
+  m->replicas = (int)reps;
   if (H5Lexists(obj, "generator", H5P_DEFAULT) > 0) {
+    read_ctx c = {m, path, PETSC_SUCCESS};
+    hid_t g;
     H5CALL(g = H5Gopen2(obj, "generator", H5P_DEFAULT));
-    if (H5Aexists(g, "integrator") > 0) {
-      PetscCall(h5_attr_get_string(g, path, "integrator", sizeof m->integrator, m->integrator));
-      PetscCall(h5_attr_get_int(g, path, "nmd", &v));
-      m->nmd = (int)v;
-      PetscCall(h5_attr_get_double(g, path, "tau", &m->tau));
-      PetscCall(chain_settings_read(g, path, m));
-    } else if (H5Aexists(g, "scheme") > 0) {
-      PetscCall(h5_attr_get_string(g, path, "scheme", sizeof m->integrator, m->integrator));
-      PetscCall(h5_attr_get_double(g, path, "step", &m->tau));
-      PetscCall(chain_settings_read(g, path, m));
-    }
+    H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, NULL, read_param, &c);
     H5CALL(H5Gclose(g));
+    PetscCall(c.err);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -115,6 +147,22 @@ static void format_extents(int d, const int *L, char *out, size_t len)
   size_t k = 0;
   out[0] = 0;
   for (int mu = 0; mu < d && k < len; mu++) k += (size_t)snprintf(out + k, len - k, mu ? "x%d" : "%d", L[mu]);
+}
+
+static void format_param(const meta_param *p, char *out, size_t len)
+{
+  if (!p) snprintf(out, len, "(none)");
+  else if (p->kind == META_INT) snprintf(out, len, "%lld", (long long)p->i);
+  else if (p->kind == META_REAL) snprintf(out, len, "%.17g", p->r);
+  else snprintf(out, len, "%s", p->s);
+}
+
+static PetscBool same_param(const meta_param *a, const meta_param *b)
+{
+  if (!a || !b || a->kind != b->kind) return PETSC_FALSE;
+  if (a->kind == META_INT) return a->i == b->i ? PETSC_TRUE : PETSC_FALSE;
+  if (a->kind == META_REAL) return a->r == b->r ? PETSC_TRUE : PETSC_FALSE;
+  return strcmp(a->s, b->s) ? PETSC_FALSE : PETSC_TRUE;
 }
 
 PetscErrorCode ensemble_meta_compare(MPI_Comm comm, const char *what, const ensemble_meta *f, const ensemble_meta *w)
@@ -142,14 +190,16 @@ PetscErrorCode ensemble_meta_compare(MPI_Comm comm, const char *what, const ense
   PetscCheck(f->per_replica == w->per_replica, comm, PETSC_ERR_USER_INPUT,
              "%s stores %lld configurations per replica, but -ntraj is %lld", what, (long long)f->per_replica,
              (long long)w->per_replica);
-  PetscCheck(strcmp(w->generator, "langevin") || (!strcmp(f->integrator, w->integrator) && f->tau == w->tau), comm,
-             PETSC_ERR_USER_INPUT, "%s used -scheme %s -step %g; this run has %s, %g", what, f->integrator, f->tau,
-             w->integrator, w->tau);
-  PetscCheck(!strcmp(f->integrator, w->integrator) && f->nmd == w->nmd && f->tau == w->tau, comm, PETSC_ERR_USER_INPUT,
-             "%s used -integrator %s -nmd %d -tau %g; this run has %s, %d, %g", what, f->integrator, f->nmd, f->tau,
-             w->integrator, w->nmd, w->tau);
-  PetscCheck(f->therm == w->therm && f->every == w->every && !strcmp(f->start, w->start), comm, PETSC_ERR_USER_INPUT,
-             "%s used -therm %d -every %d -start %s; this run has %d, %d, %s", what, f->therm, f->every, f->start,
-             w->therm, w->every, w->start);
+  /* every setting of either side, compared by name */
+  for (int side = 0; side < 2; side++) {
+    const ensemble_meta *x = side ? f : w;
+    for (int k = 0; k < x->nparams; k++) {
+      const meta_param *pf = ensemble_meta_get(f, x->params[k].name), *pw = ensemble_meta_get(w, x->params[k].name);
+      format_param(pf, a, sizeof a);
+      format_param(pw, b, sizeof b);
+      PetscCheck(same_param(pf, pw), comm, PETSC_ERR_USER_INPUT, "%s used -%s %s; this run has -%s %s", what,
+                 x->params[k].name, a, x->params[k].name, b);
+    }
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

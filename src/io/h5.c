@@ -1,7 +1,82 @@
 /* h5.c — checked parallel-HDF5 helpers (h5.h). */
 #include "latdiff/h5.h"
 
+#include <libgen.h>
+#include <stdlib.h>
+#include <sys/statvfs.h>
+
 #include <unistd.h>
+
+/* The reason HDF5 gives for the latest failure: the innermost message of
+ * its error stack, or the system's words where it quotes them ("No space
+ * left on device"). Like strerror, the text lives in a static buffer. */
+static herr_t keep_innermost(unsigned n, const H5E_error2_t *e, void *buf)
+{
+  (void)n;
+  if (e->desc && e->desc[0]) snprintf((char *)buf, 256, "%s", e->desc);
+  return 0;
+}
+
+const char *h5_error_text(void)
+{
+  static char text[256];
+  char *q;
+
+  text[0] = 0;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, keep_innermost, text);
+  if ((q = strstr(text, "error message = '"))) {
+    char *start = q + strlen("error message = '"), *end = strchr(start, '\'');
+    if (end) *end = 0;
+    memmove(text, start, strlen(start) + 1);
+  }
+  if (!text[0]) snprintf(text, sizeof text, "unknown HDF5 error");
+  return text;
+}
+
+/* MPI-IO reports a short write without the system's reason: where the
+ * file system of `path` is (nearly) full, that is the reason. */
+const char *h5_write_error(const char *path)
+{
+  static char text[320];
+  char dir[PETSC_MAX_PATH_LEN];
+  struct statvfs fs;
+
+  snprintf(dir, sizeof dir, "%s", path);
+  if (statvfs(dirname(dir), &fs) == 0 && (double)fs.f_bavail * (double)fs.f_frsize < 1048576.0) {
+    snprintf(text, sizeof text, "No space left on device (%.0f KB free)", (double)fs.f_bavail * (double)fs.f_frsize / 1024);
+    return text;
+  }
+  return h5_error_text();
+}
+
+PetscErrorCode h5_flush(hid_t file, const char *path)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write: %s", path,
+             h5_write_error(path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void h5_close_all(void)
+{
+  const ssize_t n = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+  if (n <= 0) return;
+  hid_t *ids = malloc((size_t)n * sizeof *ids);
+  if (!ids) return;
+  const ssize_t got = H5Fget_obj_ids(H5F_OBJ_ALL, H5F_OBJ_ALL, (size_t)n, ids);
+  /* objects inside files first, then the files */
+  for (int files = 0; files < 2; files++)
+    for (ssize_t k = 0; k < got; k++) {
+      const H5I_type_t t = H5Iget_type(ids[k]);
+      if (t == H5I_BADID) continue;
+      if (!files && t == H5I_DATASET) H5Dclose(ids[k]);
+      else if (!files && t == H5I_GROUP) H5Gclose(ids[k]);
+      else if (!files && t == H5I_ATTR) H5Aclose(ids[k]);
+      else if (!files && t == H5I_DATATYPE) H5Tclose(ids[k]);
+      else if (files && t == H5I_FILE) H5Fclose(ids[k]);
+    }
+  free(ids);
+}
 
 static hid_t mpio_access(MPI_Comm comm)
 {
@@ -19,8 +94,7 @@ PetscErrorCode h5_create(MPI_Comm comm, const char *path, hid_t *file)
   H5CALL(fapl = mpio_access(comm));
   *file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
-  PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_OPEN, "cannot create %s: check that its directory exists and is writable",
-             path);
+  PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_OPEN, "cannot create %s: %s", path, h5_error_text());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -29,10 +103,13 @@ PetscErrorCode h5_open(MPI_Comm comm, const char *path, PetscBool writable, hid_
   hid_t fapl;
 
   PetscFunctionBeginUser;
+  int rank, state = 0; /* 0 fine, 1 missing, 2 not HDF5: decided once, on rank 0 */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  PetscCheck(file_exists(path), comm, PETSC_ERR_FILE_OPEN, "%s: no such file", path);
-  PetscCheck(H5Fis_hdf5(path) > 0, comm, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: not a readable HDF5 file (truncated, or not HDF5)", path);
+  MPICHECK(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) state = !file_exists(path) ? 1 : H5Fis_hdf5(path) > 0 ? 0 : 2;
+  MPICHECK(MPI_Bcast(&state, 1, MPI_INT, 0, comm));
+  PetscCheck(state != 1, comm, PETSC_ERR_FILE_OPEN, "%s: no such file", path);
+  PetscCheck(state != 2, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: not a readable HDF5 file (truncated, or not HDF5)", path);
   H5CALL(fapl = mpio_access(comm));
   *file = H5Fopen(path, writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
   H5Pclose(fapl);
@@ -89,72 +166,98 @@ PetscErrorCode h5_attr_put_string(hid_t obj, const char *name, const char *v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode open_attr(hid_t obj, const char *path, const char *name, hid_t *a)
+/* Open attribute `name` of a type class that can be read as `want`
+ * (numbers convert into each other; strings may be fixed or variable
+ * length, as h5py writes them), holding 1 to max values. */
+static PetscErrorCode open_attr(hid_t obj, const char *path, const char *name, H5T_class_t want, int max, hid_t *a,
+                                int *npts)
 {
+  static const char *const what[] = {"an integer", "a number", "", "a string"};
+  hid_t type, space;
+
   PetscFunctionBeginUser;
   PetscCheck(H5Aexists(obj, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s: attribute '%s' is missing; not a latdiff file, or written by an incompatible version", path, name);
   H5CALL(*a = H5Aopen(obj, name, H5P_DEFAULT));
+  H5CALL(type = H5Aget_type(*a));
+  const H5T_class_t cls = H5Tget_class(type);
+  H5CALL(H5Tclose(type));
+  const PetscBool ok = cls == want || (want == H5T_FLOAT && cls == H5T_INTEGER);
+  H5CALL(space = H5Aget_space(*a));
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  H5CALL(H5Sclose(space));
+  if (!ok || n < 1 || n > max) H5Aclose(*a);
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute '%s' is not %s", path, name,
+             what[want == H5T_STRING ? 3 : want == H5T_FLOAT ? 1 : 0]);
+  PetscCheck(n >= 1 && n <= max, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: attribute '%s' has %lld values, expected %s%d", path, name, (long long)n, max > 1 ? "1 to " : "",
+             max);
+  *npts = (int)n;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode get_scalar(hid_t obj, const char *path, const char *name, hid_t type, void *v)
+static PetscErrorCode get_numbers(hid_t obj, const char *path, const char *name, H5T_class_t cls, hid_t mem, int max,
+                                  int *n, void *v)
 {
   hid_t a;
+  int npts;
 
   PetscFunctionBeginUser;
-  PetscCall(open_attr(obj, path, name, &a));
-  H5CALL(H5Aread(a, type, v));
+  PetscCall(open_attr(obj, path, name, cls, max, &a, &npts));
+  PetscCheck(H5Aread(a, mem, v) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read attribute '%s': %s", path,
+             name, h5_error_text());
   H5CALL(H5Aclose(a));
+  if (n) *n = npts;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode h5_attr_get_double(hid_t obj, const char *path, const char *name, double *v)
 {
-  return get_scalar(obj, path, name, H5T_NATIVE_DOUBLE, v);
+  return get_numbers(obj, path, name, H5T_FLOAT, H5T_NATIVE_DOUBLE, 1, NULL, v);
 }
 
 PetscErrorCode h5_attr_get_int(hid_t obj, const char *path, const char *name, int64_t *v)
 {
-  return get_scalar(obj, path, name, H5T_NATIVE_INT64, v);
+  return get_numbers(obj, path, name, H5T_INTEGER, H5T_NATIVE_INT64, 1, NULL, v);
 }
 
 PetscErrorCode h5_attr_get_ints(hid_t obj, const char *path, const char *name, int max, int *n, int *v)
 {
-  hid_t a, space;
-  hssize_t npts;
-
-  PetscFunctionBeginUser;
-  PetscCall(open_attr(obj, path, name, &a));
-  H5CALL(space = H5Aget_space(a));
-  npts = H5Sget_simple_extent_npoints(space);
-  H5CALL(H5Sclose(space));
-  PetscCheck(npts >= 1 && npts <= max, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: attribute '%s' has %lld entries, expected 1 to %d", path, name, (long long)npts, max);
-  H5CALL(H5Aread(a, H5T_NATIVE_INT, v));
-  H5CALL(H5Aclose(a));
-  *n = (int)npts;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return get_numbers(obj, path, name, H5T_INTEGER, H5T_NATIVE_INT, max, n, v);
 }
 
 PetscErrorCode h5_attr_get_string(hid_t obj, const char *path, const char *name, size_t len, char *v)
 {
   hid_t a, ftype, t;
+  int npts;
 
   PetscFunctionBeginUser;
-  PetscCall(open_attr(obj, path, name, &a));
+  PetscCall(open_attr(obj, path, name, H5T_STRING, 1, &a, &npts));
   H5CALL(ftype = H5Aget_type(a));
-  size_t n = H5Tget_size(ftype);
-  H5CALL(H5Tclose(ftype));
-  char *buf;
-  PetscCall(PetscMalloc1(n + 1, &buf));
   H5CALL(t = H5Tcopy(H5T_C_S1));
-  H5CALL(H5Tset_size(t, n));
-  H5CALL(H5Aread(a, t, buf));
-  buf[n] = 0;
-  PetscCall(PetscStrncpy(v, buf, len));
-  PetscCall(PetscFree(buf));
+  H5CALL(H5Tset_cset(t, H5Tget_cset(ftype)));
+  if (H5Tis_variable_str(ftype) > 0) {
+    char *str = NULL;
+    H5CALL(H5Tset_size(t, H5T_VARIABLE));
+    PetscCheck(H5Aread(a, t, &str) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read attribute '%s': %s",
+               path, name, h5_error_text());
+    PetscCall(PetscStrncpy(v, str ? str : "", len));
+    H5free_memory(str);
+  } else {
+    const size_t n = H5Tget_size(ftype);
+    char *buf;
+    /* one more byte than stored: a null-terminated type of size n keeps only
+     * n - 1 characters of a null-padded string (as h5py writes them) */
+    PetscCall(PetscMalloc1(n + 2, &buf));
+    H5CALL(H5Tset_size(t, n + 1));
+    PetscCheck(H5Aread(a, t, buf) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read attribute '%s': %s", path,
+               name, h5_error_text());
+    buf[n + 1] = 0;
+    PetscCall(PetscStrncpy(v, buf, len));
+    PetscCall(PetscFree(buf));
+  }
   H5CALL(H5Tclose(t));
+  H5CALL(H5Tclose(ftype));
   H5CALL(H5Aclose(a));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

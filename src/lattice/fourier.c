@@ -10,7 +10,26 @@ struct fourier {
   MPI_Comm comm;
   fftw_complex *x, *k; /* position and momentum space, interleaved batch */
   fftw_plan forward, backward;
+  PetscBool trivial; /* one site: the transform is the identity (FFTW-MPI cannot plan it) */
 };
+
+/* the identity transform of a 1-site lattice: rank 0 holds the site */
+static PetscErrorCode create_trivial(fourier *f, int d, const int *L, int howmany)
+{
+  int rank;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(f->comm, &rank));
+  f->trivial = PETSC_TRUE;
+  f->x = fftw_alloc_complex((size_t)howmany);
+  f->k = fftw_alloc_complex((size_t)howmany);
+  PetscCheck(f->x && f->k, f->comm, PETSC_ERR_MEM, "FFTW could not allocate the transform buffers");
+  const int mine = rank == 0;
+  f->lay = (fourier_layout){.d = d, .howmany = howmany, .row0 = 0, .nrows = mine, .local_sites = mine, .out_row0 = 0,
+                            .out_nrows = mine, .out_sites = mine, .volume = 1};
+  for (int mu = 0; mu < d; mu++) f->lay.L[mu] = L[mu];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 PetscErrorCode fourier_create(MPI_Comm comm, int d, const int *L, int howmany, fourier **out)
 {
@@ -24,6 +43,13 @@ PetscErrorCode fourier_create(MPI_Comm comm, int d, const int *L, int howmany, f
   PetscCheck(d >= 1 && d <= 4 && howmany >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "fourier: d %d, batch %d", d, howmany);
   PetscCall(PetscNew(&f));
   f->comm = comm;
+  for (int mu = 0; mu < d; mu++) rest *= L[mu];
+  if (rest == 1) {
+    PetscCall(create_trivial(f, d, L, howmany));
+    *out = f;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  rest = 1;
   fftw_mpi_init();
   for (int mu = 0; mu < d; mu++) n[mu] = L[mu];
   for (int mu = 1; mu < d; mu++) rest *= L[mu];
@@ -84,7 +110,8 @@ static PetscErrorCode transform(fourier *f, int nb, const double *in)
   for (int64_t s = 0; s < f->lay.local_sites; s++)
     for (int b = 0; b < hm; b++) f->x[s * hm + b] = b < nb ? in[b * f->lay.local_sites + s] : 0;
   PetscCall(PetscLogEventBegin(EV_FFT, 0, 0, 0, 0));
-  fftw_execute(f->forward);
+  if (f->trivial) PetscCall(PetscArraycpy(f->k, f->x, f->lay.local_sites * hm));
+  else fftw_execute(f->forward);
   PetscCall(PetscLogEventEnd(EV_FFT, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -109,14 +136,15 @@ PetscErrorCode fourier_multiply(fourier *f, int nb, const double *m, const doubl
   const double norm = 1.0 / (double)f->lay.volume;
 
   PetscFunctionBeginUser;
-  PetscCheck(f->backward, f->comm, PETSC_ERR_SUP,
+  PetscCheck(f->backward || f->trivial, f->comm, PETSC_ERR_SUP,
              "a 1-dimensional lattice of %d sites cannot be filtered on this many ranks; run on one rank",
              f->lay.L[0]);
   PetscCall(transform(f, nb, in));
   for (int64_t j = 0; j < f->lay.out_sites; j++)
     for (int b = 0; b < hm; b++) f->k[j * hm + b] *= m[j] * norm;
   PetscCall(PetscLogEventBegin(EV_FFT, 0, 0, 0, 0));
-  fftw_execute(f->backward);
+  if (f->trivial) PetscCall(PetscArraycpy(f->x, f->k, f->lay.local_sites * hm));
+  else fftw_execute(f->backward);
   PetscCall(PetscLogEventEnd(EV_FFT, 0, 0, 0, 0));
   for (int b = 0; b < nb; b++)
     for (int64_t s = 0; s < f->lay.local_sites; s++) out[b * f->lay.local_sites + s] = creal(f->x[s * hm + b]);
@@ -129,7 +157,7 @@ PetscErrorCode fourier_destroy(fourier **fp)
 
   PetscFunctionBeginUser;
   if (!f) PetscFunctionReturn(PETSC_SUCCESS);
-  fftw_destroy_plan(f->forward);
+  if (f->forward) fftw_destroy_plan(f->forward);
   if (f->backward) fftw_destroy_plan(f->backward);
   fftw_free(f->x);
   fftw_free(f->k);

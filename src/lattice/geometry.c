@@ -78,6 +78,18 @@ static PetscErrorCode build_faces(lattice *lat)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscBool lattice_volume(int d, const int *L, int64_t *V)
+{
+  const int64_t limit = (int64_t)1 << 40;
+  int64_t v = 1;
+  for (int mu = 0; mu < d; mu++) {
+    if (L[mu] <= 0 || v > limit / L[mu]) return PETSC_FALSE;
+    v *= L[mu];
+  }
+  *V = v;
+  return PETSC_TRUE;
+}
+
 PetscErrorCode lattice_create(MPI_Comm world, int d, const int *L, const int *grid, int nreplicas, lattice **out)
 {
   lattice *lat;
@@ -88,6 +100,11 @@ PetscErrorCode lattice_create(MPI_Comm world, int d, const int *L, const int *gr
              "-lattice: %d extents given; latdiff supports 1 to %d dimensions", d, LATTICE_MAXDIM);
   for (int mu = 0; mu < d; mu++)
     PetscCheck(L[mu] > 0, world, PETSC_ERR_USER_INPUT, "-lattice: extent %d is %d; extents must be positive", mu, L[mu]);
+  {
+    int64_t V;
+    PetscCheck(lattice_volume(d, L, &V), world, PETSC_ERR_USER_INPUT,
+               "-lattice: the lattice has more than 2^40 sites; latdiff cannot hold it");
+  }
   MPICHECK(MPI_Comm_rank(world, &wrank));
   MPICHECK(MPI_Comm_size(world, &wsize));
   PetscCheck(nreplicas >= 1 && wsize % nreplicas == 0, world, PETSC_ERR_USER_INPUT,

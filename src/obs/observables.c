@@ -76,9 +76,33 @@ static PetscErrorCode site_moments(MPI_Comm comm, ensemble_reader *r, double c, 
     PetscCall(PetscLogEventEnd(EV_MEASURE, 0, 0, 0, 0));
   }
   MPICHECK(MPI_Allreduce(mine, data, (int)(8 * n), MPI_DOUBLE, MPI_SUM, comm));
+  /* a NaN or inf anywhere in a configuration reaches its sums on every rank */
+  for (int64_t i = 0; i < 8 * n; i++)
+    PetscCheck(isfinite(data[i]), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: configuration %lld holds a non-finite value (or one so large that its powers overflow)", r->path,
+               (long long)(i % n));
   PetscCall(PetscFree(cfg));
   PetscCall(PetscFree(mine));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* (last quarter - first quarter) / its standard error, quarters of each
+ * replica's chain pooled; 0 when a quarter holds fewer than 2 values */
+static double drift_sigma(const double *a, int64_t n, int R, double tau)
+{
+  const int64_t per = n / R, q = per / 4;
+  double mean = 0, var = 0, first = 0, last = 0;
+
+  if (q < 2) return 0;
+  for (int64_t i = 0; i < n; i++) mean += a[i] / (double)n;
+  for (int64_t i = 0; i < n; i++) var += (a[i] - mean) * (a[i] - mean) / (double)(n - 1);
+  for (int r = 0; r < R; r++)
+    for (int64_t i = 0; i < q; i++) {
+      first += a[r * per + i];
+      last += a[r * per + per - q + i];
+    }
+  const double m = (double)(R * q), err = sqrt(2 * PetscMax(tau, 0.5) * var / m);
+  return err > 0 ? (last - first) / m / (sqrt(2.0) * err) : 0;
 }
 
 PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t block, observables_report *out)
@@ -118,6 +142,9 @@ PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t bl
   }
   out->block = block;
   out->n = n;
+  out->drift[TAU_ABSM] = drift_sigma(data + P_ABSM * n, n, R, out->tau[TAU_ABSM].tau);
+  out->drift[TAU_M2] = drift_sigma(data + P_M2 * n, n, R, out->tau[TAU_M2].tau);
+  out->drift[TAU_ACTION] = drift_sigma(S, n, R, out->tau[TAU_ACTION].tau);
   for (int o = 0; o < OBS_COUNT; o++) {
     derived_ctx ctx = {o, (double)r->volume};
     PetscCall(stats_jackknife(data, P_COUNT, n, R, block, derived, &ctx, &out->obs[o]));

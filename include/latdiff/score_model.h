@@ -1,0 +1,97 @@
+/* score_model.h — the score s(x, t) = grad log P_t(x) of a target, as a
+ * library object with a registry of types in the PETSc way (TSAdaptRegister,
+ * TSAdaptSetType, TSAdaptSetFromOptions). The reverse samplers (reverse.h)
+ * see only this interface, so a new type (the trained network) works with
+ * every sampler at once.
+ *
+ * A type supplies its options, the shape of one sample on this rank, the
+ * score of a batch, and where they exist the exact sampler of the diffused
+ * target (the prior at t = tmax) and the action S = -log P_0 (for the
+ * Metropolis window). Built-in types (score_exact_*.c), each the closed
+ * form of its theory:
+ *   twopeak    [N(mu0, s0^2) + N(-mu0, s0^2)] / 2 in 0 dimensions
+ *   gauss25    25 Gaussians on a square grid in the plane
+ *   swissroll  Gaussians along a spiral in the plane
+ *   phi4       the lattice free field (lambda = 0), FFTW-MPI on slabs
+ *
+ *   score_model_register       add a type: name and constructor
+ *   score_model_create      C  an empty model on comm
+ *   score_model_set_from_options
+ *                              between PetscOptionsBegin/End: the type from
+ *                              `option` (a typo lists the types), then the
+ *                              type's own options
+ *   score_model_setup       C  sizes for nsamples samples; checks the
+ *                              options; after this shape (with the batch
+ *                              the samplers take at a time), lo, hi, spread
+ *                              and lat are set
+ *   score_model_apply       C* s = grad log P_t(x) for nb samples (f, xi:
+ *                              the kernel at t)
+ *   score_model_diffused    C* exact samples of P_t: sample first + b from
+ *                              the random numbers of (seed, first + b)
+ *   score_model_action      C* S(x) for nb samples (every rank gets all)
+ *   score_model_describe       theory, lattice and couplings into the
+ *                              ensemble metadata
+ *   score_model_write_attrs    the type's parameters as attributes of a file
+ *   score_model_destroy
+ * C* = collective on comm where a sample is spread over the ranks
+ * (m->spread), local otherwise.
+ */
+#ifndef LATDIFF_SCORE_MODEL_H
+#define LATDIFF_SCORE_MODEL_H
+
+#include "latdiff/ensemble.h"
+
+/* this rank's part of one sample: `dim` values whose global indices are
+ * offset .. offset + dim - 1 of `stride` (offset 0 and stride dim for a
+ * sample held whole); at most `batch` samples at a time */
+typedef struct {
+  int64_t dim, offset, stride, batch;
+} reverse_shape;
+
+typedef struct score_model score_model;
+
+typedef struct {
+  PetscErrorCode (*set_from_options)(PetscOptionItems *o, score_model *m);
+  PetscErrorCode (*setup)(score_model *m);
+  PetscErrorCode (*apply)(score_model *m, double t, double f, double xi, int64_t nb, const double *x, double *s);
+  PetscErrorCode (*diffused)(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
+                             double *x);
+  PetscErrorCode (*action)(score_model *m, int64_t nb, const double *x, double *S);
+  void (*describe)(const score_model *m, ensemble_meta *meta);
+  PetscErrorCode (*write_attrs)(const score_model *m, hid_t file);
+  PetscErrorCode (*destroy)(score_model *m);
+} score_model_ops;
+
+struct score_model {
+  MPI_Comm comm;
+  char type[16]; /* fits the ensemble's theory name */
+  score_model_ops ops;
+  void *data;
+  int64_t nsamples;    /* set by setup */
+  reverse_shape shape; /* set by the type's setup */
+  int64_t lo, hi;      /* the samples this rank takes part in */
+  PetscBool spread;    /* every rank holds part of every sample (a lattice
+                        * in slabs), set by the type even on one rank */
+  lattice *lat;        /* the decomposition of a spread sample, or NULL */
+};
+
+PetscErrorCode score_model_register(const char *name, PetscErrorCode (*create)(score_model *m));
+PetscErrorCode score_model_create(MPI_Comm comm, score_model **out);
+PetscErrorCode score_model_set_from_options(PetscOptionItems *o, const char *option, score_model *m);
+PetscErrorCode score_model_setup(score_model *m, int64_t nsamples);
+PetscErrorCode score_model_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                 double *s);
+PetscErrorCode score_model_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
+                                    double *x);
+PetscErrorCode score_model_action(score_model *m, int64_t nb, const double *x, double *S);
+void score_model_describe(const score_model *m, ensemble_meta *meta);
+PetscErrorCode score_model_write_attrs(const score_model *m, hid_t file);
+PetscErrorCode score_model_destroy(score_model **m);
+
+/* the built-in constructors (registered on first use) */
+PetscErrorCode score_exact_twopeak(score_model *m);
+PetscErrorCode score_exact_gauss25(score_model *m);
+PetscErrorCode score_exact_swissroll(score_model *m);
+PetscErrorCode score_exact_freefield(score_model *m);
+
+#endif

@@ -1,0 +1,123 @@
+/* score_exact_freefield.c — the exact score of the lattice free field
+ * (phi^4 at lambda = 0; score_model.h). The score is diagonal in momentum
+ * space: the lattice is split in slabs of the first direction over all
+ * ranks, which hold their part of the same batch of fields, and each
+ * application is one batched FFTW-MPI transform (freefield.h). */
+#include "latdiff/freefield.h"
+#include "latdiff/options.h"
+#include "latdiff/rng.h"
+#include "latdiff/score_model.h"
+
+typedef struct {
+  int d, L[LATTICE_MAXDIM], batch;
+  double kappa, lambda;
+  freefield *ff;
+} freefield_model;
+
+static PetscErrorCode ff_options(PetscOptionItems *o, score_model *m)
+{
+  freefield_model *p = m->data;
+  PetscBool set;
+
+  PetscFunctionBeginUser;
+  p->d = LATTICE_MAXDIM;
+  PetscCall(opt_ints(o, "-lattice", "phi4: global extents L0,L1,... (sets d = 1..4)", LATTICE_MAXDIM, p->L, &p->d,
+                     &set));
+  if (!set) p->d = 0;
+  PetscCall(opt_real(o, "-kappa", "phi4: hopping parameter", &p->kappa));
+  PetscCall(opt_real(o, "-lambda", "phi4: quartic coupling (the exact score needs 0)", &p->lambda));
+  PetscCall(opt_int(o, "-batch", "phi4: fields generated together (one FFT all-to-all each)", 1, &p->batch));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ff_setup(score_model *m)
+{
+  freefield_model *p = m->data;
+  int size;
+  int64_t V;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_size(m->comm, &size));
+  PetscCheck(p->d > 0, m->comm, PETSC_ERR_USER_INPUT, "-theory phi4 needs -lattice, e.g. -lattice 32,32");
+  PetscCheck(lattice_volume(p->d, p->L, &V), m->comm, PETSC_ERR_USER_INPUT,
+             "-lattice: the lattice has more than 2^40 sites; latdiff cannot hold it");
+  PetscCheck(p->lambda == 0, m->comm, PETSC_ERR_USER_INPUT,
+             "-lambda: %g; the exact score exists only for the free field, -lambda 0 (interacting phi^4 needs a "
+             "learned score)",
+             p->lambda);
+  PetscCheck(p->L[0] % size == 0, m->comm, PETSC_ERR_USER_INPUT,
+             "-lattice: the first extent %d is not a multiple of the %d ranks; sample splits the lattice into slabs of "
+             "the first direction",
+             p->L[0], size);
+  int grid[LATTICE_MAXDIM] = {size, 1, 1, 1};
+  PetscCall(lattice_create(m->comm, p->d, p->L, grid, 1, &m->lat));
+  PetscCall(freefield_create(m->comm, p->d, p->L, p->kappa, p->batch, &p->ff));
+  const fourier_layout *lay = fourier_get_layout(p->ff->ft);
+  PetscCheck(lay->local_sites == m->lat->V, m->comm, PETSC_ERR_PLIB, "FFTW's slab differs from the lattice's");
+  m->shape = (reverse_shape){m->lat->V, m->lat->origin[0] * (lay->volume / p->L[0]), lay->volume, p->batch};
+  m->lo = 0;
+  m->hi = m->nsamples;
+  m->spread = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ff_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x, double *s)
+{
+  (void)t;
+  return freefield_score(((freefield_model *)m->data)->ff, f, xi, (int)nb, x, s);
+}
+
+/* white noise keyed by (sample, global site), then the exact filter */
+static PetscErrorCode ff_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
+                                  double *x)
+{
+  freefield *ff = ((freefield_model *)m->data)->ff;
+  const int64_t n = m->shape.dim;
+  rng_key diffuse = {seed, RNG_DIFFUSION, 0, 0};
+
+  PetscFunctionBeginUser;
+  for (int64_t b = 0; b < nb; b++)
+    for (int64_t j = 0; j < n; j++)
+      x[b * n + j] = rng_normal(diffuse, (first + (uint64_t)b) * (uint64_t)m->shape.stride + (uint64_t)(m->shape.offset + j));
+  PetscCall(freefield_diffused(ff, f, xi, (int)nb, x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ff_action(score_model *m, int64_t nb, const double *x, double *S)
+{
+  return freefield_action(((freefield_model *)m->data)->ff, (int)nb, x, S);
+}
+
+static void ff_describe(const score_model *m, ensemble_meta *meta)
+{
+  const freefield_model *p = m->data;
+  meta->kappa = p->kappa;
+  meta->lambda = p->lambda;
+  meta->d = p->d;
+  for (int mu = 0; mu < p->d; mu++) meta->L[mu] = p->L[mu];
+}
+
+static PetscErrorCode ff_destroy(score_model *m)
+{
+  freefield_model *p = m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(freefield_destroy(&p->ff));
+  PetscCall(PetscFree(m->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode score_exact_freefield(score_model *m)
+{
+  freefield_model *p;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&p));
+  p->kappa = 0.2;
+  p->batch = 64;
+  m->data = p;
+  m->ops = (score_model_ops){.set_from_options = ff_options, .setup = ff_setup, .apply = ff_apply,
+                             .diffused = ff_diffused, .action = ff_action, .describe = ff_describe,
+                             .destroy = ff_destroy};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

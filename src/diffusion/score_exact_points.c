@@ -1,0 +1,205 @@
+/* score_exact_points.c — the exact scores of the point targets
+ * (score_model.h): the two-peak mixture in 0 dimensions, and the Gaussian
+ * mixtures gauss25 and swissroll in the plane. Each rank holds whole
+ * samples, a contiguous block of them; they run as one batch, since the
+ * ensemble is written collectively. */
+#include "latdiff/mixture.h"
+#include "latdiff/options.h"
+#include "latdiff/score_model.h"
+#include "latdiff/twopeak.h"
+
+#include <math.h>
+
+/* this rank's block of the samples, all of them one batch */
+static PetscErrorCode setup_points(score_model *m, int64_t dim)
+{
+  int rank, size;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(m->comm, &rank));
+  MPICHECK(MPI_Comm_size(m->comm, &size));
+  m->lo = m->nsamples * rank / size;
+  m->hi = m->nsamples * (rank + 1) / size;
+  m->shape = (reverse_shape){dim, 0, dim, PetscMax(m->hi - m->lo, 1)};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* --- twopeak ----------------------------------------------------------- */
+
+static PetscErrorCode twopeak_options(PetscOptionItems *o, score_model *m)
+{
+  twopeak *tp = m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(opt_real(o, "-mu0", "twopeak: peak position", &tp->mu0));
+  PetscCall(opt_real(o, "-s0", "twopeak: peak width", &tp->s0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode twopeak_setup(score_model *m)
+{
+  PetscFunctionBeginUser;
+  PetscCall(twopeak_check(m->comm, m->data));
+  PetscCall(setup_points(m, 1));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode twopeak_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                    double *s)
+{
+  (void)t;
+  for (int64_t b = 0; b < nb; b++) s[b] = twopeak_score(m->data, f, xi, x[b]);
+  return PETSC_SUCCESS;
+}
+
+static PetscErrorCode twopeak_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
+                                       double *x)
+{
+  rng_key start = {seed, RNG_START, 0, 0}, diffuse = {seed, RNG_DIFFUSION, 0, 0};
+  for (int64_t b = 0; b < nb; b++)
+    x[b] = f * twopeak_sample(m->data, start, first + (uint64_t)b) + sqrt(xi) * rng_normal(diffuse, first + (uint64_t)b);
+  return PETSC_SUCCESS;
+}
+
+/* -log P_0(x) up to a constant, without overflow of cosh */
+static PetscErrorCode twopeak_action(score_model *m, int64_t nb, const double *x, double *S)
+{
+  const twopeak *tp = m->data;
+  const double v = tp->s0 * tp->s0;
+  for (int64_t b = 0; b < nb; b++) {
+    const double a = fabs(tp->mu0 * x[b] / v);
+    S[b] = (x[b] * x[b] + tp->mu0 * tp->mu0) / (2 * v) - (a + log1p(exp(-2 * a)) - log(2.0));
+  }
+  return PETSC_SUCCESS;
+}
+
+static PetscErrorCode twopeak_attrs(const score_model *m, hid_t file)
+{
+  const twopeak *tp = m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(h5_attr_put_double(file, "mu0", tp->mu0));
+  PetscCall(h5_attr_put_double(file, "s0", tp->s0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode free_data(score_model *m) { return PetscFree(m->data); }
+
+PetscErrorCode score_exact_twopeak(score_model *m)
+{
+  twopeak *tp;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&tp));
+  *tp = (twopeak){1.0, 0.25};
+  m->data = tp;
+  m->ops = (score_model_ops){.set_from_options = twopeak_options, .setup = twopeak_setup, .apply = twopeak_apply,
+                             .diffused = twopeak_diffused, .action = twopeak_action, .write_attrs = twopeak_attrs,
+                             .destroy = free_data};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* --- gauss25 and swissroll: Gaussian mixtures in the plane ------------- */
+
+typedef struct {
+  PetscBool grid; /* gauss25, else swissroll */
+  double spacing, width;
+  int components;
+  mixture *mx;
+} planar;
+
+static PetscErrorCode planar_options(PetscOptionItems *o, score_model *m)
+{
+  planar *p = m->data;
+
+  PetscFunctionBeginUser;
+  if (p->grid) PetscCall(opt_real(o, "-spacing", "gauss25: distance of neighbouring centres", &p->spacing));
+  else PetscCall(opt_int(o, "-components", "swissroll: Gaussians along the spiral", 2, &p->components));
+  PetscCall(opt_real(o, "-width", "width of each Gaussian", &p->width));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode planar_setup(score_model *m)
+{
+  planar *p = m->data;
+
+  PetscFunctionBeginUser;
+  if (p->grid) PetscCall(mixture_create_gauss25(m->comm, p->spacing, p->width, &p->mx));
+  else PetscCall(mixture_create_swissroll(m->comm, p->components, p->width, &p->mx));
+  PetscCall(setup_points(m, 2));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode planar_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                   double *s)
+{
+  const mixture *mx = ((planar *)m->data)->mx;
+  (void)t;
+  for (int64_t b = 0; b < nb; b++) mixture_score(mx, f, xi, x + b * mx->dim, s + b * mx->dim);
+  return PETSC_SUCCESS;
+}
+
+static PetscErrorCode planar_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
+                                      double *x)
+{
+  const mixture *mx = ((planar *)m->data)->mx;
+  rng_key start = {seed, RNG_START, 0, 0}, diffuse = {seed, RNG_DIFFUSION, 0, 0};
+  for (int64_t b = 0; b < nb; b++) {
+    const uint64_t i = first + (uint64_t)b;
+    mixture_sample(mx, start, i, x + b * mx->dim);
+    for (int j = 0; j < mx->dim; j++)
+      x[b * mx->dim + j] = f * x[b * mx->dim + j] + sqrt(xi) * rng_normal(diffuse, i * (uint64_t)mx->dim + (uint64_t)j);
+  }
+  return PETSC_SUCCESS;
+}
+
+static PetscErrorCode planar_action(score_model *m, int64_t nb, const double *x, double *S)
+{
+  const mixture *mx = ((planar *)m->data)->mx;
+  for (int64_t b = 0; b < nb; b++) S[b] = mixture_action(mx, x + b * mx->dim);
+  return PETSC_SUCCESS;
+}
+
+static void planar_describe(const score_model *m, ensemble_meta *meta)
+{
+  (void)m;
+  meta->L[0] = 2; /* points in the plane: configurations of two values */
+}
+
+static PetscErrorCode planar_attrs(const score_model *m, hid_t file)
+{
+  const planar *p = m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(h5_attr_put_double(file, "width", p->width));
+  if (p->grid) PetscCall(h5_attr_put_double(file, "spacing", p->spacing));
+  else PetscCall(h5_attr_put_int(file, "components", p->components));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode planar_destroy(score_model *m)
+{
+  planar *p = m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(mixture_destroy(&p->mx));
+  PetscCall(PetscFree(m->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode create_planar(score_model *m, PetscBool grid)
+{
+  planar *p;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&p));
+  *p = (planar){.grid = grid, .spacing = 1, .width = 0.05, .components = 100};
+  m->data = p;
+  m->ops = (score_model_ops){.set_from_options = planar_options, .setup = planar_setup, .apply = planar_apply,
+                             .diffused = planar_diffused, .action = planar_action, .describe = planar_describe,
+                             .write_attrs = planar_attrs, .destroy = planar_destroy};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode score_exact_gauss25(score_model *m) { return create_planar(m, PETSC_TRUE); }
+PetscErrorCode score_exact_swissroll(score_model *m) { return create_planar(m, PETSC_FALSE); }

@@ -1,0 +1,128 @@
+/* score_model.c — the score model object and its registry (score_model.h). */
+#include "latdiff/score_model.h"
+
+/* The registry of types: process-wide, like PETSc's own type lists
+ * (TSAdaptList); filled with the built-in types on first use. */
+#define MAX_TYPES 16
+static struct {
+  char name[16];
+  PetscErrorCode (*create)(score_model *m);
+} registry[MAX_TYPES];
+static int nregistered = 0;
+
+PetscErrorCode score_model_register(const char *name, PetscErrorCode (*create)(score_model *m))
+{
+  PetscFunctionBeginUser;
+  for (int k = 0; k < nregistered; k++)
+    if (!strcmp(registry[k].name, name)) {
+      registry[k].create = create;
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  PetscCheck(nregistered < MAX_TYPES, PETSC_COMM_SELF, PETSC_ERR_PLIB, "score_model_register: too many types");
+  PetscCall(PetscStrncpy(registry[nregistered].name, name, sizeof registry[nregistered].name));
+  registry[nregistered++].create = create;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode register_builtin(void)
+{
+  PetscFunctionBeginUser;
+  if (nregistered) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(score_model_register("twopeak", score_exact_twopeak));
+  PetscCall(score_model_register("phi4", score_exact_freefield));
+  PetscCall(score_model_register("gauss25", score_exact_gauss25));
+  PetscCall(score_model_register("swissroll", score_exact_swissroll));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode score_model_create(MPI_Comm comm, score_model **out)
+{
+  PetscFunctionBeginUser;
+  PetscCall(register_builtin());
+  PetscCall(PetscNew(out));
+  (*out)->comm = comm;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode score_model_set_from_options(PetscOptionItems *o, const char *option, score_model *m)
+{
+  char type[16] = "twopeak", names[256] = "";
+  PetscBool set;
+  int found = -1;
+
+  PetscFunctionBeginUser;
+  for (int k = 0; k < nregistered; k++) {
+    PetscCall(PetscStrlcat(names, k ? (k + 1 == nregistered ? " or " : ", ") : "", sizeof names));
+    PetscCall(PetscStrlcat(names, registry[k].name, sizeof names));
+  }
+  PetscCall(PetscOptionsString_Private(o, option, "the target, whose exact score is used", "latdiff", type, type,
+                                       sizeof type, &set));
+  for (int k = 0; k < nregistered; k++)
+    if (!strcmp(type, registry[k].name)) found = k;
+  PetscCheck(found >= 0, m->comm, PETSC_ERR_USER_INPUT, "%s: '%s' is not one of %s", option, type, names);
+  if (strcmp(m->type, type)) {
+    if (m->ops.destroy) PetscCall(m->ops.destroy(m));
+    m->ops = (score_model_ops){0};
+    m->data = NULL;
+    PetscCall(PetscStrncpy(m->type, type, sizeof m->type));
+    PetscCall(registry[found].create(m));
+  }
+  if (m->ops.set_from_options) PetscCall(m->ops.set_from_options(o, m));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode score_model_setup(score_model *m, int64_t nsamples)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ops.setup, m->comm, PETSC_ERR_ORDER, "score_model_setup: no type set");
+  m->nsamples = nsamples;
+  PetscCall(m->ops.setup(m));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode score_model_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                 double *s)
+{
+  return m->ops.apply(m, t, f, xi, nb, x, s);
+}
+
+PetscErrorCode score_model_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
+                                    double *x)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ops.diffused, m->comm, PETSC_ERR_SUP, "the %s score has no exact sampler; use -prior gaussian",
+             m->type);
+  PetscCall(m->ops.diffused(m, f, xi, nb, first, seed, x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode score_model_action(score_model *m, int64_t nb, const double *x, double *S)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ops.action, m->comm, PETSC_ERR_SUP, "the %s target has no known action", m->type);
+  PetscCall(m->ops.action(m, nb, x, S));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void score_model_describe(const score_model *m, ensemble_meta *meta)
+{
+  snprintf(meta->theory, sizeof meta->theory, "%s", m->type);
+  if (m->ops.describe) m->ops.describe(m, meta);
+}
+
+PetscErrorCode score_model_write_attrs(const score_model *m, hid_t file)
+{
+  return m->ops.write_attrs ? m->ops.write_attrs(m, file) : PETSC_SUCCESS;
+}
+
+PetscErrorCode score_model_destroy(score_model **mp)
+{
+  score_model *m = *mp;
+
+  PetscFunctionBeginUser;
+  if (!m) PetscFunctionReturn(PETSC_SUCCESS);
+  if (m->ops.destroy) PetscCall(m->ops.destroy(m));
+  if (m->lat) PetscCall(lattice_destroy(&m->lat));
+  PetscCall(PetscFree(*mp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
