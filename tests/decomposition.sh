@@ -21,4 +21,8 @@ runl() { np=$1; out=$2; shift 2
 check "3d leapfrog, 2 replicas on 2 ranks" runl 2 l2.h5
 check "3d leapfrog, 2 replicas on 4 ranks" runl 4 l4.h5 -proc_grid 1,1,2
 check "replicas: 4 ranks equal 2 ranks"    $C -a "$workdir/l2.h5" -b "$workdir/l4.h5" -tol 1e-12
+# the progress line is a collective sum: its timing is rank 0's decision,
+# not each rank's own clock (which made ranks call different collectives)
+check "frequent progress lines on 4 ranks with replicas" mpi 4 $LATDIFF hmc -lattice 8,8 -replicas 4 -ntraj 2000 \
+  -therm 0 -progress 0.001 -output "$workdir/prog.h5"
 finish

@@ -46,7 +46,7 @@ PetscErrorCode chain_options_parse(PetscOptionItems *PetscOptionsObject, chain_o
                                sizeof o->output, NULL));
   PetscCall(PetscOptionsBool("-force", "overwrite an existing output or discard an interrupted run", "latdiff",
                              o->force, &o->force, NULL));
-  PetscCall(PetscOptionsBool("-restart", "continue an interrupted run from <output>.ckpt", "latdiff", o->restart,
+  PetscCall(PetscOptionsBool("-restart", "continue from whatever an interrupted run left (start if nothing; nothing to do if complete)", "latdiff", o->restart,
                              &o->restart, NULL));
   snprintf(help, sizeof help, "%s between checkpoints", unit);
   PetscCall(opt_int(PetscOptionsObject, "-checkpoint_every", help, 1, &o->checkpoint_every));
@@ -111,17 +111,22 @@ static PetscErrorCode stats_total(const lattice *lat, const double *mine, double
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the stop file (looked for on rank 0), or SIGTERM / SIGINT on any rank:
- * 1 stop file, 2 signal */
-static PetscErrorCode stop_requested(const lattice *lat, const char *path, int *stop)
+/* What every rank must agree on after an update, in one reduction:
+ * stop (1 the stop file, looked for on rank 0; 2 SIGTERM or SIGINT on any
+ * rank) and whether a progress line is due (rank 0's clock: a decision by
+ * each rank's own clock would call the collective progress sum on some
+ * ranks only). */
+static PetscErrorCode poll(const lattice *lat, const char *path, PetscBool due, int *stop, PetscBool *progress)
 {
-  int flag, wrank;
+  int flag[2], wrank;
 
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_rank(lat->world, &wrank));
-  flag = app_signal_received() ? 2 : wrank == 0 && access(path, F_OK) == 0 ? 1 : 0;
-  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &flag, 1, MPI_INT, MPI_MAX, lat->world));
-  *stop = flag;
+  flag[0] = app_signal_received() ? 2 : wrank == 0 && access(path, F_OK) == 0 ? 1 : 0;
+  flag[1] = wrank == 0 && due;
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, flag, 2, MPI_INT, MPI_MAX, lat->world));
+  *stop = flag[0];
+  *progress = flag[1] ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -323,6 +328,7 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
   const uint64_t total = (uint64_t)o->therm + (uint64_t)o->ntraj * (uint64_t)o->every;
   const uint64_t first = cs.next_traj;
   int stop = 0;
+  PetscBool progress;
   PetscCall(PetscTime(&t0));
   last = t0;
   for (uint64_t t = cs.next_traj; t < total && !stop; t++) {
@@ -333,13 +339,13 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
     if (t >= (uint64_t)o->therm && (t - (uint64_t)o->therm + 1) % (uint64_t)o->every == 0)
       PetscCall(store(w, lat, theory, st, cs.nstored++, t, claim));
     cs.next_traj = t + 1;
-    PetscCall(stop_requested(lat, o->stop_file, &stop));
+    PetscCall(PetscTime(&now));
+    PetscCall(poll(lat, o->stop_file, now - last >= o->progress, &stop, &progress));
     if (stop || (cs.next_traj % (uint64_t)o->checkpoint_every == 0 && cs.next_traj < total)) {
       PetscCall(ensemble_writer_flush(w));
       PetscCall(checkpoint_write(lat, meta, ckpt, st->phi, &cs));
     }
-    PetscCall(PetscTime(&now));
-    if (now - last >= o->progress || t + 1 == total) {
+    if (progress || t + 1 == total) {
       PetscCall(progress_line(lat, st, t, total, o->therm, cs.stats, t0, now));
       last = now;
     }

@@ -46,7 +46,7 @@ PetscErrorCode score_model_create(MPI_Comm comm, score_model **out)
 
 PetscErrorCode score_model_set_from_options(PetscOptionItems *o, const char *option, score_model *m)
 {
-  char type[16] = "twopeak", names[256] = "";
+  char type[16] = "twopeak", names[256] = "", help[320];
   PetscBool set;
   int found = -1;
 
@@ -55,8 +55,8 @@ PetscErrorCode score_model_set_from_options(PetscOptionItems *o, const char *opt
     PetscCall(PetscStrlcat(names, k ? (k + 1 == nregistered ? " or " : ", ") : "", sizeof names));
     PetscCall(PetscStrlcat(names, registry[k].name, sizeof names));
   }
-  PetscCall(PetscOptionsString_Private(o, option, "the target, whose exact score is used", "latdiff", type, type,
-                                       sizeof type, &set));
+  snprintf(help, sizeof help, "the target: %s (with -help: that target's options)", names);
+  PetscCall(PetscOptionsString_Private(o, option, help, "latdiff", type, type, sizeof type, &set));
   for (int k = 0; k < nregistered; k++)
     if (!strcmp(type, registry[k].name)) found = k;
   PetscCheck(found >= 0, m->comm, PETSC_ERR_USER_INPUT, "%s: '%s' is not one of %s", option, type, names);

@@ -53,16 +53,21 @@ static int take_lock(const char *option, const char *path, int *fd, char *msg, s
       snprintf(msg, len, "%s: cannot create the lock file %s: %s", option, lock, strerror(errno));
       return 1;
     }
-    if (fcntl(f, F_SETLK, &fl) < 0) {
+    const int rc = fcntl(f, F_SETLK, &fl), err = errno;
+    if (rc < 0 && (err == ENOLCK || err == ENOSYS || err == EOPNOTSUPP)) {
+      /* a file system without locks (some NFS mounts): go on unprotected */
+      fprintf(stderr, "latdiff: warning: %s: the file system cannot lock %s (%s); nothing stops a second run on this "
+                      "output\n", option, lock, strerror(err));
+    } else if (rc < 0) {
       char owner[256] = "";
-      ssize_t n = pread(f, owner, sizeof owner - 1, 0);
+      const ssize_t n = pread(f, owner, sizeof owner - 1, 0);
       owner[n > 0 ? n : 0] = 0;
       owner[strcspn(owner, "\n")] = 0;
       close(f);
-      if (errno == EACCES || errno == EAGAIN)
+      if (err == EACCES || err == EAGAIN)
         snprintf(msg, len, "%s: %s is being written by another run (%s); wait for it to end or choose another name",
                  option, path, owner[0] ? owner : "owner unknown");
-      else snprintf(msg, len, "%s: cannot lock %s: %s", option, lock, strerror(errno));
+      else snprintf(msg, len, "%s: cannot lock %s: %s", option, lock, strerror(err));
       return 1;
     }
     if (fstat(f, &held) == 0 && stat(lock, &named) == 0 && held.st_ino == named.st_ino && held.st_dev == named.st_dev) {
