@@ -4,7 +4,7 @@
  * every word is an option or the one value after it, every options file is
  * readable, every line of it is "-option [value] ...", and includes form
  * no cycle. The first problem is reported in one line. */
-#define _XOPEN_SOURCE 700 /* sigaction, fcntl locks, realpath, gethostname */
+#define _XOPEN_SOURCE 700 /* realpath, strtok_r */
 #include "app.h"
 
 #include <ctype.h>

@@ -3,7 +3,7 @@
  * Mistakes in input (options, files) are raised with user-input or file
  * error codes and print as one line, without a stack trace. Anything else
  * is a bug or a system failure: it prints with its location. */
-#define _XOPEN_SOURCE 700 /* sigaction, fcntl locks, realpath, gethostname */
+#define _XOPEN_SOURCE 700 /* clock_gettime, nanosleep */
 #include "app.h"
 
 #include <time.h>

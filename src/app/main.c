@@ -1,10 +1,8 @@
 /* main.c — the latdiff driver: one verb per job, options from PETSc. */
-#define _XOPEN_SOURCE 700 /* sigaction, fcntl locks, realpath, gethostname */
 #include "app.h"
 #include "latdiff/h5.h"
 #include "latdiff/profile.h"
 
-#include <signal.h>
 
 static const char usage[] =
   "usage: latdiff VERB [options]   (latdiff VERB -help lists the options of a verb)\n"
@@ -15,29 +13,6 @@ static const char usage[] =
   "  forward   the forward (noising) process on an ensemble: cumulant flow, spectra, k*(t)\n"
   "  sample    generate an ensemble by the reverse process (exact scores so far)\n"
   "every verb: -options_file FILE, -quiet (only results and errors), -log_view (profile)\n";
-
-/* SIGTERM / SIGINT: the one flag POSIX lets a handler set (app.h) */
-static volatile sig_atomic_t signal_received = 0;
-
-static void on_signal(int sig)
-{
-  if (signal_received) { /* the second: die as the signal says */
-    signal(sig, SIG_DFL);
-    raise(sig);
-  }
-  signal_received = sig;
-}
-
-void app_catch_signals(void)
-{
-  struct sigaction sa = {0};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
-}
-
-PetscBool app_signal_received(void) { return signal_received ? PETSC_TRUE : PETSC_FALSE; }
 
 typedef struct {
   const char *name;

@@ -1,7 +1,7 @@
 /* output.c — one run per output: the lock and the checks before the work
  * (output.h). Every decision is made on rank 0 and broadcast, so an error
  * is raised on all ranks together and no rank is left in a collective. */
-#define _XOPEN_SOURCE 700 /* sigaction, fcntl locks, realpath, gethostname */
+#define _XOPEN_SOURCE 700 /* fcntl locks, pread, gethostname */
 #include "latdiff/output.h"
 
 #include <errno.h>
