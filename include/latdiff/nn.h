@@ -1,0 +1,63 @@
+/* nn.h — the score-network engine's kernels, organised as Karpathy's
+ * llm.c: one forward/backward pair per layer on plain arrays, backward
+ * ACCUMULATING (+=) into the input and parameter gradients, no autograd.
+ * Every kernel exists in float (suffix _f, production) and in double
+ * (suffix _d, for exact gradient tests): one source, nn_kernels.inc,
+ * compiled twice.
+ *
+ * Layout: activations are channels-last, a batch of B samples of V sites
+ * times C channels is [B][V][C]; a point sample is a 1-site "lattice".
+ * GEMMs go through CBLAS (OpenBLAS).
+ *
+ *   nn_dense      out[n][O] = in[n][I] W^T + b, W [O][I]         (n rows)
+ *   nn_conv       3^d stencil convolution on a lattice, periodic or zero
+ *                 padded (nn_stencil), W [O][K][C] with K = 3^d offsets:
+ *                 out[v][o] = b[o] + sum_k,c W[o][k][c] in[nbr(v,k)][c],
+ *                 by im2col over chunks of sites + one GEMM per chunk, so
+ *                 the work buffer is bounded (chunk x K x C values)
+ *   nn_swish      y = x sigmoid(x)
+ *   nn_embed      Gaussian Fourier features of t (no parameters):
+ *                 e = [sin(2 pi w_j t), cos(2 pi w_j t)], j < J
+ * None is collective.
+ */
+#ifndef LATDIFF_NN_H
+#define LATDIFF_NN_H
+
+#include "latdiff/base.h"
+
+#define NN_MAXDIM 4
+
+/* The neighbour table of a 3^d stencil on an L_0 x ... x L_{d-1} lattice
+ * (sites lexicographic, last index fastest): nbr[v * K + k] is the site at
+ * offset k of site v, offsets in lexicographic order of (-1, 0, 1)^d, or
+ * -1 outside the lattice with zero padding. */
+typedef struct {
+  int d, L[NN_MAXDIM], K;
+  int64_t V;
+  PetscBool periodic;
+  int64_t *nbr;
+} nn_stencil;
+
+PetscErrorCode nn_stencil_create(int d, const int *L, PetscBool periodic, nn_stencil **out);
+PetscErrorCode nn_stencil_destroy(nn_stencil **st);
+
+#define NN_DECLARE(R, S)                                                                                             \
+  void nn_dense_forward_##S(R *out, const R *in, const R *w, const R *b, int64_t n, int ni, int no);                     \
+  void nn_dense_backward_##S(R *din, R *dw, R *db, const R *dout, const R *in, const R *w, int64_t n, int ni, int no);   \
+  /* work: nn_conv_work() values */                                                                                   \
+  void nn_conv_forward_##S(R *out, const R *in, const R *w, const R *b, const nn_stencil *st, int64_t B, int nc, int no, \
+                           R *work);                                                                                  \
+  void nn_conv_backward_##S(R *din, R *dw, R *db, const R *dout, const R *in, const R *w, const nn_stencil *st,       \
+                            int64_t B, int nc, int no, R *work);                                                        \
+  void nn_swish_forward_##S(R *out, const R *in, int64_t n);                                                          \
+  void nn_swish_backward_##S(R *din, const R *dout, const R *in, int64_t n);                                          \
+  void nn_embed_forward_##S(R *out, const double *t, const R *freq, int64_t B, int J);
+
+NN_DECLARE(float, f)
+NN_DECLARE(double, d)
+
+/* values of the conv work buffer for C input and O output channels:
+ * im2col of a chunk of sites (forward and backward share it) */
+int64_t nn_conv_work(const nn_stencil *st, int nc, int no);
+
+#endif

@@ -1,0 +1,10 @@
+#!/bin/sh
+# The network kernels: adjoint identities, a direct sum, translation
+# equivariance, finite differences of a whole small network, float vs double.
+. "$top_srcdir/tests/tap.sh"
+T="$top_builddir/tests/test_nn"
+check "dense and conv (d = 1..4, periodic and zero padding): <y, J x> = <J^T y, x> to 1e-12" $T adjoint
+check "conv equals the direct sum across im2col chunks; periodic conv is exactly translation equivariant" $T conv
+check "gradient of a conv-swish-dense-conv loss and of swish against central differences" $T fd
+check "float kernels agree with double" $T float
+finish

@@ -1,0 +1,310 @@
+/* test_nn.c — the network kernels proved one by one, in double:
+ *   test_nn adjoint    <y, J x> = <J^T y, x> for dense and conv, for the
+ *                      input, the weights and the bias (d = 1..4, periodic
+ *                      and zero padding), to 1e-12
+ *   test_nn conv       against a direct sum on a lattice larger than the
+ *                      im2col chunk; translation equivariance (periodic):
+ *                      shifted in, shifted out, bit for bit
+ *   test_nn fd         finite differences of swish and of the loss of a
+ *                      small network (conv, swish, dense, conv) with
+ *                      respect to every parameter and input, to 1e-7
+ *   test_nn float      the float kernels against the double ones
+ * Each case exits non-zero on failure. */
+#include "latdiff/nn.h"
+#include "latdiff/rng.h"
+#include "testing.h"
+
+#include <stdarg.h>
+
+static uint64_t counter = 0;
+static void fill(double *x, int64_t n)
+{
+  for (int64_t i = 0; i < n; i++) x[i] = rng_normal((rng_key){7, RNG_TEST, 0, 0}, counter++);
+}
+static double dot(const double *a, const double *b, int64_t n)
+{
+  double s = 0;
+  for (int64_t i = 0; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+/* zeroed arrays; freed with PetscFree */
+static double *dbl(int64_t n)
+{
+  double *p = NULL;
+  PetscCallAbort(PETSC_COMM_SELF, PetscCalloc1((size_t)n, &p));
+  return p;
+}
+static float *flt(int64_t n)
+{
+  float *p = NULL;
+  PetscCallAbort(PETSC_COMM_SELF, PetscCalloc1((size_t)n, &p));
+  return p;
+}
+static void release(int n, ...)
+{
+  va_list ap;
+  va_start(ap, n);
+  for (int k = 0; k < n; k++) {
+    void *p = va_arg(ap, void *);
+    (void)PetscFree(p);
+  }
+  va_end(ap);
+}
+
+static double rel(double a, double b) { return fabs(a - b) / fmax(1e-300, fmax(fabs(a), fabs(b))); }
+
+/* the three adjoint identities of one linear layer y = W x + b */
+static int adjoint_conv(int d, const int *L, PetscBool periodic)
+{
+  nn_stencil *st;
+  int fails = 0;
+  const int NC = 3, NO = 2;
+  const int64_t B = 2;
+  nn_stencil_create(d, L, periodic, &st);
+  const int64_t V = st->V, nw = (int64_t)NO * st->K * NC;
+  double *x, *w, *b, *y, *out, *dx, *dw, *db, *work, *zero;
+  x = dbl(B * V * NC); w = dbl(nw); b = dbl(NO); y = dbl(B * V * NO); out = dbl(B * V * NO);
+  dx = dbl(B * V * NC); dw = dbl(nw); db = dbl(NO); work = dbl(nn_conv_work(st, NC, NO)); zero = dbl(NO);
+  fill(x, B * V * NC), fill(w, nw), fill(b, NO), fill(y, B * V * NO);
+  nn_conv_backward_d(dx, dw, db, y, x, w, st, B, NC, NO, work);
+  nn_conv_forward_d(out, x, w, NULL, st, B, NC, NO, work);
+  const double yJx = dot(y, out, B * V * NO);
+  EXPECT(fails, rel(yJx, dot(dx, x, B * V * NC)) < 1e-12, "conv d=%d input adjoint: %.17g vs %.17g", d, yJx,
+         dot(dx, x, B * V * NC));
+  EXPECT(fails, rel(yJx, dot(dw, w, nw)) < 1e-12, "conv d=%d weight adjoint: %.17g vs %.17g", d, yJx, dot(dw, w, nw));
+  PetscArrayzero(w, nw);
+  nn_conv_forward_d(out, x, w, b, st, B, NC, NO, work);
+  EXPECT(fails, rel(dot(y, out, B * V * NO), dot(db, b, NO)) < 1e-12, "conv d=%d bias adjoint", d);
+  release(5, x, w, b, y, out);
+  release(5, dx, dw, db, work, zero);
+  nn_stencil_destroy(&st);
+  return fails;
+}
+
+static int adjoint_dense(void)
+{
+  const int64_t n = 5;
+  const int NI = 7, NO = 4;
+  int fails = 0;
+  double x[35], w[28], b[4], y[20], out[20], dx[35] = {0}, dw[28] = {0}, db[4] = {0};
+  fill(x, 35), fill(w, 28), fill(b, 4), fill(y, 20);
+  nn_dense_backward_d(dx, dw, db, y, x, w, n, NI, NO);
+  nn_dense_forward_d(out, x, w, NULL, n, NI, NO);
+  const double yJx = dot(y, out, 20);
+  EXPECT(fails, rel(yJx, dot(dx, x, 35)) < 1e-12, "dense input adjoint");
+  EXPECT(fails, rel(yJx, dot(dw, w, 28)) < 1e-12, "dense weight adjoint");
+  PetscArrayzero(w, 28);
+  nn_dense_forward_d(out, x, w, b, n, NI, NO);
+  EXPECT(fails, rel(dot(y, out, 20), dot(db, b, 4)) < 1e-12, "dense bias adjoint");
+  return fails;
+}
+
+/* conv against the direct sum over offsets, on 70x70 sites (> one chunk) */
+static int conv_direct(PetscBool periodic)
+{
+  const int L[2] = {70, 70}, NC = 2, NO = 3;
+  nn_stencil *st;
+  int fails = 0;
+  nn_stencil_create(2, L, periodic, &st);
+  const int64_t V = st->V, nw = (int64_t)NO * 9 * NC;
+  double *x, *w, *b, *out, *work;
+  x = dbl(V * NC); w = dbl(nw); b = dbl(NO); out = dbl(V * NO); work = dbl(nn_conv_work(st, NC, NO));
+  fill(x, V * NC), fill(w, nw), fill(b, NO);
+  nn_conv_forward_d(out, x, w, b, st, 1, NC, NO, work);
+  double worst = 0;
+  for (int i = 0; i < L[0]; i++)
+    for (int j = 0; j < L[1]; j++)
+      for (int o = 0; o < NO; o++) {
+        double s = b[o];
+        for (int di = -1; di <= 1; di++)
+          for (int dj = -1; dj <= 1; dj++) {
+            int a = i + di, c = j + dj;
+            if (!periodic && (a < 0 || a >= L[0] || c < 0 || c >= L[1])) continue;
+            a = (a + L[0]) % L[0], c = (c + L[1]) % L[1];
+            for (int ch = 0; ch < NC; ch++) s += w[(o * 9 + (di + 1) * 3 + dj + 1) * NC + ch] * x[(a * L[1] + c) * NC + ch];
+          }
+        worst = fmax(worst, fabs(s - out[(i * L[1] + j) * NO + o]));
+      }
+  EXPECT(fails, worst < 1e-12, "conv (%s) differs from the direct sum by %.3g", periodic ? "periodic" : "zero", worst);
+  release(5, x, w, b, out, work);
+  nn_stencil_destroy(&st);
+  return fails;
+}
+
+/* periodic conv commutes with a lattice translation, exactly */
+static int equivariance(int d, const int *L)
+{
+  nn_stencil *st;
+  int fails = 0;
+  const int NC = 2, NO = 2;
+  nn_stencil_create(d, L, PETSC_TRUE, &st);
+  const int64_t V = st->V, nw = (int64_t)NO * st->K * NC;
+  double *x, *xs, *w, *b, *out, *outs, *work;
+  x = dbl(V * NC); xs = dbl(V * NC); w = dbl(nw); b = dbl(NO); out = dbl(V * NO); outs = dbl(V * NO); work = dbl(nn_conv_work(st, NC, NO));
+  fill(x, V * NC), fill(w, nw), fill(b, NO);
+  /* shift by +1 in every direction: the site at offset (1, ..., 1) is
+   * stencil entry K - 1 */
+  for (int64_t v = 0; v < V; v++)
+    for (int c = 0; c < NC; c++) xs[v * NC + c] = x[st->nbr[v * st->K + st->K - 1] * NC + c];
+  nn_conv_forward_d(out, x, w, b, st, 1, NC, NO, work);
+  nn_conv_forward_d(outs, xs, w, b, st, 1, NC, NO, work);
+  double worst = 0;
+  for (int64_t v = 0; v < V; v++)
+    for (int o = 0; o < NO; o++) worst = fmax(worst, fabs(outs[v * NO + o] - out[st->nbr[v * st->K + st->K - 1] * NO + o]));
+  EXPECT(fails, worst == 0, "d=%d: shifted input gives an output that differs from the shifted output by %.3g", d, worst);
+  release(7, x, xs, w, b, out, outs, work);
+  nn_stencil_destroy(&st);
+  return fails;
+}
+
+/* A small network on a 4x4 periodic lattice, batch 2:
+ *   h1 = swish(conv_1->4(x)), h2 = dense_4->4(h1) per site, y = conv_4->1(h2)
+ *   loss = 1/2 |y - target|^2
+ * parameters in one flat buffer, as the engine will hold them */
+typedef struct {
+  nn_stencil *st;
+  int64_t B, V;
+  double *p, *g; /* flat parameters and gradients */
+  double *w1, *b1, *w2, *b2, *w3, *b3, *gw1, *gb1, *gw2, *gb2, *gw3, *gb3;
+  double *a1, *h1, *h2, *y, *target, *work, *dy, *dh2, *dh1, *da1;
+  int64_t np;
+} tiny;
+
+#define TINY_NP (4 * 9 + 4 + 16 + 4 + 9 * 4 + 1)
+static void tiny_offsets(double *base, double **w1, double **b1, double **w2, double **b2, double **w3, double **b3)
+{
+  *w1 = base, *b1 = *w1 + 4 * 9, *w2 = *b1 + 4, *b2 = *w2 + 16, *w3 = *b2 + 4, *b3 = *w3 + 9 * 4;
+}
+
+static double tiny_loss(tiny *t, const double *x)
+{
+  const int64_t n = t->B * t->V;
+  nn_conv_forward_d(t->a1, x, t->w1, t->b1, t->st, t->B, 1, 4, t->work);
+  nn_swish_forward_d(t->h1, t->a1, n * 4);
+  nn_dense_forward_d(t->h2, t->h1, t->w2, t->b2, n, 4, 4);
+  nn_conv_forward_d(t->y, t->h2, t->w3, t->b3, t->st, t->B, 4, 1, t->work);
+  double l = 0;
+  for (int64_t i = 0; i < n; i++) l += 0.5 * (t->y[i] - t->target[i]) * (t->y[i] - t->target[i]);
+  return l;
+}
+
+static void tiny_grad(tiny *t, const double *x, double *dx)
+{
+  const int64_t n = t->B * t->V;
+  tiny_loss(t, x);
+  PetscArrayzero(t->g, t->np);
+  PetscArrayzero(t->dh2, n * 4);
+  PetscArrayzero(t->dh1, n * 4);
+  PetscArrayzero(t->da1, n * 4);
+  for (int64_t i = 0; i < n; i++) t->dy[i] = t->y[i] - t->target[i];
+  nn_conv_backward_d(t->dh2, t->gw3, t->gb3, t->dy, t->h2, t->w3, t->st, t->B, 4, 1, t->work);
+  nn_dense_backward_d(t->dh1, t->gw2, t->gb2, t->dh2, t->h1, t->w2, n, 4, 4);
+  nn_swish_backward_d(t->da1, t->dh1, t->a1, n * 4);
+  nn_conv_backward_d(dx, t->gw1, t->gb1, t->da1, x, t->w1, t->st, t->B, 1, 4, t->work);
+}
+
+static int finite_differences(void)
+{
+  const int L[2] = {4, 4};
+  tiny t = {.B = 2};
+  int fails = 0;
+  nn_stencil_create(2, L, PETSC_TRUE, &t.st);
+  t.V = t.st->V;
+  const int64_t n = t.B * t.V;
+  t.np = TINY_NP;
+  t.p = dbl(t.np); t.g = dbl(t.np);
+  tiny_offsets(t.p, &t.w1, &t.b1, &t.w2, &t.b2, &t.w3, &t.b3);
+  tiny_offsets(t.g, &t.gw1, &t.gb1, &t.gw2, &t.gb2, &t.gw3, &t.gb3);
+  t.a1 = dbl(n * 4); t.h1 = dbl(n * 4); t.h2 = dbl(n * 4); t.y = dbl(n); t.target = dbl(n);
+  t.work = dbl(nn_conv_work(t.st, 4, 4)); t.dy = dbl(n); t.dh2 = dbl(n * 4); t.dh1 = dbl(n * 4); t.da1 = dbl(n * 4);
+  double *x, *dx;
+  x = dbl(n); dx = dbl(n);
+  fill(t.p, t.np), fill(x, n), fill(t.target, n);
+  for (int64_t i = 0; i < t.np; i++) t.p[i] *= 0.5;
+  tiny_grad(&t, x, dx);
+  const double h = 1e-5;
+  double worst = 0;
+  for (int64_t i = 0; i < t.np + n; i++) {
+    double *v = i < t.np ? &t.p[i] : &x[i - t.np];
+    const double keep = *v, an = i < t.np ? t.g[i] : dx[i - t.np];
+    *v = keep + h;
+    const double lp = tiny_loss(&t, x);
+    *v = keep - h;
+    const double lm = tiny_loss(&t, x);
+    *v = keep;
+    const double fd = (lp - lm) / (2 * h);
+    worst = fmax(worst, fabs(fd - an) / fmax(1, fabs(an)));
+  }
+  EXPECT(fails, worst < 1e-7, "network gradient vs central differences: worst relative error %.3g", worst);
+  /* swish alone */
+  double s0[1], s1[1], ds[1] = {0}, one[1] = {1};
+  for (double z = -6; z <= 6; z += 0.37) {
+    double zp = z + h, zm = z - h;
+    nn_swish_forward_d(s0, &zp, 1);
+    nn_swish_forward_d(s1, &zm, 1);
+    ds[0] = 0;
+    nn_swish_backward_d(ds, one, &z, 1);
+    EXPECT(fails, fabs((s0[0] - s1[0]) / (2 * h) - ds[0]) < 1e-9, "swish derivative at %g", z);
+  }
+  release(2, x, dx);
+  release(5, t.work, t.dy, t.dh2, t.dh1, t.da1);
+  release(5, t.a1, t.h1, t.h2, t.y, t.target);
+  release(2, t.p, t.g);
+  nn_stencil_destroy(&t.st);
+  return fails;
+}
+
+/* the float kernels compute what the double ones do, to float rounding */
+static int float_agrees(void)
+{
+  const int L[3] = {6, 5, 4}, NC = 8, NO = 8;
+  nn_stencil *st;
+  int fails = 0;
+  nn_stencil_create(3, L, PETSC_TRUE, &st);
+  const int64_t V = st->V, nw = (int64_t)NO * st->K * NC, nx = 2 * V * NC, ny = 2 * V * NO;
+  double *x, *w, *b, *y, *work;
+  float *xf, *wf, *bf, *yf, *workf;
+  x = dbl(nx); w = dbl(nw); b = dbl(NO); y = dbl(ny); work = dbl(nn_conv_work(st, NC, NO));
+  xf = flt(nx); wf = flt(nw); bf = flt(NO); yf = flt(ny); workf = flt(nn_conv_work(st, NC, NO));
+  fill(x, nx), fill(w, nw), fill(b, NO);
+  for (int64_t i = 0; i < nx; i++) xf[i] = (float)x[i];
+  for (int64_t i = 0; i < nw; i++) wf[i] = (float)w[i];
+  for (int i = 0; i < NO; i++) bf[i] = (float)b[i];
+  nn_conv_forward_d(y, x, w, b, st, 2, NC, NO, work);
+  nn_conv_forward_f(yf, xf, wf, bf, st, 2, NC, NO, workf);
+  double worst = 0, scale = 0;
+  for (int64_t i = 0; i < ny; i++) worst = fmax(worst, fabs(y[i] - yf[i])), scale = fmax(scale, fabs(y[i]));
+  /* 216 terms of size ~1 summed in float: a few 1e-6 relative */
+  EXPECT(fails, worst < 1e-5 * scale, "float conv differs from double by %.3g (scale %.3g)", worst, scale);
+  release(5, x, w, b, y, work);
+  release(5, xf, wf, bf, yf, workf);
+  nn_stencil_destroy(&st);
+  return fails;
+}
+
+int main(int argc, char **argv)
+{
+  int fails = 0;
+  const char *what = argc > 1 ? argv[1] : "";
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  if (!strcmp(what, "adjoint")) {
+    const int L1[1] = {7}, L2[2] = {5, 6}, L3[3] = {3, 4, 5}, L4[4] = {3, 3, 2, 4};
+    const int *Ls[4] = {L1, L2, L3, L4};
+    fails += adjoint_dense();
+    for (int d = 1; d <= 4; d++)
+      for (int p = 0; p < 2; p++) fails += adjoint_conv(d, Ls[d - 1], p ? PETSC_TRUE : PETSC_FALSE);
+  } else if (!strcmp(what, "conv")) {
+    const int L1[1] = {9}, L2[2] = {5, 6}, L3[3] = {3, 4, 5}, L4[4] = {3, 3, 3, 4};
+    const int *Ls[4] = {L1, L2, L3, L4};
+    fails += conv_direct(PETSC_TRUE) + conv_direct(PETSC_FALSE);
+    for (int d = 1; d <= 4; d++) fails += equivariance(d, Ls[d - 1]);
+  } else if (!strcmp(what, "fd")) fails += finite_differences();
+  else if (!strcmp(what, "float")) fails += float_agrees();
+  else {
+    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float\n");
+    fails = 1;
+  }
+  PetscCall(PetscFinalize());
+  return fails > 0;
+}
