@@ -7,4 +7,5 @@ check "dense and conv (d = 1..4, periodic and zero padding): <y, J x> = <J^T y, 
 check "conv equals the direct sum across im2col chunks; periodic conv is exactly translation equivariant" $T conv
 check "gradient of a conv-swish-dense-conv loss and of swish against central differences" $T fd
 check "float kernels agree with double" $T float
+check "MLP gradient against central differences; AdamW step against its closed form" $T mlp
 finish

@@ -11,6 +11,7 @@
  *   test_nn float      the float kernels against the double ones
  * Each case exits non-zero on failure. */
 #include "latdiff/nn.h"
+#include "latdiff/nn_mlp.h"
 #include "latdiff/rng.h"
 #include "testing.h"
 
@@ -282,6 +283,55 @@ static int float_agrees(void)
   return fails;
 }
 
+/* the MLP's gradient against central differences of 1/2 |out - target|^2,
+ * and one AdamW step against its closed form */
+static int mlp_gradients(void)
+{
+  nn_mlp *m;
+  nn_adamw *a;
+  int fails = 0;
+  const int64_t B = 5;
+  const int D = 2;
+  double x[10], t[5], target[10], out[10], dout[10];
+  nn_mlp_create(D, 6, 2, 3, B, &m);
+  nn_mlp_init(m, 3);
+  fill(m->p, m->nparams); /* biases too */
+  fill(x, 10), fill(target, 10);
+  for (int s = 0; s < B; s++) t[s] = 0.1 + 0.17 * s;
+  nn_mlp_forward(m, B, x, t, out);
+  for (int i = 0; i < 10; i++) dout[i] = out[i] - target[i];
+  PetscArrayzero(m->g, m->nparams);
+  nn_mlp_backward(m, B, dout);
+  const double h = 1e-5;
+  double worst = 0;
+  for (int64_t i = 0; i < m->nparams; i++) {
+    double lp = 0, lm = 0;
+    const double keep = m->p[i];
+    m->p[i] = keep + h;
+    nn_mlp_forward(m, B, x, t, out);
+    for (int k = 0; k < 10; k++) lp += 0.5 * (out[k] - target[k]) * (out[k] - target[k]);
+    m->p[i] = keep - h;
+    nn_mlp_forward(m, B, x, t, out);
+    for (int k = 0; k < 10; k++) lm += 0.5 * (out[k] - target[k]) * (out[k] - target[k]);
+    m->p[i] = keep;
+    worst = fmax(worst, fabs((lp - lm) / (2 * h) - m->g[i]) / fmax(1, fabs(m->g[i])));
+  }
+  EXPECT(fails, worst < 1e-7, "MLP gradient vs central differences: worst relative error %.3g", worst);
+  /* AdamW from zero moments: mhat = g, vhat = g^2, so p -= lr g / (|g| + eps) */
+  double *p0 = dbl(m->nparams);
+  PetscArraycpy(p0, m->p, m->nparams);
+  nn_adamw_create(m->nparams, 0.01, &a);
+  nn_adamw_step(a, 0.01, m->nparams, m->p, m->g);
+  double aw = 0;
+  for (int64_t i = 0; i < m->nparams; i++)
+    aw = fmax(aw, fabs(m->p[i] - (p0[i] - 0.01 * m->g[i] / (fabs(m->g[i]) + 1e-8))));
+  EXPECT(fails, aw < 1e-15, "AdamW first step differs from its closed form by %.3g", aw);
+  PetscFree(p0);
+  nn_adamw_destroy(&a);
+  nn_mlp_destroy(&m);
+  return fails;
+}
+
 int main(int argc, char **argv)
 {
   int fails = 0;
@@ -301,8 +351,9 @@ int main(int argc, char **argv)
     for (int d = 1; d <= 4; d++) fails += equivariance(d, Ls[d - 1]);
   } else if (!strcmp(what, "fd")) fails += finite_differences();
   else if (!strcmp(what, "float")) fails += float_agrees();
+  else if (!strcmp(what, "mlp")) fails += mlp_gradients();
   else {
-    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float\n");
+    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp\n");
     fails = 1;
   }
   PetscCall(PetscFinalize());

@@ -26,6 +26,8 @@ typedef enum {
   RNG_DIFFUSION = 5,
   RNG_SAMPLER = 6,
   RNG_FLIP = 7,
+  RNG_INIT = 8,  /* network weights */
+  RNG_TRAIN = 9, /* training: batch, time and noise draws */
   RNG_TEST = 99
 } rng_purpose;
 

@@ -1,0 +1,57 @@
+/* nn_mlp.h — the MLP score network for point targets (twopeak, gauss25,
+ * swissroll), built from the nn.h kernels, and AdamW.
+ *
+ *   input  [x (dim) | sin, cos of 2 pi w_j t (2J)]
+ *   hidden `layers` x (dense to `hidden`, swish)
+ *   output dense to dim
+ * All parameters live in one flat buffer (p), all gradients in another (g)
+ * of the same layout: the one buffer an MPI_Allreduce sums. The
+ * activations of a batch live in an arena sized once. Points are small, so
+ * this network runs in double (the kernels exist in float for the lattice
+ * networks).
+ *
+ *   nn_mlp_create     sizes, layout, arena for at most `batch` samples
+ *   nn_mlp_init       weights ~ N(0, 1/fan_in) from (seed), biases 0
+ *   nn_mlp_forward    out [B][dim] from x [B][dim], t [B]
+ *   nn_mlp_backward   g += d loss / d p for dout = d loss / d out (after
+ *                     a forward of the same batch)
+ *   nn_adamw_step     one AdamW update of p from g over the flat buffer
+ * None is collective.
+ */
+#ifndef LATDIFF_NN_MLP_H
+#define LATDIFF_NN_MLP_H
+
+#include "latdiff/nn.h"
+
+#define NN_MLP_MAXLAYERS 8
+
+typedef struct {
+  int dim, hidden, layers, J;
+  int64_t batch, nparams;
+  double *p, *g;                      /* flat parameters, gradients */
+  double *w[NN_MLP_MAXLAYERS + 1], *b[NN_MLP_MAXLAYERS + 1]; /* into p */
+  double *gw[NN_MLP_MAXLAYERS + 1], *gb[NN_MLP_MAXLAYERS + 1]; /* into g */
+  double freq[32];
+  /* arena: input, pre-activations and activations of each hidden layer,
+   * and their gradients */
+  double *arena, *in, *a[NN_MLP_MAXLAYERS], *h[NN_MLP_MAXLAYERS], *da, *dh;
+} nn_mlp;
+
+typedef struct {
+  double lr, beta1, beta2, eps, weight_decay;
+  int64_t step;  /* updates done */
+  double *m, *v; /* moments, nparams each */
+} nn_adamw;
+
+PetscErrorCode nn_mlp_create(int dim, int hidden, int layers, int J, int64_t batch, nn_mlp **out);
+PetscErrorCode nn_mlp_destroy(nn_mlp **m);
+void nn_mlp_init(nn_mlp *m, uint64_t seed);
+PetscErrorCode nn_mlp_forward(nn_mlp *m, int64_t B, const double *x, const double *t, double *out);
+PetscErrorCode nn_mlp_backward(nn_mlp *m, int64_t B, const double *dout);
+
+PetscErrorCode nn_adamw_create(int64_t n, double lr, nn_adamw **out);
+PetscErrorCode nn_adamw_destroy(nn_adamw **a);
+/* p -= lr_now (mhat / (sqrt(vhat) + eps) + weight_decay p) */
+void nn_adamw_step(nn_adamw *a, double lr_now, int64_t n, double *p, const double *g);
+
+#endif

@@ -1,0 +1,133 @@
+/* mlp.c — the MLP score network and AdamW (nn_mlp.h). */
+#include "latdiff/nn_mlp.h"
+#include "latdiff/rng.h"
+
+#include <math.h>
+
+PetscErrorCode nn_mlp_create(int dim, int hidden, int layers, int J, int64_t batch, nn_mlp **out)
+{
+  nn_mlp *m;
+  int64_t off = 0;
+
+  PetscFunctionBeginUser;
+  PetscCheck(dim >= 1 && hidden >= 1 && layers >= 1 && layers <= NN_MLP_MAXLAYERS && J >= 1 && J <= 16 && batch >= 1,
+             PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_mlp: dim %d hidden %d layers %d J %d batch %lld", dim,
+             hidden, layers, J, (long long)batch);
+  PetscCall(PetscNew(&m));
+  *m = (nn_mlp){.dim = dim, .hidden = hidden, .layers = layers, .J = J, .batch = batch};
+  /* frequencies 1/2, 1, 2, ...: t in [0, 1] resolved from coarse to fine */
+  for (int j = 0; j < J; j++) m->freq[j] = 0.5 * pow(2.0, j);
+  for (int l = 0; l <= layers; l++) {
+    const int in = l == 0 ? dim + 2 * J : hidden, outn = l == layers ? dim : hidden;
+    off += (int64_t)in * outn + outn;
+  }
+  m->nparams = off;
+  PetscCall(PetscCalloc2((size_t)off, &m->p, (size_t)off, &m->g));
+  off = 0;
+  for (int l = 0; l <= layers; l++) {
+    const int in = l == 0 ? dim + 2 * J : hidden, outn = l == layers ? dim : hidden;
+    m->w[l] = m->p + off, m->gw[l] = m->g + off;
+    off += (int64_t)in * outn;
+    m->b[l] = m->p + off, m->gb[l] = m->g + off;
+    off += outn;
+  }
+  const int64_t nin = batch * (dim + 2 * J), nh = batch * hidden;
+  PetscCall(PetscCalloc1((size_t)(nin + 2 * layers * nh + 2 * nh), &m->arena));
+  m->in = m->arena;
+  for (int l = 0; l < layers; l++) m->a[l] = m->in + nin + 2 * l * nh, m->h[l] = m->a[l] + nh;
+  m->da = m->in + nin + 2 * layers * nh;
+  m->dh = m->da + nh;
+  *out = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_mlp_destroy(nn_mlp **mp)
+{
+  PetscFunctionBeginUser;
+  if (!*mp) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree2((*mp)->p, (*mp)->g));
+  PetscCall(PetscFree((*mp)->arena));
+  PetscCall(PetscFree(*mp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void nn_mlp_init(nn_mlp *m, uint64_t seed)
+{
+  uint64_t k = 0;
+  for (int l = 0; l <= m->layers; l++) {
+    const int in = l == 0 ? m->dim + 2 * m->J : m->hidden, outn = l == m->layers ? m->dim : m->hidden;
+    const double sd = 1 / sqrt((double)in);
+    for (int64_t i = 0; i < (int64_t)in * outn; i++) m->w[l][i] = sd * rng_normal((rng_key){seed, RNG_INIT, 0, 0}, k++);
+    for (int i = 0; i < outn; i++) m->b[l][i] = 0;
+  }
+}
+
+PetscErrorCode nn_mlp_forward(nn_mlp *m, int64_t B, const double *x, const double *t, double *out)
+{
+  const int D = m->dim, E = 2 * m->J, H = m->hidden;
+
+  PetscFunctionBeginUser;
+  PetscCheck(B <= m->batch, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_mlp: batch %lld > %lld", (long long)B,
+             (long long)m->batch);
+  for (int64_t s = 0; s < B; s++) {
+    for (int c = 0; c < D; c++) m->in[s * (D + E) + c] = x[s * D + c];
+    nn_embed_forward_d(m->in + s * (D + E) + D, t + s, m->freq, 1, m->J);
+  }
+  const double *prev = m->in;
+  int nprev = D + E;
+  for (int l = 0; l < m->layers; l++) {
+    nn_dense_forward_d(m->a[l], prev, m->w[l], m->b[l], B, nprev, H);
+    nn_swish_forward_d(m->h[l], m->a[l], B * H);
+    prev = m->h[l], nprev = H;
+  }
+  nn_dense_forward_d(out, prev, m->w[m->layers], m->b[m->layers], B, nprev, D);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_mlp_backward(nn_mlp *m, int64_t B, const double *dout)
+{
+  const int D = m->dim, E = 2 * m->J, H = m->hidden, L = m->layers;
+
+  PetscFunctionBeginUser;
+  /* dh = d loss / d h[L-1] */
+  PetscCall(PetscArrayzero(m->dh, B * H));
+  nn_dense_backward_d(m->dh, m->gw[L], m->gb[L], dout, m->h[L - 1], m->w[L], B, H, D);
+  for (int l = L - 1; l >= 0; l--) {
+    PetscCall(PetscArrayzero(m->da, B * H));
+    nn_swish_backward_d(m->da, m->dh, m->a[l], B * H);
+    if (l > 0) {
+      PetscCall(PetscArrayzero(m->dh, B * H));
+      nn_dense_backward_d(m->dh, m->gw[l], m->gb[l], m->da, m->h[l - 1], m->w[l], B, H, H);
+    } else nn_dense_backward_d(NULL, m->gw[0], m->gb[0], m->da, m->in, m->w[0], B, D + E, H);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_adamw_create(int64_t n, double lr, nn_adamw **out)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(out));
+  **out = (nn_adamw){.lr = lr, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0};
+  PetscCall(PetscCalloc2((size_t)n, &(*out)->m, (size_t)n, &(*out)->v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_adamw_destroy(nn_adamw **a)
+{
+  PetscFunctionBeginUser;
+  if (!*a) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree2((*a)->m, (*a)->v));
+  PetscCall(PetscFree(*a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void nn_adamw_step(nn_adamw *a, double lr_now, int64_t n, double *p, const double *g)
+{
+  a->step++;
+  const double c1 = 1 - pow(a->beta1, (double)a->step), c2 = 1 - pow(a->beta2, (double)a->step);
+  for (int64_t i = 0; i < n; i++) {
+    a->m[i] = a->beta1 * a->m[i] + (1 - a->beta1) * g[i];
+    a->v[i] = a->beta2 * a->v[i] + (1 - a->beta2) * g[i] * g[i];
+    p[i] -= lr_now * ((a->m[i] / c1) / (sqrt(a->v[i] / c2) + a->eps) + a->weight_decay * p[i]);
+  }
+}
