@@ -32,6 +32,9 @@ PetscErrorCode h5_attr_get_int(hid_t obj, const char *path, const char *name, in
 PetscErrorCode h5_attr_get_ints(hid_t obj, const char *path, const char *name, int max, int *n, int *v);
 PetscErrorCode h5_attr_get_string(hid_t obj, const char *path, const char *name, size_t len, char *v);
 
+/* Copy every attribute of src that dst lacks (not collective). */
+PetscErrorCode h5_attrs_copy(hid_t src, hid_t dst);
+
 /* A float64 dataset of the given shape, written by the calling rank alone. */
 PetscErrorCode h5_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims, const double *data);
 

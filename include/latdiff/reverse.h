@@ -40,7 +40,8 @@
 #include "latdiff/schedule.h"
 #include "latdiff/score_model.h"
 
-typedef enum { SAMPLER_EM = 0, SAMPLER_PC = 1, SAMPLER_ODE = 2, SAMPLER_H = 3 } sampler_kind;
+/* exact: no reverse process; the target's exact sampler at t = 0 (training data) */
+typedef enum { SAMPLER_EM = 0, SAMPLER_PC = 1, SAMPLER_ODE = 2, SAMPLER_H = 3, SAMPLER_EXACT = 4 } sampler_kind;
 extern const char *const sampler_names[];
 
 typedef struct {

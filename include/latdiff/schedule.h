@@ -24,6 +24,9 @@ typedef struct {
 } schedule;
 
 PetscErrorCode schedule_check(MPI_Comm comm, const schedule *s);
+/* The schedule called `name` (as stored in files) with its parameters. */
+PetscErrorCode schedule_from_name(MPI_Comm comm, const char *name, double sigma, double beta_min, double beta_max,
+                                  schedule *s);
 double schedule_f(const schedule *s, double t);    /* mean coefficient f(t, 0) */
 double schedule_xi(const schedule *s, double t);   /* noise variance Xi(t) */
 double schedule_g2(const schedule *s, double t);   /* g(t)^2 */

@@ -13,6 +13,7 @@
  *   gauss25    25 Gaussians on a square grid in the plane
  *   swissroll  Gaussians along a spiral in the plane
  *   phi4       the lattice free field (lambda = 0), FFTW-MPI on slabs
+ * and the trained network (score_network.c), chosen by -model FILE.
  *
  *   score_model_register       add a type: name and constructor
  *   score_model_create      C  an empty model on comm
@@ -32,6 +33,7 @@
  *   score_model_describe       theory, lattice and couplings into the
  *                              ensemble metadata
  *   score_model_write_attrs    the type's parameters as attributes of a file
+ *   score_model_read_attrs     ... and back (instead of the options)
  *   score_model_destroy
  * C* = collective on comm where a sample is spread over the ranks
  * (m->spread), local otherwise.
@@ -40,6 +42,7 @@
 #define LATDIFF_SCORE_MODEL_H
 
 #include "latdiff/ensemble.h"
+#include "latdiff/schedule.h"
 
 /* this rank's part of one sample: `dim` values whose global indices are
  * offset .. offset + dim - 1 of `stride` (offset 0 and stride dim for a
@@ -59,6 +62,7 @@ typedef struct {
   PetscErrorCode (*action)(score_model *m, int64_t nb, const double *x, double *S);
   void (*describe)(const score_model *m, ensemble_meta *meta);
   PetscErrorCode (*write_attrs)(const score_model *m, hid_t file);
+  PetscErrorCode (*read_attrs)(score_model *m, hid_t obj, const char *path); /* the inverse of write_attrs */
   PetscErrorCode (*destroy)(score_model *m);
 } score_model_ops;
 
@@ -73,6 +77,9 @@ struct score_model {
   PetscBool spread;    /* every rank holds part of every sample (a lattice
                         * in slabs), set by the type even on one rank */
   lattice *lat;        /* the decomposition of a spread sample, or NULL */
+  double prior_var;    /* variance per value of the target, for a Gaussian prior (1 by default) */
+  PetscBool trained;   /* a trained network: the sampler must use its schedule */
+  schedule sched;      /* ... this one */
 };
 
 PetscErrorCode score_model_register(const char *name, PetscErrorCode (*create)(score_model *m));
@@ -86,6 +93,10 @@ PetscErrorCode score_model_diffused(score_model *m, double f, double xi, int64_t
 PetscErrorCode score_model_action(score_model *m, int64_t nb, const double *x, double *S);
 void score_model_describe(const score_model *m, ensemble_meta *meta);
 PetscErrorCode score_model_write_attrs(const score_model *m, hid_t file);
+/* A model of the registered type `type` with its parameters read from the
+ * attributes of obj (written by write_attrs); ready for score_model_setup. */
+PetscErrorCode score_model_create_from_attrs(MPI_Comm comm, const char *type, hid_t obj, const char *path,
+                                             score_model **out);
 PetscErrorCode score_model_destroy(score_model **m);
 
 /* the built-in constructors (registered on first use) */
@@ -93,5 +104,6 @@ PetscErrorCode score_exact_twopeak(score_model *m);
 PetscErrorCode score_exact_gauss25(score_model *m);
 PetscErrorCode score_exact_swissroll(score_model *m);
 PetscErrorCode score_exact_freefield(score_model *m);
+PetscErrorCode score_network(score_model *m);
 
 #endif

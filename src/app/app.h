@@ -22,6 +22,7 @@ PetscErrorCode cmd_langevin(app_run *run);
 PetscErrorCode cmd_analyze(app_run *run);
 PetscErrorCode cmd_forward(app_run *run);
 PetscErrorCode cmd_sample(app_run *run);
+PetscErrorCode cmd_train(app_run *run);
 
 /* Claim an output for this run (output.h); released by the driver at the
  * end, with its temporaries deleted if the run fails and discard is set. */

@@ -40,7 +40,8 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
   PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
   PetscCall(PetscOptionsString("-score", "score model: exact (the closed form of the theory)", "latdiff", o->score,
                                o->score, sizeof o->score, NULL));
-  PetscCall(opt_enum(PetscOptionsObject, "-sampler", "reverse sampler", sampler_names, &o->sampler));
+  PetscCall(opt_enum(PetscOptionsObject, "-sampler", "reverse sampler (exact: the target's exact sampler, no reverse process)",
+                     sampler_names, &o->sampler));
   PetscCall(opt_int(PetscOptionsObject, "-steps", "reverse time steps (adaptive ode: sets the first step)", 1,
                     &o->sp.steps));
   PetscCall(PetscOptionsBool("-ode_fixed", "ode sampler: Heun at -steps fixed steps instead of adaptive Dormand-Prince",
@@ -71,7 +72,7 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o->help));
   if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(!strcmp(o->score, "exact"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-score: '%s'; only 'exact' exists so far (learned scores come with latdiff train)", o->score);
+             "-score: '%s'; the closed form is 'exact' (a trained score: -model FILE)", o->score);
   PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output gen.h5");
   PetscCheck(o->sp.eps > 0 && o->sp.eps < o->sp.tmax && o->sp.tmax <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-eps %g -tmax %g: need 0 < eps < tmax <= 1", o->sp.eps, o->sp.tmax);
@@ -85,6 +86,8 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
              PETSC_ERR_USER_INPUT,
              "-metropolis_t needs a stochastic step to propose from: -sampler em, or h with -h > 0 (not %s)",
              sampler_names[o->sp.kind]);
+  PetscCheck(o->sp.kind != SAMPLER_EXACT || (o->prior == 0 && o->sp.mh_t == 0 && !o->sp.denoise), PETSC_COMM_WORLD,
+             PETSC_ERR_USER_INPUT, "-sampler exact draws the target itself: no -prior gaussian, -metropolis_t or -denoise");
   PetscCheck(o->sp.mh_t == 0 || !o->sp.denoise, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-metropolis_t and -denoise exclude each other: the denoising step would undo the exact target");
   PetscCall(schedule_check(PETSC_COMM_WORLD, &o->sched));
@@ -93,20 +96,46 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the prior at t = tmax: exact, or N(0, f^2 + Xi) per value */
+/* the prior at t = tmax: exact, or N(0, f^2 var + Xi) per value */
 static PetscErrorCode prior(const sample_options *o, score_model *m, int64_t nb, uint64_t first, double *x)
 {
-  const double f = schedule_f(&o->sched, o->sp.tmax), xi = schedule_xi(&o->sched, o->sp.tmax);
+  const PetscBool exact = o->sp.kind == SAMPLER_EXACT; /* the target itself, t = 0 */
+  const double f = exact ? 1 : schedule_f(&o->sched, o->sp.tmax), xi = exact ? 0 : schedule_xi(&o->sched, o->sp.tmax);
   const reverse_shape *sh = &m->shape;
   rng_key diffuse = {o->seed, RNG_DIFFUSION, 0, 0};
 
   PetscFunctionBeginUser;
-  if (o->prior == 0) PetscCall(score_model_diffused(m, f, xi, nb, first, o->seed, x));
-  else
+  if (o->prior == 0 && (m->ops.diffused || exact)) PetscCall(score_model_diffused(m, f, xi, nb, first, o->seed, x));
+  else /* the Gaussian prior (also for a trained score, which has no exact sampler) */
     for (int64_t b = 0; b < nb; b++)
       for (int64_t j = 0; j < sh->dim; j++)
         x[b * sh->dim + j] =
-          sqrt(f * f + xi) * rng_normal(diffuse, (first + (uint64_t)b) * (uint64_t)sh->stride + (uint64_t)(sh->offset + j));
+          sqrt(f * f * m->prior_var + xi) * rng_normal(diffuse, (first + (uint64_t)b) * (uint64_t)sh->stride + (uint64_t)(sh->offset + j));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A trained score is valid only for the schedule it learned: take it from
+ * the model; a conflicting -schedule option is refused. */
+static PetscErrorCode adopt_schedule(sample_options *o, const score_model *m)
+{
+  PetscBool given, tmax;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-schedule", &given));
+  PetscCheck(!given || o->sched.kind == m->sched.kind, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-schedule %s: the model was trained with the %s schedule", schedule_names[o->sched.kind],
+             schedule_names[m->sched.kind]);
+  for (int k = 0; k < 3; k++) {
+    static const char *const names[] = {"-sigma", "-beta_min", "-beta_max"};
+    const double mine[] = {o->sched.sigma, o->sched.beta_min, o->sched.beta_max};
+    const double theirs[] = {m->sched.sigma, m->sched.beta_min, m->sched.beta_max};
+    PetscCall(PetscOptionsHasName(NULL, NULL, names[k], &given));
+    PetscCheck(!given || mine[k] == theirs[k], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "%s %g: the model was trained with %g", names[k], mine[k], theirs[k]);
+  }
+  o->sched = m->sched;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-tmax", &tmax));
+  if (!tmax) o->sp.tmax = o->sched.kind == SCHEDULE_COSINE ? 0.995 : 1.0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -120,7 +149,7 @@ static void fill_meta(const sample_options *o, const score_model *m, ensemble_me
   snprintf(meta->generator, sizeof meta->generator, "sample");
   ensemble_meta_set_string(meta, "sampler", sampler_names[o->sp.kind]);
   ensemble_meta_set_string(meta, "schedule", schedule_names[o->sched.kind]);
-  ensemble_meta_set_string(meta, "score", o->score);
+  ensemble_meta_set_string(meta, "score", m->trained ? "network" : o->score);
   ensemble_meta_set_int(meta, "steps", o->sp.steps);
   ensemble_meta_set_real(meta, "eps", o->sp.eps);
   ensemble_meta_set_real(meta, "h", o->sp.kind == SAMPLER_H ? o->sp.h : o->sp.kind == SAMPLER_ODE ? 0 : 1);
@@ -165,6 +194,7 @@ PetscErrorCode cmd_sample(app_run *run)
   }
   PetscCall(log_banner("sample"));
   PetscCall(score_model_setup(m, o.nsamples));
+  if (m->trained) PetscCall(adopt_schedule(&o, m));
   PetscCall(reverse_create(&o.sched, &o.sp, m, o.seed, &rs));
   PetscCall(options_check_unused("sample"));
   fill_meta(&o, m, &meta);

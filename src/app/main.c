@@ -11,7 +11,8 @@ static const char usage[] =
   "  langevin  generate a phi^4 ensemble by stochastic quantisation (Langevin, optional MALA)\n"
   "  analyze   observables with errors for one or more ensembles, side by side\n"
   "  forward   the forward (noising) process on an ensemble: cumulant flow, spectra, k*(t)\n"
-  "  sample    generate an ensemble by the reverse process (exact scores so far)\n"
+  "  train     learn a score network by denoising score matching, data parallel (mlp so far)\n"
+  "  sample    generate an ensemble by the reverse process (exact scores, or -model from train)\n"
   "every verb: -options_file FILE, -quiet (only results and errors), -log_view (profile)\n";
 
 typedef struct {
@@ -19,7 +20,7 @@ typedef struct {
   PetscErrorCode (*run)(app_run *run);
 } verb;
 
-static const verb verbs[] = {{"hmc", cmd_hmc}, {"langevin", cmd_langevin}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {NULL, NULL}};
+static const verb verbs[] = {{"hmc", cmd_hmc}, {"langevin", cmd_langevin}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {"train", cmd_train}, {NULL, NULL}};
 
 /* app.h: the claims of the run, released at the end; a failure deletes
  * the temporaries of verbs that cannot restart */

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <petscts.h>
 
-const char *const sampler_names[] = {"em", "pc", "ode", "h", "sampler_kind", "SAMPLER_", NULL};
+const char *const sampler_names[] = {"em", "pc", "ode", "h", "exact", "sampler_kind", "SAMPLER_", NULL};
 
 PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, score_model *model, uint64_t seed,
                               reverse_sampler **out)
@@ -41,7 +41,7 @@ PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, sc
   /* Euler steps of the drift (1/2) beta x + ... are stable only while
    * beta dt stays O(1): refuse a grid that would blow up (the adaptive
    * ode chooses its own steps) */
-  if (!(p->kind == SAMPLER_ODE && !p->ode_fixed)) {
+  if (!(p->kind == SAMPLER_ODE && !p->ode_fixed) && p->kind != SAMPLER_EXACT) {
     const double dt = (p->tmax - p->eps) / n;
     double bmax = 0;
     for (int k = 0; k <= n; k++) bmax = PetscMax(bmax, rs->beta[k]);
@@ -289,6 +289,7 @@ PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint6
   PetscCheck(nb <= rs->shape.batch, comm, PETSC_ERR_ARG_OUTOFRANGE, "reverse_run: %lld samples, batch %lld",
              (long long)nb, (long long)rs->shape.batch);
   PetscCheck(rs->p.mh_t <= 0 || h > 0, comm, PETSC_ERR_ARG_WRONG, "the Metropolis window needs a stochastic sampler");
+  if (rs->p.kind == SAMPLER_EXACT) PetscFunctionReturn(PETSC_SUCCESS); /* x holds exact samples already */
   const PetscBool adaptive = rs->p.kind == SAMPLER_ODE && !rs->p.ode_fixed;
   if (adaptive) PetscCall(ode_adaptive(rs, comm, nb, x));
   for (int k = 0; k < n && !adaptive; k++) {

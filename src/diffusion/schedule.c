@@ -23,6 +23,19 @@ PetscErrorCode schedule_check(MPI_Comm comm, const schedule *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode schedule_from_name(MPI_Comm comm, const char *name, double sigma, double beta_min, double beta_max,
+                                  schedule *s)
+{
+  PetscFunctionBeginUser;
+  for (int k = 0; k <= SCHEDULE_COSINE; k++)
+    if (!strcmp(name, schedule_names[k])) {
+      *s = (schedule){(schedule_kind)k, sigma, beta_min, beta_max};
+      PetscCall(schedule_check(comm, s));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "schedule '%s' is not one of ve, vp or cosine", name);
+}
+
 static double cosine_alphabar(double t)
 {
   const double a = cos(0.5 * PETSC_PI * (t + COSINE_S) / (1 + COSINE_S));

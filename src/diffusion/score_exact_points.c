@@ -83,6 +83,16 @@ static PetscErrorCode twopeak_attrs(const score_model *m, hid_t file)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode twopeak_read_attrs(score_model *m, hid_t obj, const char *path)
+{
+  twopeak *tp = m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(h5_attr_get_double(obj, path, "mu0", &tp->mu0));
+  PetscCall(h5_attr_get_double(obj, path, "s0", &tp->s0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode free_data(score_model *m) { return PetscFree(m->data); }
 
 PetscErrorCode score_exact_twopeak(score_model *m)
@@ -95,7 +105,7 @@ PetscErrorCode score_exact_twopeak(score_model *m)
   m->data = tp;
   m->ops = (score_model_ops){.set_from_options = twopeak_options, .setup = twopeak_setup, .apply = twopeak_apply,
                              .diffused = twopeak_diffused, .action = twopeak_action, .write_attrs = twopeak_attrs,
-                             .destroy = free_data};
+                             .read_attrs = twopeak_read_attrs, .destroy = free_data};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -177,6 +187,23 @@ static PetscErrorCode planar_attrs(const score_model *m, hid_t file)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode planar_read_attrs(score_model *m, hid_t obj, const char *path)
+{
+  planar *p = m->data;
+  int64_t n;
+
+  PetscFunctionBeginUser;
+  PetscCall(h5_attr_get_double(obj, path, "width", &p->width));
+  if (p->grid) PetscCall(h5_attr_get_double(obj, path, "spacing", &p->spacing));
+  else {
+    PetscCall(h5_attr_get_int(obj, path, "components", &n));
+    PetscCheck(n >= 2 && n <= MIXTURE_MAXCOMP, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: components %lld", path,
+               (long long)n);
+    p->components = (int)n;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode planar_destroy(score_model *m)
 {
   planar *p = m->data;
@@ -197,7 +224,7 @@ static PetscErrorCode create_planar(score_model *m, PetscBool grid)
   m->data = p;
   m->ops = (score_model_ops){.set_from_options = planar_options, .setup = planar_setup, .apply = planar_apply,
                              .diffused = planar_diffused, .action = planar_action, .describe = planar_describe,
-                             .write_attrs = planar_attrs, .destroy = planar_destroy};
+                             .write_attrs = planar_attrs, .read_attrs = planar_read_attrs, .destroy = planar_destroy};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

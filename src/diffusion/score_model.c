@@ -32,6 +32,7 @@ static PetscErrorCode register_builtin(void)
   PetscCall(score_model_register("phi4", score_exact_freefield));
   PetscCall(score_model_register("gauss25", score_exact_gauss25));
   PetscCall(score_model_register("swissroll", score_exact_swissroll));
+  PetscCall(score_model_register("network", score_network));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -41,6 +42,7 @@ PetscErrorCode score_model_create(MPI_Comm comm, score_model **out)
   PetscCall(register_builtin());
   PetscCall(PetscNew(out));
   (*out)->comm = comm;
+  (*out)->prior_var = 1;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -57,6 +59,13 @@ PetscErrorCode score_model_set_from_options(PetscOptionItems *o, const char *opt
   }
   snprintf(help, sizeof help, "the target: %s (with -help: that target's options)", names);
   PetscCall(PetscOptionsString_Private(o, option, help, "latdiff", type, type, sizeof type, &set));
+  {
+    PetscBool model;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-model", &model));
+    PetscCheck(!(model && set), m->comm, PETSC_ERR_USER_INPUT,
+               "-model and %s exclude each other: the model file names its theory", option);
+    if (model) PetscCall(PetscStrncpy(type, "network", sizeof type));
+  }
   for (int k = 0; k < nregistered; k++)
     if (!strcmp(type, registry[k].name)) found = k;
   PetscCheck(found >= 0, m->comm, PETSC_ERR_USER_INPUT, "%s: '%s' is not one of %s", option, type, names);
@@ -113,6 +122,23 @@ void score_model_describe(const score_model *m, ensemble_meta *meta)
 PetscErrorCode score_model_write_attrs(const score_model *m, hid_t file)
 {
   return m->ops.write_attrs ? m->ops.write_attrs(m, file) : PETSC_SUCCESS;
+}
+
+PetscErrorCode score_model_create_from_attrs(MPI_Comm comm, const char *type, hid_t obj, const char *path,
+                                             score_model **out)
+{
+  int found = -1;
+
+  PetscFunctionBeginUser;
+  PetscCall(score_model_create(comm, out));
+  for (int k = 0; k < nregistered; k++)
+    if (!strcmp(type, registry[k].name)) found = k;
+  PetscCheck(found >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: theory '%s' is not a registered target", path, type);
+  PetscCall(PetscStrncpy((*out)->type, type, sizeof (*out)->type));
+  PetscCall(registry[found].create(*out));
+  PetscCheck((*out)->ops.read_attrs, comm, PETSC_ERR_SUP, "%s: the %s target cannot be restored from a file", path, type);
+  PetscCall((*out)->ops.read_attrs(*out, obj, path));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode score_model_destroy(score_model **mp)

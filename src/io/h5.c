@@ -262,6 +262,41 @@ PetscErrorCode h5_attr_get_string(hid_t obj, const char *path, const char *name,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* every attribute of src that dst does not have, copied as it is */
+typedef struct {
+  hid_t dst;
+  int failed;
+} copy_ctx;
+
+static herr_t copy_attr(hid_t src, const char *name, const H5A_info_t *info, void *ptr)
+{
+  copy_ctx *c = ptr;
+  (void)info;
+  if (H5Aexists(c->dst, name) > 0) return 0;
+  hid_t a = H5Aopen(src, name, H5P_DEFAULT), type = H5Aget_type(a), space = H5Aget_space(a);
+  const size_t bytes = H5Tget_size(type) * (size_t)H5Sget_simple_extent_npoints(space);
+  void *buf = malloc(bytes ? bytes : 1);
+  hid_t b = -1;
+  if (buf && H5Aread(a, type, buf) >= 0 && (b = H5Acreate2(c->dst, name, type, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+      H5Awrite(b, type, buf) >= 0) {
+  } else c->failed = 1;
+  if (H5Tis_variable_str(type) > 0 && buf) H5Dvlen_reclaim(type, space, H5P_DEFAULT, buf);
+  free(buf);
+  if (b >= 0) H5Aclose(b);
+  H5Sclose(space), H5Tclose(type), H5Aclose(a);
+  return c->failed ? -1 : 0;
+}
+
+PetscErrorCode h5_attrs_copy(hid_t src, hid_t dst)
+{
+  copy_ctx c = {dst, 0};
+
+  PetscFunctionBeginUser;
+  H5Aiterate2(src, H5_INDEX_NAME, H5_ITER_INC, NULL, copy_attr, &c);
+  PetscCheck(!c.failed, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot copy attributes: %s", h5_error_text());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode h5_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims, const double *data)
 {
   hid_t space, ds;

@@ -1,0 +1,49 @@
+/* model.h — a trained score network in HDF5, self-describing and readable
+ * with h5py (format "latdiff-model", version 1):
+ *   /params, /ema        float64 [nparams]: the engine's flat buffer and its
+ *                        exponential moving average (used for sampling)
+ *   /adam_m, /adam_v     float64 [nparams]: the optimiser's moments
+ *   /data_source         attributes: the training data's metadata and
+ *                        parameters (theory, lattice, couplings, mu0, ...)
+ *   attributes of /: format, format_version, net, dim, hidden, layers,
+ *     embed_frequencies, schedule, sigma, beta_min, beta_max, eps,
+ *     sigma_data, theory, lattice, kappa, lambda, data, steps_done,
+ *     adam_step, options, code_version, git_commit, complete (last)
+ * Written by rank 0 as PATH.tmp and renamed; every reader checks the
+ * format, the completeness mark and that the sizes agree.
+ *
+ *   model_write  C  (comm) rank 0 writes, all wait for the rename
+ *   model_read   C  (comm) every rank reads all of it
+ */
+#ifndef LATDIFF_MODEL_H
+#define LATDIFF_MODEL_H
+
+#include "latdiff/ensemble.h"
+
+#define MODEL_FORMAT "latdiff-model"
+#define MODEL_FORMAT_VERSION 1
+
+typedef struct {
+  char net[16];
+  int dim, hidden, layers, J;
+  char schedule[16];
+  double sigma, beta_min, beta_max, eps;
+  double sigma_data; /* the data's standard deviation per value */
+  ensemble_meta data_meta; /* theory, lattice, couplings of the training data */
+  char data[PETSC_MAX_PATH_LEN];
+  int64_t steps_done, adam_step, nparams;
+} model_info;
+
+typedef struct {
+  double *params, *ema, *m, *v; /* nparams each */
+} model_state;
+
+/* source: the training data file; its attributes (the target's parameters)
+ * are kept in /data_source, with the data's metadata */
+PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *info, const model_state *st,
+                           const char *options, hid_t source);
+/* st's arrays are allocated (PetscMalloc) and must be freed by the caller */
+PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, model_state *st);
+PetscErrorCode model_state_free(model_state *st);
+
+#endif

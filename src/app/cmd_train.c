@@ -1,0 +1,385 @@
+/* cmd_train.c — `latdiff train`: a score network learned by denoising
+ * score matching (dsm.h), data parallel.
+ *
+ * Each rank reads only its shard of the training configurations. Step k
+ * draws the global batch from (seed, k): sample g of the batch is training
+ * configuration j_g, at time t_g with noise z_g, whatever the rank count;
+ * a rank takes the g whose j_g lies in its shard, so the union over ranks
+ * is the global batch. One MPI_Allreduce of the one flat gradient buffer,
+ * then the same AdamW step everywhere: the parameters stay bitwise equal on
+ * all ranks (checked at every checkpoint), and the gradient on P ranks is
+ * the 1-rank gradient up to the order of the sums. Every draw is keyed by
+ * the step, so a run stopped and restarted from its checkpoint continues
+ * exactly as if never stopped (same rank count). So far: the mlp network
+ * for point targets. */
+#include "app.h"
+#include "latdiff/dsm.h"
+#include "latdiff/model.h"
+#include "latdiff/rng.h"
+
+#include <math.h>
+#include <unistd.h>
+
+static const char *const nets[] = {"mlp", "unet", "tutorial", "net", "NET_", NULL};
+
+typedef struct {
+  char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16];
+  PetscEnum net;
+  int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
+  double lr, clip, ema, validation, eps, weight_decay, progress;
+  schedule sched;
+  uint64_t seed;
+  PetscBool force, restart, help;
+} train_options;
+
+static PetscErrorCode parse(train_options *o)
+{
+  PetscFunctionBeginUser;
+  *o = (train_options){.hidden = 128, .layers = 3, .embed = 8, .steps = 2000, .batch = 512, .warmup = 100,
+                       .checkpoint_every = 500, .lr = 2e-3, .clip = 1, .ema = 0.999, .validation = 0.1, .eps = 1e-3,
+                       .progress = 10, .seed = 1, .sched = {SCHEDULE_VE, 25.0, 0.1, 20.0}};
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff train: a score network by denoising score matching", NULL);
+  PetscCall(PetscOptionsString("-input", "training ensemble", "latdiff", o->input, o->input, sizeof o->input, NULL));
+  PetscCall(PetscOptionsString("-output", "model file to write", "latdiff", o->output, o->output, sizeof o->output,
+                               NULL));
+  PetscCall(opt_enum(PetscOptionsObject, "-net", "network: mlp (point targets; unet and tutorial are not built yet)",
+                     nets, &o->net));
+  PetscCall(opt_int(PetscOptionsObject, "-hidden", "mlp: width of the hidden layers", 1, &o->hidden));
+  PetscCall(opt_int(PetscOptionsObject, "-layers", "mlp: hidden layers (1..8)", 1, &o->layers));
+  PetscCall(opt_int(PetscOptionsObject, "-embed", "mlp: frequencies of the time embedding (1..16)", 1, &o->embed));
+  PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
+  PetscCall(opt_real(PetscOptionsObject, "-eps", "training times t in [eps, 1]", &o->eps));
+  PetscCall(opt_int(PetscOptionsObject, "-steps", "optimiser steps", 1, &o->steps));
+  PetscCall(opt_int(PetscOptionsObject, "-batch", "global batch (split over the ranks)", 1, &o->batch));
+  PetscCall(opt_real(PetscOptionsObject, "-lr", "peak learning rate (AdamW)", &o->lr));
+  PetscCall(opt_int(PetscOptionsObject, "-warmup", "steps of linear learning-rate warm-up, then cosine decay", 0,
+                    &o->warmup));
+  PetscCall(opt_real(PetscOptionsObject, "-clip", "clip the gradient's global norm to this (0: no clipping)", &o->clip));
+  PetscCall(opt_real(PetscOptionsObject, "-ema", "decay of the moving average of the weights used for sampling",
+                     &o->ema));
+  PetscCall(opt_real(PetscOptionsObject, "-weight_decay", "AdamW weight decay", &o->weight_decay));
+  PetscCall(opt_real(PetscOptionsObject, "-validation", "fraction of the configurations held out", &o->validation));
+  PetscCall(opt_seed(PetscOptionsObject, "-seed", "seed of the initialisation and of the training draws", &o->seed));
+  PetscCall(opt_int(PetscOptionsObject, "-checkpoint_every", "steps between checkpoints", 1, &o->checkpoint_every));
+  PetscCall(PetscOptionsString("-stop_file", "stop cleanly when this file appears (default <output>.stop)", "latdiff",
+                               o->stop_file, o->stop_file, sizeof o->stop_file, NULL));
+  PetscCall(opt_real(PetscOptionsObject, "-progress", "seconds between progress lines", &o->progress));
+  PetscCall(PetscOptionsBool("-force", "overwrite an existing output or discard an interrupted run", "latdiff",
+                             o->force, &o->force, NULL));
+  PetscCall(PetscOptionsBool("-restart", "continue from <output>.ckpt (start if there is none)", "latdiff", o->restart,
+                             &o->restart, NULL));
+  PetscOptionsEnd();
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o->help));
+  if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(options_check_unused("train"));
+  PetscCheck(o->input[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-input is required, e.g. -input data.h5");
+  PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output model.h5");
+  PetscCheck(o->net == 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-net %s: not built yet; this latdiff trains -net mlp for point targets", nets[o->net]);
+  PetscCheck(o->layers <= NN_MLP_MAXLAYERS && o->embed <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-layers %d -embed %d: at most %d layers and 16 frequencies", o->layers, o->embed, NN_MLP_MAXLAYERS);
+  PetscCheck(o->validation > 0 && o->validation < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-validation: %g; the held-out fraction must lie in (0, 1)", o->validation);
+  PetscCheck(o->eps > 0 && o->eps < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-eps: %g; need 0 < eps < 1", o->eps);
+  PetscCheck(o->lr > 0 && o->clip >= 0 && o->ema >= 0 && o->ema < 1 && o->weight_decay >= 0, PETSC_COMM_WORLD,
+             PETSC_ERR_USER_INPUT, "-lr %g -clip %g -ema %g -weight_decay %g: need lr > 0, clip >= 0, 0 <= ema < 1",
+             o->lr, o->clip, o->ema, o->weight_decay);
+  PetscCheck(!(o->force && o->restart), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-force and -restart contradict each other: -force starts over, -restart continues");
+  PetscCall(schedule_check(PETSC_COMM_WORLD, &o->sched));
+  if (!o->stop_file[0]) snprintf(o->stop_file, sizeof o->stop_file, "%s.stop", o->output);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the configurations [lo, hi) of the file: this rank's shard */
+typedef struct {
+  int64_t lo, hi, dim;
+  double *x;
+} shard;
+
+static PetscErrorCode read_shard(ensemble_reader *r, int64_t first, int64_t count, shard *s)
+{
+  int rank, size;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  MPICHECK(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  s->dim = r->volume;
+  s->lo = count * rank / size;
+  s->hi = count * (rank + 1) / size;
+  PetscCall(PetscMalloc1((size_t)PetscMax((s->hi - s->lo) * s->dim, 1), &s->x));
+  PetscCall(ensemble_read_configs(r, first + s->lo, s->hi - s->lo, s->x));
+  for (int64_t i = 0; i < (s->hi - s->lo) * s->dim; i++) /* one rank's own data: checked collectively below */
+    if (!isfinite(s->x[i])) s->x[0] = NAN;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the standard deviation per value of the training data, and a collective
+ * check that all of it is finite */
+static PetscErrorCode data_sigma(const shard *s, const char *path, double *sigma)
+{
+  double sums[3] = {0, 0, 0};
+
+  PetscFunctionBeginUser;
+  for (int64_t i = 0; i < (s->hi - s->lo) * s->dim; i++) sums[0] += s->x[i], sums[1] += s->x[i] * s->x[i], sums[2] += 1;
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, sums, 3, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
+  PetscCheck(isfinite(sums[1]), PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED, "%s: the training data hold non-finite values",
+             path);
+  const double mean = sums[0] / sums[2], var = sums[1] / sums[2] - mean * mean;
+  *sigma = sqrt(PetscMax(var, 0) + mean * mean); /* the scale of the values about 0, which the prior is centred on */
+  PetscCheck(*sigma > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s: all training values are 0", path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The mean loss of the batch of step `step` (stream `which`: 0 training,
+ * 1 validation over all of it); with backward, the summed gradient. */
+typedef struct {
+  nn_mlp *mlp;
+  const schedule *sched;
+  double sigma_data, eps;
+  uint64_t seed;
+  double *x0, *t, *z, *work; /* one network batch */
+} dsm_ctx;
+
+static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uint64_t step, int64_t B, int which,
+                                 PetscBool backward, double *loss)
+{
+  const int64_t D = s->dim, cap = c->mlp->batch;
+  const rng_key pick = {c->seed, RNG_TRAIN, step, (uint64_t)(3 * which)}, when = {c->seed, RNG_TRAIN, step, (uint64_t)(3 * which + 1)},
+                noise = {c->seed, RNG_TRAIN, step, (uint64_t)(3 * which + 2)};
+  int64_t n = 0;
+  double part = 0, l;
+
+  PetscFunctionBeginUser;
+  *loss = 0;
+  for (int64_t g = 0; g <= B; g++) {
+    if (g < B) {
+      /* training: a random configuration; validation: configuration g */
+      const int64_t j = which == 0 ? PetscMin((int64_t)(rng_uniform(pick, (uint64_t)g) * (double)ntotal), ntotal - 1) : g;
+      if (j < s->lo || j >= s->hi) continue;
+      for (int64_t k = 0; k < D; k++) {
+        c->x0[n * D + k] = s->x[(j - s->lo) * D + k];
+        c->z[n * D + k] = rng_normal(noise, (uint64_t)(g * D + k));
+      }
+      c->t[n++] = c->eps + (1 - c->eps) * rng_uniform(when, (uint64_t)g);
+    }
+    if (n == cap || (g == B && n > 0)) {
+      PetscCall(dsm_loss_grad(c->mlp, c->sched, c->sigma_data, n, c->x0, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
+      part += l;
+      n = 0;
+    }
+  }
+  *loss = part;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static double learning_rate(const train_options *o, int64_t k)
+{
+  if (k < o->warmup) return o->lr * (double)(k + 1) / o->warmup;
+  const double x = (double)(k - o->warmup) / PetscMax(1, o->steps - o->warmup);
+  return o->lr * (0.1 + 0.9 * 0.5 * (1 + cos(PETSC_PI * x)));
+}
+
+/* parameters bitwise equal on all ranks: compare every rank's bits with rank 0's */
+static PetscErrorCode check_identical(const double *p, int64_t n)
+{
+  double *ref;
+  int same = 1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1((size_t)n, &ref));
+  PetscCall(PetscArraycpy(ref, p, n));
+  MPICHECK(MPI_Bcast(ref, (int)n, MPI_DOUBLE, 0, PETSC_COMM_WORLD));
+  same = memcmp(ref, p, (size_t)n * sizeof *p) == 0;
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &same, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD));
+  PetscCall(PetscFree(ref));
+  PetscCheck(same, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the parameters differ between ranks");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static void fill_info(const train_options *o, const ensemble_reader *r, const nn_mlp *m, double sigma_data,
+                      int64_t steps_done, int64_t adam_step, model_info *info)
+{
+  *info = (model_info){.dim = m->dim, .hidden = m->hidden, .layers = m->layers, .J = m->J, .sigma = o->sched.sigma,
+                       .beta_min = o->sched.beta_min, .beta_max = o->sched.beta_max, .eps = o->eps,
+                       .sigma_data = sigma_data, .data_meta = r->meta, .steps_done = steps_done,
+                       .adam_step = adam_step, .nparams = m->nparams};
+  snprintf(info->net, sizeof info->net, "%s", nets[o->net]);
+  snprintf(info->schedule, sizeof info->schedule, "%s", schedule_names[o->sched.kind]);
+  snprintf(info->data, sizeof info->data, "%s", o->input);
+}
+
+static PetscErrorCode save(const char *path, const ensemble_reader *r, const model_info *info, nn_mlp *m, double *ema,
+                           nn_adamw *opt)
+{
+  model_state st = {m->p, ema, opt->m, opt->v};
+  char *echo;
+
+  PetscFunctionBeginUser;
+  PetscCall(check_identical(m->p, m->nparams));
+  PetscCall(options_echo(&echo));
+  PetscCall(model_write(PETSC_COMM_WORLD, path, info, &st, echo, r->file));
+  PetscCall(PetscFree(echo));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* a checkpoint of this run: same network, data and settings */
+static PetscErrorCode resume(const train_options *o, const char *ckpt, const model_info *want, nn_mlp *m, double *ema,
+                             nn_adamw *opt, int64_t *done)
+{
+  model_info got;
+  model_state st;
+
+  PetscFunctionBeginUser;
+  PetscCall(model_read(PETSC_COMM_WORLD, ckpt, &got, &st));
+  PetscCheck(got.nparams == want->nparams && got.hidden == want->hidden && got.layers == want->layers &&
+               got.J == want->J && got.dim == want->dim && !strcmp(got.schedule, want->schedule) &&
+               got.sigma == want->sigma && got.beta_min == want->beta_min && got.beta_max == want->beta_max &&
+               got.eps == want->eps && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
+             PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-restart: %s was made with another network, schedule or data; -force starts over", ckpt);
+  PetscCheck(got.steps_done <= o->steps && got.adam_step == got.steps_done, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: %lld steps done of -steps %d (damaged checkpoint?)", ckpt, (long long)got.steps_done, o->steps);
+  PetscCall(PetscArraycpy(m->p, st.params, m->nparams));
+  PetscCall(PetscArraycpy(ema, st.ema, m->nparams));
+  PetscCall(PetscArraycpy(opt->m, st.m, m->nparams));
+  PetscCall(PetscArraycpy(opt->v, st.v, m->nparams));
+  opt->step = got.adam_step;
+  *done = got.steps_done;
+  PetscCall(model_state_free(&st));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode cmd_train(app_run *run)
+{
+  train_options o;
+  ensemble_reader *r;
+  shard train, val;
+  nn_mlp *m;
+  nn_adamw *opt;
+  double *ema, sigma_data;
+  output_claim *claim;
+  output_files files;
+  char ckpt[PETSC_MAX_PATH_LEN + 16];
+  int64_t done = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(parse(&o));
+  if (o.help) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(log_banner("train"));
+  PetscCall(ensemble_open(PETSC_COMM_WORLD, o.input, &r));
+  PetscCheck(r->volume <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "%s: configurations of %lld values; -net mlp is for point targets (lattice networks are not built yet)",
+             o.input, (long long)r->volume);
+  const int64_t nval = (int64_t)floor(o.validation * (double)r->n), ntrain = r->n - nval;
+  PetscCheck(r->n >= 2 && nval >= 1 && ntrain >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "%s: %lld configurations cannot be split by -validation %g into training and validation sets", o.input,
+             (long long)r->n, o.validation);
+  PetscCheck(o.batch <= ntrain, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-batch %d: larger than the %lld training configurations", o.batch, (long long)ntrain);
+
+  output_name(o.output, ".ckpt", ckpt, sizeof ckpt);
+  PetscCall(app_claim_output(run, PETSC_COMM_WORLD, "-output", o.output, 0, &claim));
+  PetscCall(output_state(claim, &files));
+  if (o.restart && files.final && !files.ckpt) {
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "%s is complete already; nothing to do\n", o.output));
+    PetscCall(ensemble_close(&r));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  if (!o.restart) PetscCall(output_check_fresh(claim, o.force));
+
+  PetscCall(read_shard(r, 0, ntrain, &train));
+  PetscCall(read_shard(r, ntrain, nval, &val));
+  PetscCall(data_sigma(&train, o.input, &sigma_data));
+  {
+    double vs;
+    PetscCall(data_sigma(&val, o.input, &vs));
+  }
+  PetscCall(nn_mlp_create((int)r->volume, o.hidden, o.layers, o.embed, 1024, &m));
+  nn_mlp_init(m, o.seed);
+  PetscCall(nn_adamw_create(m->nparams, o.lr, &opt));
+  opt->weight_decay = o.weight_decay;
+  PetscCall(PetscMalloc1((size_t)m->nparams, &ema));
+  PetscCall(PetscArraycpy(ema, m->p, m->nparams));
+  model_info info;
+  fill_info(&o, r, m, sigma_data, 0, 0, &info);
+  if (o.restart && files.ckpt) PetscCall(resume(&o, ckpt, &info, m, ema, opt, &done));
+  if (done > 0)
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "restarting at step %lld of %d\n", (long long)done, o.steps));
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
+                       "mlp %d x %d, %lld parameters; %lld training and %lld validation configurations of %lld values; "
+                       "sigma_data %.4g\n",
+                       o.layers, o.hidden, (long long)m->nparams, (long long)ntrain, (long long)nval,
+                       (long long)r->volume, sigma_data));
+  app_catch_signals();
+
+  dsm_ctx c = {.mlp = m, .sched = &o.sched, .sigma_data = sigma_data, .eps = o.eps, .seed = o.seed};
+  const int64_t D = r->volume;
+  PetscCall(PetscMalloc4((size_t)(m->batch * D), &c.x0, (size_t)m->batch, &c.t, (size_t)(m->batch * D), &c.z,
+                         (size_t)(3 * m->batch * D + m->batch), &c.work));
+  PetscLogDouble t0, now, last;
+  PetscCall(PetscTime(&t0));
+  last = t0;
+  int stop = 0;
+  double loss = NAN, vloss = NAN;
+  const int64_t first = done;
+  for (int64_t k = done; k < o.steps && !stop; k++) {
+    PetscCall(PetscArrayzero(m->g, m->nparams));
+    PetscCall(batch_loss(&c, &train, ntrain, (uint64_t)k, o.batch, 0, PETSC_TRUE, &loss));
+    MPICHECK(MPI_Allreduce(MPI_IN_PLACE, m->g, (int)m->nparams, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
+    MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &loss, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
+    PetscCheck(isfinite(loss), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "training diverged at step %lld (loss %g): lower -lr or -clip", (long long)k, loss);
+    if (o.clip > 0) {
+      double norm = 0;
+      for (int64_t i = 0; i < m->nparams; i++) norm += m->g[i] * m->g[i];
+      norm = sqrt(norm);
+      if (norm > o.clip)
+        for (int64_t i = 0; i < m->nparams; i++) m->g[i] *= o.clip / norm;
+    }
+    nn_adamw_step(opt, learning_rate(&o, k), m->nparams, m->p, m->g);
+    /* the average forgets the random start: its decay grows to -ema as (1 + k) / (10 + k) */
+    const double decay = PetscMin(o.ema, (1.0 + (double)k) / (10.0 + (double)k));
+    for (int64_t i = 0; i < m->nparams; i++) ema[i] = decay * ema[i] + (1 - decay) * m->p[i];
+    done = k + 1;
+    /* rank 0 decides: stop file, signal, progress due */
+    int flags[3], wrank;
+    MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &wrank));
+    PetscCall(PetscTime(&now));
+    flags[0] = app_signal_received() ? 2 : wrank == 0 && access(o.stop_file, F_OK) == 0;
+    flags[1] = wrank == 0 && (now - last >= o.progress || done == o.steps);
+    flags[2] = 0;
+    MPICHECK(MPI_Allreduce(MPI_IN_PLACE, flags, 3, MPI_INT, MPI_MAX, PETSC_COMM_WORLD));
+    stop = flags[0];
+    if (flags[1]) {
+      PetscCall(batch_loss(&c, &val, nval, 0, nval, 1, PETSC_FALSE, &vloss));
+      MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &vloss, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
+      const double rate = (double)(done - first) * o.batch / PetscMax(now - t0, 1e-9);
+      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "step %lld/%d  loss %.5f  validation %.5f  %.0f samples/s  ETA %.0f s\n",
+                           (long long)done, o.steps, loss, vloss, rate, (double)(o.steps - done) * o.batch / rate));
+      last = now;
+    }
+    if (stop || (done % o.checkpoint_every == 0 && done < o.steps)) {
+      fill_info(&o, r, m, sigma_data, done, opt->step, &info);
+      PetscCall(save(ckpt, r, &info, m, ema, opt));
+    }
+  }
+  if (stop)
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "%s: stopped after step %lld with a checkpoint; continue with the "
+                         "same options and -restart\n", stop == 2 ? "signal received" : "stop file found", (long long)done));
+  else {
+    fill_info(&o, r, m, sigma_data, done, opt->step, &info);
+    PetscCall(save(o.output, r, &info, m, ema, opt));
+    PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld steps, final loss %.5f, validation %.5f)\n",
+                         o.output, (long long)done, loss, vloss));
+  }
+  PetscCall(PetscFree4(c.x0, c.t, c.z, c.work));
+  PetscCall(PetscFree(ema));
+  PetscCall(nn_adamw_destroy(&opt));
+  PetscCall(nn_mlp_destroy(&m));
+  PetscCall(PetscFree(train.x));
+  PetscCall(PetscFree(val.x));
+  PetscCall(ensemble_close(&r));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,134 @@
+/* model.c — trained score networks in HDF5 (model.h). */
+#include "latdiff/model.h"
+#include "latdiff/output.h"
+
+#include <math.h>
+
+static const char *const arrays[] = {"params", "ema", "adam_m", "adam_v"};
+
+PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *info, const model_state *st,
+                           const char *options, hid_t source)
+{
+  char tmp[PETSC_MAX_PATH_LEN + 8];
+  int rank;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(comm, &rank));
+  output_name(path, ".tmp", tmp, sizeof tmp);
+  if (rank == 0) {
+    hid_t f, g;
+    const hsize_t n = (hsize_t)info->nparams;
+    const double *data[4] = {st->params, st->ema, st->m, st->v};
+    PetscCall(h5_create(PETSC_COMM_SELF, tmp, &f));
+    PetscCall(h5_attr_put_string(f, "format", MODEL_FORMAT));
+    PetscCall(h5_attr_put_int(f, "format_version", MODEL_FORMAT_VERSION));
+    PetscCall(h5_attr_put_string(f, "net", info->net));
+    PetscCall(h5_attr_put_int(f, "dim", info->dim));
+    PetscCall(h5_attr_put_int(f, "hidden", info->hidden));
+    PetscCall(h5_attr_put_int(f, "layers", info->layers));
+    PetscCall(h5_attr_put_int(f, "embed_frequencies", info->J));
+    PetscCall(h5_attr_put_string(f, "schedule", info->schedule));
+    PetscCall(h5_attr_put_double(f, "sigma", info->sigma));
+    PetscCall(h5_attr_put_double(f, "beta_min", info->beta_min));
+    PetscCall(h5_attr_put_double(f, "beta_max", info->beta_max));
+    PetscCall(h5_attr_put_double(f, "eps", info->eps));
+    PetscCall(h5_attr_put_double(f, "sigma_data", info->sigma_data));
+    PetscCall(h5_attr_put_string(f, "data", info->data));
+    PetscCall(h5_attr_put_int(f, "steps_done", info->steps_done));
+    PetscCall(h5_attr_put_int(f, "adam_step", info->adam_step));
+    PetscCall(h5_attr_put_string(f, "options", options ? options : ""));
+    PetscCall(h5_attr_put_string(f, "code_version", latdiff_version()));
+    PetscCall(h5_attr_put_string(f, "git_commit", latdiff_git_commit()));
+    H5CALL(g = H5Gcreate2(f, "data_source", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    PetscCall(ensemble_meta_write(g, &info->data_meta)); /* theory, lattice, couplings of the training data */
+    if (source >= 0) PetscCall(h5_attrs_copy(source, g)); /* and the target's parameters */
+    H5CALL(H5Gclose(g));
+    for (int k = 0; k < 4; k++) PetscCall(h5_write_doubles(f, arrays[k], 1, &n, data[k]));
+    PetscCall(h5_flush(f, tmp));
+    PetscCall(h5_attr_put_int(f, "complete", 1));
+    PetscCheck(H5Fclose(f) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write: %s", tmp, h5_write_error(tmp));
+  }
+  PetscCall(file_commit(comm, tmp, path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, model_state *st)
+{
+  hid_t f, g;
+  char format[64];
+  int64_t v;
+  double *data[4];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(info, sizeof *info));
+  PetscCall(h5_open(comm, path, PETSC_FALSE, &f));
+  PetscCall(h5_attr_get_string(f, path, "format", sizeof format, format));
+  PetscCheck(!strcmp(format, MODEL_FORMAT), comm, PETSC_ERR_FILE_UNEXPECTED, "%s: format is '%s', not a latdiff model",
+             path, format);
+  PetscCheck(H5Aexists(f, "complete") > 0, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: incomplete: the training that wrote it did not finish", path);
+  PetscCall(h5_attr_get_int(f, path, "format_version", &v));
+  PetscCheck(v == MODEL_FORMAT_VERSION, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: model format version %lld; this latdiff reads %d",
+             path, (long long)v, MODEL_FORMAT_VERSION);
+  PetscCall(h5_attr_get_string(f, path, "net", sizeof info->net, info->net));
+  PetscCall(h5_attr_get_int(f, path, "dim", &v));
+  info->dim = (int)v;
+  PetscCall(h5_attr_get_int(f, path, "hidden", &v));
+  info->hidden = (int)v;
+  PetscCall(h5_attr_get_int(f, path, "layers", &v));
+  info->layers = (int)v;
+  PetscCall(h5_attr_get_int(f, path, "embed_frequencies", &v));
+  info->J = (int)v;
+  PetscCall(h5_attr_get_string(f, path, "schedule", sizeof info->schedule, info->schedule));
+  PetscCall(h5_attr_get_double(f, path, "sigma", &info->sigma));
+  PetscCall(h5_attr_get_double(f, path, "beta_min", &info->beta_min));
+  PetscCall(h5_attr_get_double(f, path, "beta_max", &info->beta_max));
+  PetscCall(h5_attr_get_double(f, path, "eps", &info->eps));
+  PetscCall(h5_attr_get_double(f, path, "sigma_data", &info->sigma_data));
+  PetscCall(h5_attr_get_string(f, path, "data", sizeof info->data, info->data));
+  PetscCall(h5_attr_get_int(f, path, "steps_done", &info->steps_done));
+  PetscCall(h5_attr_get_int(f, path, "adam_step", &info->adam_step));
+  PetscCheck(H5Lexists(f, "data_source", H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: no /data_source group",
+             path);
+  H5CALL(g = H5Gopen2(f, "data_source", H5P_DEFAULT));
+  PetscCall(ensemble_meta_read(g, path, &info->data_meta));
+  H5CALL(H5Gclose(g));
+  PetscCheck(info->dim >= 1 && info->dim <= 1 << 20 && info->hidden >= 1 && info->hidden <= 1 << 16 && info->layers >= 1 &&
+               info->layers <= 8 && info->J >= 1 && info->J <= 16 && info->sigma_data > 0 && info->steps_done >= 0,
+             comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network sizes or normalisation out of range (damaged?)", path);
+  for (int k = 0; k < 4; k++) {
+    hid_t ds, space;
+    hsize_t n;
+    PetscCheck(H5Lexists(f, arrays[k], H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: no /%s dataset", path,
+               arrays[k]);
+    H5CALL(ds = H5Dopen2(f, arrays[k], H5P_DEFAULT));
+    H5CALL(space = H5Dget_space(ds));
+    PetscCheck(H5Sget_simple_extent_ndims(space) == 1, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s is not 1-d", path,
+               arrays[k]);
+    H5CALL(H5Sget_simple_extent_dims(space, &n, NULL));
+    H5CALL(H5Sclose(space));
+    if (k == 0) info->nparams = (int64_t)n;
+    PetscCheck((int64_t)n == info->nparams, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s has %llu values, /params %lld",
+               path, arrays[k], (unsigned long long)n, (long long)info->nparams);
+    PetscCall(PetscMalloc1((size_t)n, &data[k]));
+    PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data[k]) >= 0, comm, PETSC_ERR_FILE_READ,
+               "%s: cannot read /%s: %s", path, arrays[k], h5_error_text());
+    H5CALL(H5Dclose(ds));
+    for (hsize_t i = 0; i < n; i++)
+      PetscCheck(isfinite(data[k][i]), comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s holds non-finite values", path,
+                 arrays[k]);
+  }
+  PetscCall(h5_close(&f));
+  *st = (model_state){data[0], data[1], data[2], data[3]};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode model_state_free(model_state *st)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(st->params));
+  PetscCall(PetscFree(st->ema));
+  PetscCall(PetscFree(st->m));
+  PetscCall(PetscFree(st->v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
