@@ -53,9 +53,14 @@ PetscErrorCode score_model_set_from_options(PetscOptionItems *o, const char *opt
   int found = -1;
 
   PetscFunctionBeginUser;
-  for (int k = 0; k < nregistered; k++) {
-    PetscCall(PetscStrlcat(names, k ? (k + 1 == nregistered ? " or " : ", ") : "", sizeof names));
+  /* the targets a user names; the trained network is chosen by -model */
+  int ntargets = 0;
+  for (int k = 0; k < nregistered; k++) ntargets += registry[k].create != score_network;
+  for (int k = 0, i = 0; k < nregistered; k++) {
+    if (registry[k].create == score_network) continue;
+    PetscCall(PetscStrlcat(names, i ? (i + 1 == ntargets ? " or " : ", ") : "", sizeof names));
     PetscCall(PetscStrlcat(names, registry[k].name, sizeof names));
+    i++;
   }
   snprintf(help, sizeof help, "the target: %s (with -help: that target's options)", names);
   PetscCall(PetscOptionsString_Private(o, option, help, "latdiff", type, type, sizeof type, &set));
@@ -67,7 +72,7 @@ PetscErrorCode score_model_set_from_options(PetscOptionItems *o, const char *opt
     if (model) PetscCall(PetscStrncpy(type, "network", sizeof type));
   }
   for (int k = 0; k < nregistered; k++)
-    if (!strcmp(type, registry[k].name)) found = k;
+    if (!strcmp(type, registry[k].name) && (registry[k].create != score_network || !set)) found = k;
   PetscCheck(found >= 0, m->comm, PETSC_ERR_USER_INPUT, "%s: '%s' is not one of %s", option, type, names);
   if (strcmp(m->type, type)) {
     if (m->ops.destroy) PetscCall(m->ops.destroy(m));
