@@ -35,7 +35,7 @@ typedef struct {
 static PetscErrorCode parse(train_options *o)
 {
   PetscFunctionBeginUser;
-  *o = (train_options){.hidden = 128, .layers = 3, .embed = 8, .steps = 2000, .batch = 512, .warmup = 100,
+  *o = (train_options){.hidden = 64, .layers = 3, .embed = 8, .steps = 4000, .batch = 1024, .warmup = 100,
                        .checkpoint_every = 500, .lr = 2e-3, .clip = 1, .ema = 0.999, .validation = 0.1, .eps = 1e-3,
                        .progress = 10, .seed = 1, .sched = {SCHEDULE_VE, 25.0, 0.1, 20.0}};
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff train: a score network by denoising score matching", NULL);
