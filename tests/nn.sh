@@ -8,4 +8,5 @@ check "conv equals the direct sum across im2col chunks; periodic conv is exactly
 check "gradient of a conv-swish-dense-conv loss and of swish against central differences" $T fd
 check "float kernels agree with double" $T float
 check "MLP gradient against central differences; AdamW step against its closed form" $T mlp
+check "the periodic conv net: gradient against central differences, exact translation equivariance" $T convnet
 finish

@@ -11,6 +11,7 @@
  *   test_nn float      the float kernels against the double ones
  * Each case exits non-zero on failure. */
 #include "latdiff/nn.h"
+#include "latdiff/nn_convnet.h"
 #include "latdiff/nn_mlp.h"
 #include "latdiff/rng.h"
 #include "testing.h"
@@ -332,6 +333,56 @@ static int mlp_gradients(void)
   return fails;
 }
 
+/* the conv net: its gradient against central differences, and exact
+ * translation equivariance of the whole network */
+static int convnet_checks(void)
+{
+  const int L[2] = {4, 5};
+  nn_convnet *n;
+  int fails = 0;
+  const int64_t B = 2;
+  nn_convnet_create(2, L, 3, 2, 2, B, &n);
+  const int64_t V = n->V;
+  double *x = dbl(B * V), *xs = dbl(B * V), *target = dbl(B * V), *out = dbl(B * V), *outs = dbl(B * V),
+         *dout = dbl(B * V), t[2] = {0.3, 0.8};
+  nn_convnet_init(n, 5);
+  fill(n->p, n->nparams);
+  for (int64_t i = 0; i < n->nparams; i++) n->p[i] *= 0.5;
+  fill(x, B * V), fill(target, B * V);
+  nn_convnet_forward(n, B, x, t, out);
+  for (int64_t i = 0; i < B * V; i++) dout[i] = out[i] - target[i];
+  PetscArrayzero(n->g, n->nparams);
+  nn_convnet_backward(n, B, dout);
+  const double h = 1e-5;
+  double worst = 0;
+  for (int64_t i = 0; i < n->nparams; i++) {
+    double lp = 0, lm = 0;
+    const double keep = n->p[i];
+    n->p[i] = keep + h;
+    nn_convnet_forward(n, B, x, t, out);
+    for (int64_t k = 0; k < B * V; k++) lp += 0.5 * (out[k] - target[k]) * (out[k] - target[k]);
+    n->p[i] = keep - h;
+    nn_convnet_forward(n, B, x, t, out);
+    for (int64_t k = 0; k < B * V; k++) lm += 0.5 * (out[k] - target[k]) * (out[k] - target[k]);
+    n->p[i] = keep;
+    worst = fmax(worst, fabs((lp - lm) / (2 * h) - n->g[i]) / fmax(1, fabs(n->g[i])));
+  }
+  EXPECT(fails, worst < 1e-7, "conv net gradient vs central differences: worst relative error %.3g", worst);
+  /* shift by +1 in both directions (stencil entry K - 1) */
+  const nn_stencil *st = n->st;
+  for (int64_t s = 0; s < B; s++)
+    for (int64_t v = 0; v < V; v++) xs[s * V + v] = x[s * V + st->nbr[v * st->K + st->K - 1]];
+  nn_convnet_forward(n, B, x, t, out);
+  nn_convnet_forward(n, B, xs, t, outs);
+  double eq = 0;
+  for (int64_t s = 0; s < B; s++)
+    for (int64_t v = 0; v < V; v++) eq = fmax(eq, fabs(outs[s * V + v] - out[s * V + st->nbr[v * st->K + st->K - 1]]));
+  EXPECT(fails, eq == 0, "conv net: shifted input gives an output off the shifted output by %.3g", eq);
+  release(6, x, xs, target, out, outs, dout);
+  nn_convnet_destroy(&n);
+  return fails;
+}
+
 int main(int argc, char **argv)
 {
   int fails = 0;
@@ -352,8 +403,9 @@ int main(int argc, char **argv)
   } else if (!strcmp(what, "fd")) fails += finite_differences();
   else if (!strcmp(what, "float")) fails += float_agrees();
   else if (!strcmp(what, "mlp")) fails += mlp_gradients();
+  else if (!strcmp(what, "convnet")) fails += convnet_checks();
   else {
-    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp\n");
+    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet\n");
     fails = 1;
   }
   PetscCall(PetscFinalize());

@@ -1,5 +1,5 @@
 /* test_score.c — how well a trained score network has learned its target:
- *   test_score -model MODEL.h5 -theory twopeak [-mu0 -s0] -bound B
+ *   test_score -model MODEL.h5 -theory T [T's options] -bound B
  * draws x_0 from the exact target, t uniform in [eps, 1], x_t = f x_0 +
  * sqrt(Xi) z, and compares the network's score with the exact one in the
  * weighting of training: the relative score error
@@ -36,7 +36,8 @@ int main(int argc, char **argv)
   const int64_t D = exact->shape.dim;
   double *x0, *x, *sn, *se, err[3] = {0}, ref[3] = {0};
   PetscCall(PetscMalloc4((size_t)(n * D), &x0, (size_t)D, &x, (size_t)D, &sn, (size_t)D, &se));
-  PetscCall(score_model_diffused(exact, 1, 0, n, 0, 11, x0)); /* exact samples of the target */
+  for (int64_t i0 = 0; i0 < n; i0 += exact->shape.batch) /* exact samples of the target */
+    PetscCall(score_model_diffused(exact, 1, 0, PetscMin(exact->shape.batch, n - i0), (uint64_t)i0, 11, x0 + i0 * D));
   for (int64_t i = 0; i < n; i++) {
     const double t = 1e-3 + (1 - 1e-3) * rng_uniform((rng_key){11, RNG_TEST, 1, 0}, (uint64_t)i);
     const double f = schedule_f(&net->sched, t), xi = schedule_xi(&net->sched, t);

@@ -1,4 +1,4 @@
-/* dsm.h — denoising score matching for the MLP score network.
+/* dsm.h — denoising score matching for a score network (nn_net.h).
  *
  * The network n(x~, t) sees the noised sample scaled to unit variance,
  * x~ = x_t / sqrt(f^2 sigma_data^2 + Xi), and the score is
@@ -16,14 +16,14 @@
 #ifndef LATDIFF_DSM_H
 #define LATDIFF_DSM_H
 
-#include "latdiff/nn_mlp.h"
+#include "latdiff/nn_net.h"
 #include "latdiff/schedule.h"
 
-PetscErrorCode dsm_loss_grad(nn_mlp *m, const schedule *s, double sigma_data, int64_t B, const double *x0,
+PetscErrorCode dsm_loss_grad(nn_net *m, const schedule *s, double sigma_data, int64_t B, const double *x0,
                              const double *t, const double *z, double scale, PetscBool backward, double *work,
                              double *loss);
 /* work: 3 x batch x dim values */
-PetscErrorCode dsm_score(nn_mlp *m, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
+PetscErrorCode dsm_score(nn_net *m, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
                          double *s, double *work);
 
 #endif

@@ -99,6 +99,11 @@ PetscErrorCode score_model_create_from_attrs(MPI_Comm comm, const char *type, hi
                                              score_model **out);
 PetscErrorCode score_model_destroy(score_model **m);
 
+/* For a type's setup: samples of dim values held whole, a contiguous block
+ * of them on each rank, all of a rank's samples one batch (the ensemble is
+ * written collectively). */
+PetscErrorCode score_model_split_points(score_model *m, int64_t dim);
+
 /* the built-in constructors (registered on first use) */
 PetscErrorCode score_exact_twopeak(score_model *m);
 PetscErrorCode score_exact_gauss25(score_model *m);

@@ -10,8 +10,8 @@
  * all ranks (checked at every checkpoint), and the gradient on P ranks is
  * the 1-rank gradient up to the order of the sums. Every draw is keyed by
  * the step, so a run stopped and restarted from its checkpoint continues
- * exactly as if never stopped (same rank count). So far: the mlp network
- * for point targets. */
+ * exactly as if never stopped (same rank count). Networks so far: mlp for
+ * point targets, conv for lattice fields. */
 #include "app.h"
 #include "latdiff/dsm.h"
 #include "latdiff/model.h"
@@ -20,7 +20,7 @@
 #include <math.h>
 #include <unistd.h>
 
-static const char *const nets[] = {"mlp", "unet", "tutorial", "net", "NET_", NULL};
+static const char *const nets[] = {"mlp", "conv", "unet", "tutorial", "net", "NET_", NULL};
 
 typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16];
@@ -42,11 +42,13 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(PetscOptionsString("-input", "training ensemble", "latdiff", o->input, o->input, sizeof o->input, NULL));
   PetscCall(PetscOptionsString("-output", "model file to write", "latdiff", o->output, o->output, sizeof o->output,
                                NULL));
-  PetscCall(opt_enum(PetscOptionsObject, "-net", "network: mlp (point targets; unet and tutorial are not built yet)",
+  PetscCall(opt_enum(PetscOptionsObject, "-net",
+                     "network: mlp (point targets), conv (lattice fields, periodic); unet and tutorial are not built yet",
                      nets, &o->net));
-  PetscCall(opt_int(PetscOptionsObject, "-hidden", "mlp: width of the hidden layers", 1, &o->hidden));
-  PetscCall(opt_int(PetscOptionsObject, "-layers", "mlp: hidden layers (1..8)", 1, &o->layers));
-  PetscCall(opt_int(PetscOptionsObject, "-embed", "mlp: frequencies of the time embedding (1..16)", 1, &o->embed));
+  PetscCall(opt_int(PetscOptionsObject, "-hidden", "width: mlp hidden units, conv channels (default 64, conv 16)", 1,
+                    &o->hidden));
+  PetscCall(opt_int(PetscOptionsObject, "-layers", "hidden layers (1..8)", 1, &o->layers));
+  PetscCall(opt_int(PetscOptionsObject, "-embed", "frequencies of the time embedding (1..16)", 1, &o->embed));
   PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
   PetscCall(opt_real(PetscOptionsObject, "-eps", "training times t in [eps, 1]", &o->eps));
   PetscCall(opt_int(PetscOptionsObject, "-steps", "optimiser steps", 1, &o->steps));
@@ -74,8 +76,13 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(options_check_unused("train"));
   PetscCheck(o->input[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-input is required, e.g. -input data.h5");
   PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output model.h5");
-  PetscCheck(o->net == 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-net %s: not built yet; this latdiff trains -net mlp for point targets", nets[o->net]);
+  PetscCheck(o->net <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-net %s: not built yet; this latdiff trains -net mlp (points) and -net conv (lattices)", nets[o->net]);
+  {
+    PetscBool width;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-hidden", &width));
+    if (!width && o->net == 1) o->hidden = 16;
+  }
   PetscCheck(o->layers <= NN_MLP_MAXLAYERS && o->embed <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-layers %d -embed %d: at most %d layers and 16 frequencies", o->layers, o->embed, NN_MLP_MAXLAYERS);
   PetscCheck(o->validation > 0 && o->validation < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
@@ -134,7 +141,7 @@ static PetscErrorCode data_sigma(const shard *s, const char *path, double *sigma
 /* The mean loss of the batch of step `step` (stream `which`: 0 training,
  * 1 validation over all of it); with backward, the summed gradient. */
 typedef struct {
-  nn_mlp *mlp;
+  nn_net *mlp;
   const schedule *sched;
   double sigma_data, eps;
   uint64_t seed;
@@ -197,10 +204,11 @@ static PetscErrorCode check_identical(const double *p, int64_t n)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static void fill_info(const train_options *o, const ensemble_reader *r, const nn_mlp *m, double sigma_data,
+static void fill_info(const train_options *o, const ensemble_reader *r, const nn_net *m, double sigma_data,
                       int64_t steps_done, int64_t adam_step, model_info *info)
 {
-  *info = (model_info){.dim = m->dim, .hidden = m->hidden, .layers = m->layers, .J = m->J, .sigma = o->sched.sigma,
+  *info = (model_info){.dim = (int)m->dim, .hidden = o->hidden, .layers = o->layers, .J = o->embed,
+                       .sigma = o->sched.sigma,
                        .beta_min = o->sched.beta_min, .beta_max = o->sched.beta_max, .eps = o->eps,
                        .sigma_data = sigma_data, .data_meta = r->meta, .steps_done = steps_done,
                        .adam_step = adam_step, .nparams = m->nparams};
@@ -209,7 +217,7 @@ static void fill_info(const train_options *o, const ensemble_reader *r, const nn
   snprintf(info->data, sizeof info->data, "%s", o->input);
 }
 
-static PetscErrorCode save(const char *path, const ensemble_reader *r, const model_info *info, nn_mlp *m, double *ema,
+static PetscErrorCode save(const char *path, const ensemble_reader *r, const model_info *info, nn_net *m, double *ema,
                            nn_adamw *opt)
 {
   model_state st = {m->p, ema, opt->m, opt->v};
@@ -224,7 +232,7 @@ static PetscErrorCode save(const char *path, const ensemble_reader *r, const mod
 }
 
 /* a checkpoint of this run: same network, data and settings */
-static PetscErrorCode resume(const train_options *o, const char *ckpt, const model_info *want, nn_mlp *m, double *ema,
+static PetscErrorCode resume(const train_options *o, const char *ckpt, const model_info *want, nn_net *m, double *ema,
                              nn_adamw *opt, int64_t *done)
 {
   model_info got;
@@ -255,7 +263,7 @@ PetscErrorCode cmd_train(app_run *run)
   train_options o;
   ensemble_reader *r;
   shard train, val;
-  nn_mlp *m;
+  nn_net *m;
   nn_adamw *opt;
   double *ema, sigma_data;
   output_claim *claim;
@@ -268,9 +276,11 @@ PetscErrorCode cmd_train(app_run *run)
   if (o.help) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(log_banner("train"));
   PetscCall(ensemble_open(PETSC_COMM_WORLD, o.input, &r));
-  PetscCheck(r->volume <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "%s: configurations of %lld values; -net mlp is for point targets (lattice networks are not built yet)",
+  PetscCheck(o.net != 0 || r->volume <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "%s: configurations of %lld values; -net mlp is for point targets (use -net conv for lattice fields)",
              o.input, (long long)r->volume);
+  PetscCheck(o.net != 1 || !strcmp(r->meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "%s: theory '%s'; -net conv is for lattice fields (use -net mlp for point targets)", o.input, r->meta.theory);
   const int64_t nval = (int64_t)floor(o.validation * (double)r->n), ntrain = r->n - nval;
   PetscCheck(r->n >= 2 && nval >= 1 && ntrain >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: %lld configurations cannot be split by -validation %g into training and validation sets", o.input,
@@ -295,8 +305,9 @@ PetscErrorCode cmd_train(app_run *run)
     double vs;
     PetscCall(data_sigma(&val, o.input, &vs));
   }
-  PetscCall(nn_mlp_create((int)r->volume, o.hidden, o.layers, o.embed, 1024, &m));
-  nn_mlp_init(m, o.seed);
+  if (o.net == 0) PetscCall(nn_net_create_mlp((int)r->volume, o.hidden, o.layers, o.embed, 1024, &m));
+  else PetscCall(nn_net_create_conv(r->meta.d, r->meta.L, o.hidden, o.layers, o.embed, 64, &m));
+  nn_net_init(m, o.seed);
   PetscCall(nn_adamw_create(m->nparams, o.lr, &opt));
   opt->weight_decay = o.weight_decay;
   PetscCall(PetscMalloc1((size_t)m->nparams, &ema));
@@ -307,9 +318,9 @@ PetscErrorCode cmd_train(app_run *run)
   if (done > 0)
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "restarting at step %lld of %d\n", (long long)done, o.steps));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
-                       "mlp %d x %d, %lld parameters; %lld training and %lld validation configurations of %lld values; "
+                       "%s %d x %d, %lld parameters; %lld training and %lld validation configurations of %lld values; "
                        "sigma_data %.4g\n",
-                       o.layers, o.hidden, (long long)m->nparams, (long long)ntrain, (long long)nval,
+                       m->kind, o.layers, o.hidden, (long long)m->nparams, (long long)ntrain, (long long)nval,
                        (long long)r->volume, sigma_data));
   app_catch_signals();
 
@@ -377,7 +388,7 @@ PetscErrorCode cmd_train(app_run *run)
   PetscCall(PetscFree4(c.x0, c.t, c.z, c.work));
   PetscCall(PetscFree(ema));
   PetscCall(nn_adamw_destroy(&opt));
-  PetscCall(nn_mlp_destroy(&m));
+  PetscCall(nn_net_destroy(&m));
   PetscCall(PetscFree(train.x));
   PetscCall(PetscFree(val.x));
   PetscCall(ensemble_close(&r));

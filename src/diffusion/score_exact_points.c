@@ -10,20 +10,6 @@
 
 #include <math.h>
 
-/* this rank's block of the samples, all of them one batch */
-static PetscErrorCode setup_points(score_model *m, int64_t dim)
-{
-  int rank, size;
-
-  PetscFunctionBeginUser;
-  MPICHECK(MPI_Comm_rank(m->comm, &rank));
-  MPICHECK(MPI_Comm_size(m->comm, &size));
-  m->lo = m->nsamples * rank / size;
-  m->hi = m->nsamples * (rank + 1) / size;
-  m->shape = (reverse_shape){dim, 0, dim, PetscMax(m->hi - m->lo, 1)};
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* --- twopeak ----------------------------------------------------------- */
 
 static PetscErrorCode twopeak_options(PetscOptionItems *o, score_model *m)
@@ -40,7 +26,7 @@ static PetscErrorCode twopeak_setup(score_model *m)
 {
   PetscFunctionBeginUser;
   PetscCall(twopeak_check(m->comm, m->data));
-  PetscCall(setup_points(m, 1));
+  PetscCall(score_model_split_points(m, 1));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -136,7 +122,7 @@ static PetscErrorCode planar_setup(score_model *m)
   PetscFunctionBeginUser;
   if (p->grid) PetscCall(mixture_create_gauss25(m->comm, p->spacing, p->width, &p->mx));
   else PetscCall(mixture_create_swissroll(m->comm, p->components, p->width, &p->mx));
-  PetscCall(setup_points(m, 2));
+  PetscCall(score_model_split_points(m, 2));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -94,6 +94,20 @@ PetscErrorCode score_model_setup(score_model *m, int64_t nsamples)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode score_model_split_points(score_model *m, int64_t dim)
+{
+  int rank, size;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(m->comm, &rank));
+  MPICHECK(MPI_Comm_size(m->comm, &size));
+  m->lo = m->nsamples * rank / size;
+  m->hi = m->nsamples * (rank + 1) / size;
+  m->shape = (reverse_shape){dim, 0, dim, PetscMax(m->hi - m->lo, 1)};
+  m->spread = PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode score_model_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
                                  double *s)
 {

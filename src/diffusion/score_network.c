@@ -1,10 +1,12 @@
 /* score_network.c — the trained score network as a score model
  * (score_model.h), from a model file written by `latdiff train`
  * (model.h): the exponential moving average of the weights, the
- * normalisation and the schedule it was trained with. Point targets: each
- * rank holds a block of whole samples, applied in chunks of the network's
- * batch. */
+ * normalisation and the schedule it was trained with. Each rank holds a
+ * block of whole samples (points, or small lattices), applied in chunks of
+ * the network's batch. */
 #include "latdiff/dsm.h"
+#include "latdiff/halo.h"
+#include "latdiff/phi4.h"
 #include "latdiff/model.h"
 #include "latdiff/score_model.h"
 
@@ -13,9 +15,14 @@
 typedef struct {
   char path[PETSC_MAX_PATH_LEN];
   model_info info;
-  nn_mlp *mlp;
+  nn_net *mlp;
   double *work;
-  score_model *target; /* the training data's theory: its action */
+  score_model *target; /* the training data's theory: its action (point targets) */
+  /* phi^4 data: the action of a whole field on this rank */
+  lattice *lat;
+  phi4 *th;
+  halo *h;
+  double *field;
 } network;
 
 static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
@@ -32,28 +39,35 @@ static PetscErrorCode net_setup(score_model *m)
 {
   network *n = m->data;
   model_state st;
-  int rank, size;
 
   PetscFunctionBeginUser;
   PetscCall(model_read(m->comm, n->path, &n->info, &st));
-  PetscCheck(!strcmp(n->info.net, "mlp"), m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network '%s'; this latdiff samples mlp",
-             n->path, n->info.net);
-  PetscCall(nn_mlp_create(n->info.dim, n->info.hidden, n->info.layers, n->info.J, NETWORK_BATCH, &n->mlp));
+  if (!strcmp(n->info.net, "mlp"))
+    PetscCall(nn_net_create_mlp(n->info.dim, n->info.hidden, n->info.layers, n->info.J, NETWORK_BATCH, &n->mlp));
+  else if (!strcmp(n->info.net, "conv"))
+    PetscCall(nn_net_create_conv(n->info.data_meta.d, n->info.data_meta.L, n->info.hidden, n->info.layers, n->info.J,
+                                 64, &n->mlp));
+  else SETERRQ(m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network '%s'; this latdiff samples mlp and conv", n->path,
+               n->info.net);
+  PetscCheck(n->mlp->dim == n->info.dim, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dim %d, but the lattice has %lld sites",
+             n->path, n->info.dim, (long long)n->mlp->dim);
   PetscCheck(n->mlp->nparams == n->info.nparams, m->comm, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: %lld parameters, but an mlp of these sizes has %lld", n->path, (long long)n->info.nparams,
+             "%s: %lld parameters, but a network of these sizes has %lld", n->path, (long long)n->info.nparams,
              (long long)n->mlp->nparams);
   PetscCall(PetscArraycpy(n->mlp->p, st.ema, n->info.nparams));
   PetscCall(model_state_free(&st));
-  PetscCall(PetscMalloc1((size_t)(3 * NETWORK_BATCH * n->info.dim), &n->work));
-  MPICHECK(MPI_Comm_rank(m->comm, &rank));
-  MPICHECK(MPI_Comm_size(m->comm, &size));
-  m->lo = m->nsamples * rank / size;
-  m->hi = m->nsamples * (rank + 1) / size;
-  m->shape = (reverse_shape){n->info.dim, 0, n->info.dim, PetscMax(m->hi - m->lo, 1)};
+  PetscCall(PetscMalloc1((size_t)(3 * n->mlp->batch * n->info.dim), &n->work));
+  PetscCall(score_model_split_points(m, n->info.dim));
   m->prior_var = n->info.sigma_data * n->info.sigma_data;
   m->trained = PETSC_TRUE;
   PetscCall(schedule_from_name(m->comm, n->info.schedule, n->info.sigma, n->info.beta_min, n->info.beta_max, &m->sched));
-  { /* the target the data came from, restored from the model's /data_source: its action */
+  if (!strcmp(n->info.data_meta.theory, "phi4")) { /* whole fields on this rank: a lattice of one rank */
+    const ensemble_meta *dm = &n->info.data_meta;
+    PetscCall(lattice_create(PETSC_COMM_SELF, dm->d, dm->L, NULL, 1, &n->lat));
+    PetscCall(phi4_create(n->lat, dm->kappa, dm->lambda, &n->th));
+    PetscCall(PetscCalloc1((size_t)lattice_field_size(n->lat), &n->field));
+    PetscCall(halo_create(n->lat, n->field, &n->h));
+  } else { /* the target the data came from, restored from the model's /data_source: its action */
     hid_t f, g;
     PetscCall(h5_open(m->comm, n->path, PETSC_FALSE, &f));
     H5CALL(g = H5Gopen2(f, "data_source", H5P_DEFAULT));
@@ -73,7 +87,16 @@ static PetscErrorCode net_apply(score_model *m, double t, double f, double xi, i
 
 static PetscErrorCode net_action(score_model *m, int64_t nb, const double *x, double *S)
 {
-  return score_model_action(((network *)m->data)->target, nb, x, S);
+  network *n = m->data;
+
+  PetscFunctionBeginUser;
+  if (n->target) PetscCall(score_model_action(n->target, nb, x, S));
+  else
+    for (int64_t b = 0; b < nb; b++) {
+      PetscCall(PetscArraycpy(n->field, x + b * n->lat->V, n->lat->V));
+      PetscCall(phi4_action(n->th, n->h, n->field, &S[b]));
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static void net_describe(const score_model *m, ensemble_meta *meta)
@@ -102,8 +125,14 @@ static PetscErrorCode net_destroy(score_model *m)
   network *n = m->data;
 
   PetscFunctionBeginUser;
-  PetscCall(nn_mlp_destroy(&n->mlp));
+  PetscCall(nn_net_destroy(&n->mlp));
   PetscCall(score_model_destroy(&n->target));
+  if (n->lat) {
+    PetscCall(halo_destroy(&n->h));
+    PetscCall(phi4_destroy(&n->th));
+    PetscCall(PetscFree(n->field));
+    PetscCall(lattice_destroy(&n->lat));
+  }
   PetscCall(PetscFree(n->work));
   PetscCall(PetscFree(m->data));
   PetscFunctionReturn(PETSC_SUCCESS);

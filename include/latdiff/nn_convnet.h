@@ -1,0 +1,44 @@
+/* nn_convnet.h — a periodic convolutional score network for lattice
+ * fields, from the nn.h kernels: translation equivariant by construction
+ * (every layer is a periodic 3^d convolution or acts site by site).
+ *
+ *   h_0 = swish(conv_1->C(x) + E_0 e(t))
+ *   h_l = swish(conv_C->C(h_{l-1}) + E_l e(t)),  l = 1 .. layers - 1
+ *   out = conv_C->1(h_{layers-1})
+ * e(t): Fourier features of t (2J), E_l: dense 2J -> C, added at every
+ * site. All parameters in one flat buffer (p), gradients in another (g);
+ * activations in an arena sized once. In double for now (exact tests; the
+ * float kernels exist for the production networks to come).
+ *
+ *   nn_convnet_create   lattice, channels, layers, embedding, batch
+ *   nn_convnet_init     weights ~ N(0, 1/fan_in), biases 0
+ *   nn_convnet_forward  out [B][V] from x [B][V], t [B]
+ *   nn_convnet_backward g += d loss / d p for dout [B][V]
+ * None is collective. */
+#ifndef LATDIFF_NN_CONVNET_H
+#define LATDIFF_NN_CONVNET_H
+
+#include "latdiff/nn.h"
+
+#define NN_CONV_MAXLAYERS 8
+
+typedef struct {
+  nn_stencil *st;
+  int channels, layers, J;
+  int64_t batch, V, nparams;
+  double *p, *g;
+  double *w[NN_CONV_MAXLAYERS + 1], *b[NN_CONV_MAXLAYERS + 1], *e[NN_CONV_MAXLAYERS];  /* into p */
+  double *gw[NN_CONV_MAXLAYERS + 1], *gb[NN_CONV_MAXLAYERS + 1], *ge[NN_CONV_MAXLAYERS]; /* into g */
+  double freq[16];
+  const double *x; /* the input of the last forward (kept for backward) */
+  double *arena, *emb, *eadd, *a[NN_CONV_MAXLAYERS], *h[NN_CONV_MAXLAYERS], *da, *dh, *work, *dsum;
+} nn_convnet;
+
+PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, int J, int64_t batch,
+                                 nn_convnet **out);
+PetscErrorCode nn_convnet_destroy(nn_convnet **n);
+void nn_convnet_init(nn_convnet *n, uint64_t seed);
+PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, const double *t, double *out);
+PetscErrorCode nn_convnet_backward(nn_convnet *n, int64_t B, const double *dout);
+
+#endif

@@ -1,0 +1,34 @@
+/* nn_net.h — a score network of any kind behind one interface, for the
+ * training and sampling code: samples of `dim` values in, `dim` values out,
+ * one flat parameter buffer p and gradient buffer g.
+ *   mlp      nn_mlp.h, point targets
+ *   conv     nn_convnet.h, lattice fields (periodic, translation equivariant)
+ *
+ *   nn_net_create_mlp, nn_net_create_conv
+ *   nn_net_init       weights from the seed
+ *   nn_net_forward    out [B][dim] from x [B][dim], t [B]
+ *   nn_net_backward   g += d loss / d p (after a forward of the same batch)
+ *   nn_net_destroy
+ * None is collective. */
+#ifndef LATDIFF_NN_NET_H
+#define LATDIFF_NN_NET_H
+
+#include "latdiff/nn_convnet.h"
+#include "latdiff/nn_mlp.h"
+
+typedef struct {
+  char kind[8];
+  int64_t dim, batch, nparams;
+  double *p, *g; /* the implementation's buffers */
+  nn_mlp *mlp;
+  nn_convnet *conv;
+} nn_net;
+
+PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t batch, nn_net **out);
+PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, nn_net **out);
+void nn_net_init(nn_net *n, uint64_t seed);
+PetscErrorCode nn_net_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out);
+PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout);
+PetscErrorCode nn_net_destroy(nn_net **n);
+
+#endif
