@@ -11,8 +11,7 @@
  *   test_nn float      the float kernels against the double ones
  * Each case exits non-zero on failure. */
 #include "latdiff/nn.h"
-#include "latdiff/nn_convnet.h"
-#include "latdiff/nn_mlp.h"
+#include "latdiff/nn_net.h"
 #include "latdiff/rng.h"
 #include "testing.h"
 
@@ -284,52 +283,60 @@ static int float_agrees(void)
   return fails;
 }
 
+/* worst relative error of a network's gradient of 1/2 |out - target|^2
+ * against central differences, over every parameter (B samples) */
+static double net_gradient_error(nn_net *n, int64_t B, const double *x, const double *t, const double *target)
+{
+  const int64_t m = B * n->dim;
+  double *out = dbl(m), *dout = dbl(m), worst = 0;
+  const double h = 1e-5;
+  nn_net_forward(n, B, x, t, out);
+  for (int64_t i = 0; i < m; i++) dout[i] = out[i] - target[i];
+  PetscArrayzero(n->g, n->nparams);
+  nn_net_backward(n, B, dout);
+  for (int64_t i = 0; i < n->nparams; i++) {
+    double l[2] = {0, 0};
+    const double keep = n->p[i];
+    for (int side = 0; side < 2; side++) {
+      n->p[i] = keep + (side ? -h : h);
+      nn_net_forward(n, B, x, t, out);
+      for (int64_t k = 0; k < m; k++) l[side] += 0.5 * (out[k] - target[k]) * (out[k] - target[k]);
+    }
+    n->p[i] = keep;
+    worst = fmax(worst, fabs((l[0] - l[1]) / (2 * h) - n->g[i]) / fmax(1, fabs(n->g[i])));
+  }
+  release(2, out, dout);
+  return worst;
+}
+
 /* the MLP's gradient against central differences of 1/2 |out - target|^2,
  * and one AdamW step against its closed form */
 static int mlp_gradients(void)
 {
-  nn_mlp *m;
+  nn_net *n;
   nn_adamw *a;
   int fails = 0;
   const int64_t B = 5;
-  const int D = 2;
-  double x[10], t[5], target[10], out[10], dout[10];
-  nn_mlp_create(D, 6, 2, 3, B, &m);
-  nn_mlp_init(m, 3);
-  fill(m->p, m->nparams); /* biases too */
+  double x[10], t[5], target[10];
+  nn_net_create_mlp(2, 6, 2, 3, B, &n);
+  nn_net_init(n, 3);
+  fill(n->p, n->nparams); /* biases too */
   fill(x, 10), fill(target, 10);
   for (int s = 0; s < B; s++) t[s] = 0.1 + 0.17 * s;
-  nn_mlp_forward(m, B, x, t, out);
-  for (int i = 0; i < 10; i++) dout[i] = out[i] - target[i];
-  PetscArrayzero(m->g, m->nparams);
-  nn_mlp_backward(m, B, dout);
-  const double h = 1e-5;
-  double worst = 0;
-  for (int64_t i = 0; i < m->nparams; i++) {
-    double lp = 0, lm = 0;
-    const double keep = m->p[i];
-    m->p[i] = keep + h;
-    nn_mlp_forward(m, B, x, t, out);
-    for (int k = 0; k < 10; k++) lp += 0.5 * (out[k] - target[k]) * (out[k] - target[k]);
-    m->p[i] = keep - h;
-    nn_mlp_forward(m, B, x, t, out);
-    for (int k = 0; k < 10; k++) lm += 0.5 * (out[k] - target[k]) * (out[k] - target[k]);
-    m->p[i] = keep;
-    worst = fmax(worst, fabs((lp - lm) / (2 * h) - m->g[i]) / fmax(1, fabs(m->g[i])));
-  }
+  const double worst = net_gradient_error(n, B, x, t, target);
   EXPECT(fails, worst < 1e-7, "MLP gradient vs central differences: worst relative error %.3g", worst);
   /* AdamW from zero moments: mhat = g, vhat = g^2, so p -= lr g / (|g| + eps) */
-  double *p0 = dbl(m->nparams);
-  PetscArraycpy(p0, m->p, m->nparams);
-  nn_adamw_create(m->nparams, 0.01, &a);
-  nn_adamw_step(a, 0.01, m->nparams, m->p, m->g);
+  double *p0 = dbl(n->nparams);
+  PetscArraycpy(p0, n->p, n->nparams);
+  nn_adamw_create(n->nparams, 0.01, &a);
+  nn_adamw_step(a, 0.01, n->nparams, n->p, n->g);
   double aw = 0;
-  for (int64_t i = 0; i < m->nparams; i++)
-    aw = fmax(aw, fabs(m->p[i] - (p0[i] - 0.01 * m->g[i] / (fabs(m->g[i]) + 1e-8))));
+  for (int64_t i = 0; i < n->nparams; i++)
+    aw = fmax(aw, fabs(n->p[i] - (p0[i] - 0.01 * n->g[i] / (fabs(n->g[i]) + 1e-8))));
   EXPECT(fails, aw < 1e-15, "AdamW first step differs from its closed form by %.3g", aw);
   PetscFree(p0);
   nn_adamw_destroy(&a);
-  nn_mlp_destroy(&m);
+  nn_net_destroy(&n);
   return fails;
 }
 
@@ -338,35 +345,19 @@ static int mlp_gradients(void)
 static int convnet_checks(void)
 {
   const int L[2] = {4, 5};
-  nn_convnet *n;
+  nn_net *net;
   int fails = 0;
   const int64_t B = 2;
-  nn_convnet_create(2, L, 3, 2, 2, B, &n);
+  nn_net_create_conv(2, L, 3, 2, 2, B, &net);
+  nn_convnet *n = net->conv;
   const int64_t V = n->V;
   double *x = dbl(B * V), *xs = dbl(B * V), *target = dbl(B * V), *out = dbl(B * V), *outs = dbl(B * V),
-         *dout = dbl(B * V), t[2] = {0.3, 0.8};
-  nn_convnet_init(n, 5);
+         t[2] = {0.3, 0.8};
+  nn_net_init(net, 5);
   fill(n->p, n->nparams);
   for (int64_t i = 0; i < n->nparams; i++) n->p[i] *= 0.5;
   fill(x, B * V), fill(target, B * V);
-  nn_convnet_forward(n, B, x, t, out);
-  for (int64_t i = 0; i < B * V; i++) dout[i] = out[i] - target[i];
-  PetscArrayzero(n->g, n->nparams);
-  nn_convnet_backward(n, B, dout);
-  const double h = 1e-5;
-  double worst = 0;
-  for (int64_t i = 0; i < n->nparams; i++) {
-    double lp = 0, lm = 0;
-    const double keep = n->p[i];
-    n->p[i] = keep + h;
-    nn_convnet_forward(n, B, x, t, out);
-    for (int64_t k = 0; k < B * V; k++) lp += 0.5 * (out[k] - target[k]) * (out[k] - target[k]);
-    n->p[i] = keep - h;
-    nn_convnet_forward(n, B, x, t, out);
-    for (int64_t k = 0; k < B * V; k++) lm += 0.5 * (out[k] - target[k]) * (out[k] - target[k]);
-    n->p[i] = keep;
-    worst = fmax(worst, fabs((lp - lm) / (2 * h) - n->g[i]) / fmax(1, fabs(n->g[i])));
-  }
+  const double worst = net_gradient_error(net, B, x, t, target);
   EXPECT(fails, worst < 1e-7, "conv net gradient vs central differences: worst relative error %.3g", worst);
   /* shift by +1 in both directions (stencil entry K - 1) */
   const nn_stencil *st = n->st;
@@ -378,8 +369,8 @@ static int convnet_checks(void)
   for (int64_t s = 0; s < B; s++)
     for (int64_t v = 0; v < V; v++) eq = fmax(eq, fabs(outs[s * V + v] - out[s * V + st->nbr[v * st->K + st->K - 1]]));
   EXPECT(fails, eq == 0, "conv net: shifted input gives an output off the shifted output by %.3g", eq);
-  release(6, x, xs, target, out, outs, dout);
-  nn_convnet_destroy(&n);
+  release(5, x, xs, target, out, outs);
+  nn_net_destroy(&net);
   return fails;
 }
 
