@@ -34,6 +34,12 @@ PetscErrorCode app_claim_output(app_run *run, MPI_Comm comm, const char *option,
  * A second signal kills as usual. */
 void app_catch_signals(void);
 PetscBool app_signal_received(void);
+/* What every rank must agree on between two steps of a long run, in one
+ * reduction on comm: stop (1 the stop file, looked for on rank 0; 2 a
+ * signal on any rank) and whether a progress line is due (rank 0's clock:
+ * each rank's own clock would call the collective progress sums on some
+ * ranks only). Collective. */
+PetscErrorCode app_poll(MPI_Comm comm, const char *stop_file, PetscBool due, int *stop, PetscBool *progress);
 
 /* Errors (errors.c). The handler keeps the first message of this rank;
  * the driver then finds out whether every rank failed (a bounded wait),

@@ -111,24 +111,6 @@ static PetscErrorCode stats_total(const lattice *lat, const double *mine, double
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* What every rank must agree on after an update, in one reduction:
- * stop (1 the stop file, looked for on rank 0; 2 SIGTERM or SIGINT on any
- * rank) and whether a progress line is due (rank 0's clock: a decision by
- * each rank's own clock would call the collective progress sum on some
- * ranks only). */
-static PetscErrorCode poll(const lattice *lat, const char *path, PetscBool due, int *stop, PetscBool *progress)
-{
-  int flag[2], wrank;
-
-  PetscFunctionBeginUser;
-  MPICHECK(MPI_Comm_rank(lat->world, &wrank));
-  flag[0] = app_signal_received() ? 2 : wrank == 0 && access(path, F_OK) == 0 ? 1 : 0;
-  flag[1] = wrank == 0 && due;
-  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, flag, 2, MPI_INT, MPI_MAX, lat->world));
-  *stop = flag[0];
-  *progress = flag[1] ? PETSC_TRUE : PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 /* ordered: the constant field at the minimum of the action per site,
  * (1 - 2 lambda - 2 d kappa) phi^2 + lambda phi^4 (zero if there is none) */
@@ -340,7 +322,7 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
       PetscCall(store(w, lat, theory, st, cs.nstored++, t, claim));
     cs.next_traj = t + 1;
     PetscCall(PetscTime(&now));
-    PetscCall(poll(lat, o->stop_file, now - last >= o->progress, &stop, &progress));
+    PetscCall(app_poll(lat->world, o->stop_file, now - last >= o->progress, &stop, &progress));
     if (stop || (cs.next_traj % (uint64_t)o->checkpoint_every == 0 && cs.next_traj < total)) {
       PetscCall(ensemble_writer_flush(w));
       PetscCall(checkpoint_write(lat, meta, ckpt, st->phi, &cs));

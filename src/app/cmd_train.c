@@ -18,7 +18,6 @@
 #include "latdiff/rng.h"
 
 #include <math.h>
-#include <unistd.h>
 
 static const char *const nets[] = {"mlp", "conv", "unet", "tutorial", "net", "NET_", NULL};
 
@@ -116,13 +115,12 @@ static PetscErrorCode read_shard(ensemble_reader *r, int64_t first, int64_t coun
   s->hi = count * (rank + 1) / size;
   PetscCall(PetscMalloc1((size_t)PetscMax((s->hi - s->lo) * s->dim, 1), &s->x));
   PetscCall(ensemble_read_configs(r, first + s->lo, s->hi - s->lo, s->x));
-  for (int64_t i = 0; i < (s->hi - s->lo) * s->dim; i++) /* one rank's own data: checked collectively below */
-    if (!isfinite(s->x[i])) s->x[0] = NAN;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the standard deviation per value of the training data, and a collective
- * check that all of it is finite */
+/* the scale per value of a set of configurations, sqrt(<x^2>); a NaN, inf
+ * or value whose square overflows on any rank makes the reduced sums
+ * non-finite: a collective check that the data are finite */
 static PetscErrorCode data_sigma(const shard *s, const char *path, double *sigma)
 {
   double sums[3] = {0, 0, 0};
@@ -302,8 +300,8 @@ PetscErrorCode cmd_train(app_run *run)
   PetscCall(read_shard(r, ntrain, nval, &val));
   PetscCall(data_sigma(&train, o.input, &sigma_data));
   {
-    double vs;
-    PetscCall(data_sigma(&val, o.input, &vs));
+    double unused; /* the validation set only needs the finiteness check */
+    PetscCall(data_sigma(&val, o.input, &unused));
   }
   if (o.net == 0) PetscCall(nn_net_create_mlp((int)r->volume, o.hidden, o.layers, o.embed, 1024, &m));
   else PetscCall(nn_net_create_conv(r->meta.d, r->meta.L, o.hidden, o.layers, o.embed, 64, &m));
@@ -353,16 +351,10 @@ PetscErrorCode cmd_train(app_run *run)
     const double decay = PetscMin(o.ema, (1.0 + (double)k) / (10.0 + (double)k));
     for (int64_t i = 0; i < m->nparams; i++) ema[i] = decay * ema[i] + (1 - decay) * m->p[i];
     done = k + 1;
-    /* rank 0 decides: stop file, signal, progress due */
-    int flags[3], wrank;
-    MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &wrank));
+    PetscBool progress;
     PetscCall(PetscTime(&now));
-    flags[0] = app_signal_received() ? 2 : wrank == 0 && access(o.stop_file, F_OK) == 0;
-    flags[1] = wrank == 0 && (now - last >= o.progress || done == o.steps);
-    flags[2] = 0;
-    MPICHECK(MPI_Allreduce(MPI_IN_PLACE, flags, 3, MPI_INT, MPI_MAX, PETSC_COMM_WORLD));
-    stop = flags[0];
-    if (flags[1]) {
+    PetscCall(app_poll(PETSC_COMM_WORLD, o.stop_file, now - last >= o.progress || done == o.steps, &stop, &progress));
+    if (progress) {
       PetscCall(batch_loss(&c, &val, nval, 0, nval, 1, PETSC_FALSE, &vloss));
       MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &vloss, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
       const double rate = (double)(done - first) * o.batch / PetscMax(now - t0, 1e-9);

@@ -1,8 +1,9 @@
-/* signals.c — SIGTERM and SIGINT as a request to stop (app.h). */
+/* signals.c — SIGTERM, SIGINT and the stop file as a request to stop (app.h). */
 #define _XOPEN_SOURCE 700 /* sigaction */
 #include "app.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 /* SIGTERM / SIGINT: the one flag POSIX lets a handler set (app.h) */
 static volatile sig_atomic_t signal_received = 0;
@@ -27,3 +28,17 @@ void app_catch_signals(void)
 
 PetscBool app_signal_received(void) { return signal_received ? PETSC_TRUE : PETSC_FALSE; }
 
+
+PetscErrorCode app_poll(MPI_Comm comm, const char *stop_file, PetscBool due, int *stop, PetscBool *progress)
+{
+  int flag[2], rank;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(comm, &rank));
+  flag[0] = app_signal_received() ? 2 : rank == 0 && access(stop_file, F_OK) == 0 ? 1 : 0;
+  flag[1] = rank == 0 && due;
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, flag, 2, MPI_INT, MPI_MAX, comm));
+  *stop = flag[0];
+  *progress = flag[1] ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

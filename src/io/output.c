@@ -2,6 +2,7 @@
  * (output.h). Every decision is made on rank 0 and broadcast, so an error
  * is raised on all ranks together and no rank is left in a collective. */
 #define _XOPEN_SOURCE 700 /* fcntl locks, pread, gethostname */
+#include "latdiff/h5.h" /* file_exists */
 #include "latdiff/output.h"
 
 #include <errno.h>
@@ -13,15 +14,13 @@
 
 void output_name(const char *path, const char *suffix, char *out, size_t len) { snprintf(out, len, "%s%s", path, suffix); }
 
-static PetscBool exists(const char *path) { return access(path, F_OK) == 0 ? PETSC_TRUE : PETSC_FALSE; }
-
 PetscErrorCode file_exists_collective(MPI_Comm comm, const char *path, PetscBool *out)
 {
   int rank, e = 0;
 
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) e = exists(path);
+  if (rank == 0) e = file_exists(path);
   MPICHECK(MPI_Bcast(&e, 1, MPI_INT, 0, comm));
   *out = e ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
