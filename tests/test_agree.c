@@ -22,7 +22,7 @@ int main(int argc, char **argv)
   for (int f = 0; f < 2; f++) {
     ensemble_reader *r;
     PetscCall(ensemble_open(PETSC_COMM_WORLD, path[f], &r));
-    PetscCall(observables_measure(PETSC_COMM_WORLD, r, 0, &rep[f]));
+    PetscCall(observables_measure(PETSC_COMM_WORLD, r, 0, 0, &rep[f]));
     PetscCall(ensemble_close(&r));
   }
   for (size_t k = 0; k < sizeof which / sizeof which[0]; k++) {

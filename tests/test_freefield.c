@@ -65,7 +65,7 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-input", path, sizeof path, NULL));
   PetscCall(ensemble_open(PETSC_COMM_WORLD, path, &r));
-  PetscCall(observables_measure(PETSC_COMM_WORLD, r, 0, &rep));
+  PetscCall(observables_measure(PETSC_COMM_WORLD, r, 0, 0, &rep));
 
   double p[LATTICE_MAXDIM] = {0};
   const double chi2 = exact_propagator(&r->meta, p);

@@ -20,7 +20,7 @@ int main(int argc, char **argv)
   PetscCall(ensemble_open(PETSC_COMM_WORLD, path, &r));
   PetscCall(h5_attr_get_double(r->file, path, "mu0", &tp.mu0));
   PetscCall(h5_attr_get_double(r->file, path, "s0", &tp.s0));
-  PetscCall(observables_measure(PETSC_COMM_WORLD, r, 0, &rep));
+  PetscCall(observables_measure(PETSC_COMM_WORLD, r, 0, 0, &rep));
   for (int n = 2; n <= 8; n += 2) {
     const estimate e = rep.obs[OBS_KAPPA2 + n - 2];
     const double exact = twopeak_cumulant(&tp, n);

@@ -2,13 +2,17 @@
  *
  * The network n(x~, t) sees the noised sample scaled to unit variance,
  * x~ = x_t / sqrt(f^2 sigma_data^2 + Xi), and the score is
- *   s(x, t) = n(x~, t) / sqrt(Xi(t)).
+ *   s(x, t) = s_G(x, t) + n(x~, t) / sqrt(Xi(t)),
+ * where s_G is the exact score of a Gaussian field with the data's
+ * propagator (gauss_base.h, -base gaussian) or 0 (base NULL).
  * With the weighting lambda(t) = Xi(t) of the seeds (sigma^2(t) for VE) the
- * loss of x_t = f x_0 + sqrt(Xi) z is |sqrt(Xi) s + z|^2 = |n + z|^2.
+ * loss of x_t = f x_0 + sqrt(Xi) z is |sqrt(Xi) s + z|^2
+ * = |n + z + sqrt(Xi) s_G|^2.
  *
- *   dsm_loss_grad  loss = scale sum_b |n(x~_b, t_b) + z_b|^2 over B samples,
- *                  and with backward m->g += d loss / d p (not cleared);
- *                  work: 3 x batch x dim values
+ *   dsm_work_size  values of the work buffer both functions take
+ *   dsm_loss_grad  loss = scale sum_b |sqrt(Xi_b) s(x_t,b, t_b) + z_b|^2 over
+ *                  B samples, and with backward m->g += d loss / d p (not
+ *                  cleared)
  *   dsm_score      s for B samples at one time t (f, xi: the kernel at t),
  *                  in chunks of the network's batch
  * None is collective.
@@ -16,14 +20,15 @@
 #ifndef LATDIFF_DSM_H
 #define LATDIFF_DSM_H
 
+#include "latdiff/gauss_base.h"
 #include "latdiff/nn_net.h"
 #include "latdiff/schedule.h"
 
-PetscErrorCode dsm_loss_grad(nn_net *m, const schedule *s, double sigma_data, int64_t B, const double *x0,
-                             const double *t, const double *z, double scale, PetscBool backward, double *work,
-                             double *loss);
-/* work: 3 x batch x dim values */
-PetscErrorCode dsm_score(nn_net *m, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
-                         double *s, double *work);
+int64_t dsm_work_size(const nn_net *m);
+PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, double sigma_data, int64_t B,
+                             const double *x0, const double *t, const double *z, double scale, PetscBool backward,
+                             double *work, double *loss);
+PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
+                         const double *x, double *s, double *work);
 
 #endif

@@ -1,11 +1,14 @@
 /* model.h — a trained score network in HDF5, self-describing and readable
- * with h5py (format "latdiff-model", version 1):
+ * with h5py (format "latdiff-model", version 2):
  *   /params, /ema        float64 [nparams]: the engine's flat buffer and its
  *                        exponential moving average (used for sampling)
  *   /adam_m, /adam_v     float64 [nparams]: the optimiser's moments
+ *   /base_propagator     float64 [dim], with base "gaussian": the measured
+ *                        propagator G(p) of the Gaussian base score
+ *                        (gauss_base.h), modes row-major in n_mu
  *   /data_source         attributes: the training data's metadata and
  *                        parameters (theory, lattice, couplings, mu0, ...)
- *   attributes of /: format, format_version, net, dim, hidden, layers,
+ *   attributes of /: format, format_version, net, base, dim, hidden, layers,
  *     embed_frequencies, schedule, sigma, beta_min, beta_max, eps,
  *     sigma_data, theory, lattice, kappa, lambda, data, steps_done,
  *     adam_step, options, code_version, git_commit, complete (last)
@@ -21,10 +24,11 @@
 #include "latdiff/ensemble.h"
 
 #define MODEL_FORMAT "latdiff-model"
-#define MODEL_FORMAT_VERSION 1
+#define MODEL_FORMAT_VERSION 2
 
 typedef struct {
   char net[16];
+  char base[16]; /* "none" or "gaussian" */
   int dim, hidden, layers, J;
   char schedule[16];
   double sigma, beta_min, beta_max, eps;
@@ -36,6 +40,7 @@ typedef struct {
 
 typedef struct {
   double *params, *ema, *m, *v; /* nparams each */
+  double *propagator;           /* dim values with base "gaussian", else NULL */
 } model_state;
 
 /* source: the training data file; its attributes (the target's parameters)

@@ -2,7 +2,10 @@
  *
  *   observables_measure  C  read an ensemble (configurations spread over the
  *                           ranks of comm) and estimate every observable;
- *                           all ranks get the result
+ *                           all ranks get the result; with nshells > 0
+ *                           (lattice fields only) also the spectrum
+ *                           P(|p_hat|) = <|phi(p)|^2>/V shell by shell
+ *                           (spectrum.h), each shell with its error
  * Errors: blocked jackknife with blocks of at least 4 tau_int (the largest
  * of |M|, M^2 and the action) unless a block size is given.
  */
@@ -28,8 +31,13 @@ enum { TAU_ABSM, TAU_M2, TAU_ACTION, TAU_COUNT };
 extern const char *const observable_names[OBS_COUNT];
 extern const char *const tau_int_names[TAU_COUNT];
 
+#define OBS_MAXSHELLS 64
+
 typedef struct {
   int64_t n, block;
+  int nshells;                        /* 0: no spectrum (point targets) */
+  double shell_k[OBS_MAXSHELLS];      /* mean |p_hat| of each shell */
+  estimate shell[OBS_MAXSHELLS];
   estimate obs[OBS_COUNT];
   tau_int_result tau[TAU_COUNT];
   /* equilibrium: the mean of the last quarter of each chain minus that of
@@ -38,6 +46,6 @@ typedef struct {
   double drift[TAU_COUNT];
 } observables_report;
 
-PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t block, observables_report *out);
+PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t block, int nshells, observables_report *out);
 
 #endif

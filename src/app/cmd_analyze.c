@@ -7,8 +7,8 @@
 #include <math.h>
 
 typedef struct {
-  char **input;
-  int ninput;
+  char **input, **labels;
+  int ninput, nlabels, shells, compare[2], ncompare;
   char json[PETSC_MAX_PATH_LEN];
   int block;
   PetscBool force, help;
@@ -23,40 +23,99 @@ static PetscErrorCode parse(analyze_options *o)
                                sizeof o->json, NULL));
   PetscCall(opt_int(PetscOptionsObject, "-block_size", "jackknife block length (0: 4 tau_int, automatic)", 0,
                     &o->block));
+  o->shells = 16;
+  PetscCall(opt_int(PetscOptionsObject, "-shells",
+                    "lattice fields: the spectrum <|phi(p)|^2>/V in this many shells of |p_hat| (0: none)", 0,
+                    &o->shells));
+  PetscCall(opt_strings_any(PetscOptionsObject, "-labels", "column titles, one per input (default: the file names)",
+                            &o->labels, &o->nlabels));
+  {
+    PetscBool set;
+    o->ncompare = 2;
+    PetscCall(opt_ints(PetscOptionsObject, "-compare",
+                       "A,B: add the column (B - A) / sqrt(err_A^2 + err_B^2) for inputs A and B (counted from 1)", 2,
+                       o->compare, &o->ncompare, &set));
+    if (!set) o->ncompare = 0;
+  }
   PetscCall(PetscOptionsBool("-force", "overwrite an existing JSON file", "latdiff", o->force, &o->force, NULL));
   PetscOptionsEnd();
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o->help));
   if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(options_check_unused("analyze"));
   PetscCheck(o->ninput > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-input is required, e.g. -input ens.h5");
+  PetscCheck(o->shells <= OBS_MAXSHELLS, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-shells %d: at most %d", o->shells,
+             OBS_MAXSHELLS);
+  PetscCheck(!o->nlabels || o->nlabels == o->ninput, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-labels: %d titles for %d inputs", o->nlabels, o->ninput);
+  PetscCheck(o->ncompare == 0 || (o->ncompare == 2 && o->compare[0] >= 1 && o->compare[0] <= o->ninput &&
+                                  o->compare[1] >= 1 && o->compare[1] <= o->ninput && o->compare[0] != o->compare[1]),
+             PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-compare: two different inputs between 1 and %d, e.g. -compare 2,3",
+             o->ninput);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* (b - a) in combined standard errors; NAN without errors */
+static double distance(estimate a, estimate b)
+{
+  const double e = sqrt(a.error * a.error + b.error * b.error);
+  return e > 0 ? (b.value - a.value) / e : NAN;
+}
+
+/* one row of the table: a name, an estimate per input, and the distance */
+static PetscErrorCode print_row(const analyze_options *o, const char *name, const estimate *e)
+{
+  char buf[64];
+
+  PetscFunctionBeginUser;
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "%-18s", name));
+  for (int f = 0; f < o->ninput; f++) {
+    format_estimate(e[f], buf, sizeof buf);
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", buf));
+  }
+  if (o->ncompare) {
+    const double d = distance(e[o->compare[0] - 1], e[o->compare[1] - 1]);
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %12.1f", d));
+  }
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode print_table(const analyze_options *o, const observables_report *rep)
 {
-  char buf[64];
+  estimate e[64];
+  char name[64];
 
   PetscFunctionBeginUser;
-  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "%-16s", "observable"));
-  for (int f = 0; f < o->ninput; f++) PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", o->input[f]));
-  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n%-16s", "n"));
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "%-18s", "observable"));
+  for (int f = 0; f < o->ninput; f++)
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", o->nlabels ? o->labels[f] : o->input[f]));
+  if (o->ncompare)
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %12s", o->nlabels ? "distance" : "B-A / sigma"));
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n%-18s", "n"));
   for (int f = 0; f < o->ninput; f++) PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24lld", (long long)rep[f].n));
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n"));
   for (int k = 0; k < OBS_COUNT; k++) {
-    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n%-16s", observable_names[k]));
-    for (int f = 0; f < o->ninput; f++) {
-      format_estimate(rep[f].obs[k], buf, sizeof buf);
-      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", buf));
-    }
+    for (int f = 0; f < o->ninput; f++) e[f] = rep[f].obs[k];
+    PetscCall(print_row(o, observable_names[k], e));
+  }
+  for (int s = 0; s < rep[0].nshells; s++) {
+    int have = 1;
+    for (int f = 0; f < o->ninput; f++) have = have && rep[f].nshells == rep[0].nshells, e[f] = rep[f].shell[s];
+    if (!have) break; /* inputs of different lattices: no common shells */
+    snprintf(name, sizeof name, "P(|p|=%.3f)", rep[0].shell_k[s]);
+    PetscCall(print_row(o, name, e));
   }
   for (int k = 0; k < TAU_COUNT; k++) {
-    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\ntau_int(%s)%*s", tau_int_names[k],
-                         (int)(7 - strlen(tau_int_names[k])), ""));
+    for (int f = 0; f < o->ninput; f++) e[f] = (estimate){rep[f].tau[k].tau, rep[f].tau[k].error};
+    snprintf(name, sizeof name, "tau_int(%s)", tau_int_names[k]);
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "%-18s", name));
     for (int f = 0; f < o->ninput; f++) {
-      format_estimate((estimate){rep[f].tau[k].tau, rep[f].tau[k].error}, buf, sizeof buf);
-      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", buf));
+      format_estimate(e[f], name, sizeof name);
+      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", name));
     }
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n"));
   }
-  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n%-16s", "jackknife block"));
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "%-18s", "jackknife block"));
   for (int f = 0; f < o->ninput; f++)
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24lld", (long long)rep[f].block));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n"));
@@ -131,10 +190,21 @@ static PetscErrorCode write_json(const analyze_options *o, const observables_rep
     for (int e = 0; e < o->ninput; e++) {
       json_open(&j, NULL, '{');
       json_string(&j, "file", o->input[e]);
+      if (o->nlabels) json_string(&j, "label", o->labels[e]);
       json_int(&j, "n", (long long)rep[e].n);
       json_open(&j, "observables", '{');
       for (int k = 0; k < OBS_COUNT; k++) json_estimate(&j, observable_names[k], rep[e].obs[k].value, rep[e].obs[k].error);
       json_close(&j, '}');
+      if (rep[e].nshells) {
+        json_open(&j, "spectrum", '{');
+        json_open(&j, "k", '[');
+        for (int k = 0; k < rep[e].nshells; k++) json_number(&j, NULL, rep[e].shell_k[k]);
+        json_close(&j, ']');
+        json_open(&j, "P", '[');
+        for (int k = 0; k < rep[e].nshells; k++) json_estimate(&j, NULL, rep[e].shell[k].value, rep[e].shell[k].error);
+        json_close(&j, ']');
+        json_close(&j, '}');
+      }
       json_open(&j, "tau_int", '{');
       for (int k = 0; k < TAU_COUNT; k++) json_estimate(&j, tau_int_names[k], rep[e].tau[k].tau, rep[e].tau[k].error);
       json_close(&j, '}');
@@ -147,6 +217,22 @@ static PetscErrorCode write_json(const analyze_options *o, const observables_rep
       json_close(&j, '}');
     }
     json_close(&j, ']');
+    if (o->ncompare) { /* (B - A) / combined error, observable by observable and shell by shell */
+      const observables_report *a = &rep[o->compare[0] - 1], *b = &rep[o->compare[1] - 1];
+      json_open(&j, "distance", '{');
+      json_open(&j, "inputs", '[');
+      for (int k = 0; k < 2; k++) json_int(&j, NULL, o->compare[k]);
+      json_close(&j, ']');
+      json_open(&j, "observables", '{');
+      for (int k = 0; k < OBS_COUNT; k++) json_number(&j, observable_names[k], distance(a->obs[k], b->obs[k]));
+      json_close(&j, '}');
+      if (a->nshells && a->nshells == b->nshells) {
+        json_open(&j, "spectrum", '[');
+        for (int k = 0; k < a->nshells; k++) json_number(&j, NULL, distance(a->shell[k], b->shell[k]));
+        json_close(&j, ']');
+      }
+      json_close(&j, '}');
+    }
     json_close(&j, '}');
     PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-json: error writing %s", tmp);
   }
@@ -175,7 +261,7 @@ PetscErrorCode cmd_analyze(app_run *run)
   for (int f = 0; f < o.ninput; f++) {
     ensemble_reader *r;
     PetscCall(ensemble_open(PETSC_COMM_WORLD, o.input[f], &r));
-    PetscCall(observables_measure(PETSC_COMM_WORLD, r, o.block, &rep[f]));
+    PetscCall(observables_measure(PETSC_COMM_WORLD, r, o.block, o.shells, &rep[f]));
     PetscCall(warn_equilibrium(o.input[f], &rep[f], &warnings[f]));
     PetscCall(ensemble_close(&r));
   }
@@ -183,6 +269,8 @@ PetscErrorCode cmd_analyze(app_run *run)
   if (o.json[0]) PetscCall(write_json(&o, rep, warnings));
   for (int f = 0; f < o.ninput; f++) PetscCall(PetscFree(o.input[f]));
   PetscCall(PetscFree(o.input));
+  for (int f = 0; f < o.nlabels; f++) PetscCall(PetscFree(o.labels[f]));
+  PetscCall(PetscFree(o.labels));
   PetscCall(PetscFree(rep));
   PetscCall(PetscFree(warnings));
   PetscFunctionReturn(PETSC_SUCCESS);

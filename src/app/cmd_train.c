@@ -20,10 +20,11 @@
 #include <math.h>
 
 static const char *const nets[] = {"mlp", "conv", "unet", "tutorial", "net", "NET_", NULL};
+static const char *const bases[] = {"none", "gaussian", "base", "BASE_", NULL};
 
 typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16];
-  PetscEnum net;
+  PetscEnum net, base;
   int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
   double lr, clip, ema, validation, eps, weight_decay, progress;
   schedule sched;
@@ -44,6 +45,10 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(opt_enum(PetscOptionsObject, "-net",
                      "network: mlp (point targets), conv (lattice fields, periodic); unet and tutorial are not built yet",
                      nets, &o->net));
+  PetscCall(opt_enum(PetscOptionsObject, "-base",
+                     "lattice fields: none, or gaussian (the network adds to the exact score of a Gaussian field with "
+                     "the data's measured propagator, and learns only the interaction)",
+                     bases, &o->base));
   PetscCall(opt_int(PetscOptionsObject, "-hidden", "width: mlp hidden units, conv channels (default 64, conv 16)", 1,
                     &o->hidden));
   PetscCall(opt_int(PetscOptionsObject, "-layers", "hidden layers (1..8)", 1, &o->layers));
@@ -140,6 +145,7 @@ static PetscErrorCode data_sigma(const shard *s, const char *path, double *sigma
  * 1 validation over all of it); with backward, the summed gradient. */
 typedef struct {
   nn_net *mlp;
+  gauss_base *base;
   const schedule *sched;
   double sigma_data, eps;
   uint64_t seed;
@@ -169,7 +175,7 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
       c->t[n++] = c->eps + (1 - c->eps) * rng_uniform(when, (uint64_t)g);
     }
     if (n == cap || (g == B && n > 0)) {
-      PetscCall(dsm_loss_grad(c->mlp, c->sched, c->sigma_data, n, c->x0, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
+      PetscCall(dsm_loss_grad(c->mlp, c->base, c->sched, c->sigma_data, n, c->x0, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
       part += l;
       n = 0;
     }
@@ -211,14 +217,15 @@ static void fill_info(const train_options *o, const ensemble_reader *r, const nn
                        .sigma_data = sigma_data, .data_meta = r->meta, .steps_done = steps_done,
                        .adam_step = adam_step, .nparams = m->nparams};
   snprintf(info->net, sizeof info->net, "%s", nets[o->net]);
+  snprintf(info->base, sizeof info->base, "%s", bases[o->base]);
   snprintf(info->schedule, sizeof info->schedule, "%s", schedule_names[o->sched.kind]);
   snprintf(info->data, sizeof info->data, "%s", o->input);
 }
 
 static PetscErrorCode save(const char *path, const ensemble_reader *r, const model_info *info, nn_net *m, double *ema,
-                           nn_adamw *opt)
+                           nn_adamw *opt, const gauss_base *base)
 {
-  model_state st = {m->p, ema, opt->m, opt->v};
+  model_state st = {m->p, ema, opt->m, opt->v, base ? base->G : NULL};
   char *echo;
 
   PetscFunctionBeginUser;
@@ -239,7 +246,7 @@ static PetscErrorCode resume(const train_options *o, const char *ckpt, const mod
   PetscFunctionBeginUser;
   PetscCall(model_read(PETSC_COMM_WORLD, ckpt, &got, &st));
   PetscCheck(got.nparams == want->nparams && got.hidden == want->hidden && got.layers == want->layers &&
-               got.J == want->J && got.dim == want->dim && !strcmp(got.schedule, want->schedule) &&
+               got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && !strcmp(got.schedule, want->schedule) &&
                got.sigma == want->sigma && got.beta_min == want->beta_min && got.beta_max == want->beta_max &&
                got.eps == want->eps && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
              PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
@@ -277,6 +284,8 @@ PetscErrorCode cmd_train(app_run *run)
   PetscCheck(o.net != 0 || r->volume <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: configurations of %lld values; -net mlp is for point targets (use -net conv for lattice fields)",
              o.input, (long long)r->volume);
+  PetscCheck(o.base == 0 || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-base gaussian: for lattice fields (-net conv); point targets have no propagator");
   PetscCheck(o.net != 1 || !strcmp(r->meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: theory '%s'; -net conv is for lattice fields (use -net mlp for point targets)", o.input, r->meta.theory);
   const int64_t nval = (int64_t)floor(o.validation * (double)r->n), ntrain = r->n - nval;
@@ -323,9 +332,13 @@ PetscErrorCode cmd_train(app_run *run)
   app_catch_signals();
 
   dsm_ctx c = {.mlp = m, .sched = &o.sched, .sigma_data = sigma_data, .eps = o.eps, .seed = o.seed};
+  if (o.base == 1) { /* the Gaussian part from the training configurations */
+    PetscCall(gauss_base_create(r->meta.d, r->meta.L, &c.base));
+    PetscCall(gauss_base_measure(c.base, PETSC_COMM_WORLD, train.hi - train.lo, train.x));
+  }
   const int64_t D = r->volume;
   PetscCall(PetscMalloc4((size_t)(m->batch * D), &c.x0, (size_t)m->batch, &c.t, (size_t)(m->batch * D), &c.z,
-                         (size_t)(3 * m->batch * D + m->batch), &c.work));
+                         (size_t)dsm_work_size(m), &c.work));
   PetscLogDouble t0, now, last;
   PetscCall(PetscTime(&t0));
   last = t0;
@@ -364,7 +377,7 @@ PetscErrorCode cmd_train(app_run *run)
     }
     if (stop || (done % o.checkpoint_every == 0 && done < o.steps)) {
       fill_info(&o, r, m, sigma_data, done, opt->step, &info);
-      PetscCall(save(ckpt, r, &info, m, ema, opt));
+      PetscCall(save(ckpt, r, &info, m, ema, opt, c.base));
     }
   }
   if (stop)
@@ -372,12 +385,13 @@ PetscErrorCode cmd_train(app_run *run)
                          "same options and -restart\n", stop == 2 ? "signal received" : "stop file found", (long long)done));
   else {
     fill_info(&o, r, m, sigma_data, done, opt->step, &info);
-    PetscCall(save(o.output, r, &info, m, ema, opt));
+    PetscCall(save(o.output, r, &info, m, ema, opt, c.base));
     PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld steps, final loss %.5f, validation %.5f)\n",
                          o.output, (long long)done, loss, vloss));
   }
   PetscCall(PetscFree4(c.x0, c.t, c.z, c.work));
+  PetscCall(gauss_base_destroy(&c.base));
   PetscCall(PetscFree(ema));
   PetscCall(nn_adamw_destroy(&opt));
   PetscCall(nn_net_destroy(&m));

@@ -16,6 +16,7 @@ typedef struct {
   char path[PETSC_MAX_PATH_LEN];
   model_info info;
   nn_net *mlp;
+  gauss_base *base; /* -base gaussian models */
   double *work;
   score_model *target; /* the training data's theory: its action (point targets) */
   /* phi^4 data: the action of a whole field on this rank */
@@ -55,8 +56,14 @@ static PetscErrorCode net_setup(score_model *m)
              "%s: %lld parameters, but a network of these sizes has %lld", n->path, (long long)n->info.nparams,
              (long long)n->mlp->nparams);
   PetscCall(PetscArraycpy(n->mlp->p, st.ema, n->info.nparams));
+  if (st.propagator) {
+    PetscCheck(!strcmp(n->info.data_meta.theory, "phi4"), m->comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: a Gaussian base for theory '%s' (damaged?)", n->path, n->info.data_meta.theory);
+    PetscCall(gauss_base_create(n->info.data_meta.d, n->info.data_meta.L, &n->base));
+    PetscCall(gauss_base_set(n->base, st.propagator));
+  }
   PetscCall(model_state_free(&st));
-  PetscCall(PetscMalloc1((size_t)(3 * n->mlp->batch * n->info.dim), &n->work));
+  PetscCall(PetscMalloc1((size_t)dsm_work_size(n->mlp), &n->work));
   PetscCall(score_model_split_points(m, n->info.dim));
   m->prior_var = n->info.sigma_data * n->info.sigma_data;
   m->trained = PETSC_TRUE;
@@ -82,7 +89,7 @@ static PetscErrorCode net_setup(score_model *m)
 static PetscErrorCode net_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x, double *s)
 {
   network *n = m->data;
-  return dsm_score(n->mlp, n->info.sigma_data, t, f, xi, nb, x, s, n->work);
+  return dsm_score(n->mlp, n->base, n->info.sigma_data, t, f, xi, nb, x, s, n->work);
 }
 
 static PetscErrorCode net_action(score_model *m, int64_t nb, const double *x, double *S)
@@ -126,6 +133,7 @@ static PetscErrorCode net_destroy(score_model *m)
 
   PetscFunctionBeginUser;
   PetscCall(nn_net_destroy(&n->mlp));
+  PetscCall(gauss_base_destroy(&n->base));
   PetscCall(score_model_destroy(&n->target));
   if (n->lat) {
     PetscCall(halo_destroy(&n->h));

@@ -23,6 +23,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(h5_attr_put_string(f, "format", MODEL_FORMAT));
     PetscCall(h5_attr_put_int(f, "format_version", MODEL_FORMAT_VERSION));
     PetscCall(h5_attr_put_string(f, "net", info->net));
+    PetscCall(h5_attr_put_string(f, "base", info->base));
     PetscCall(h5_attr_put_int(f, "dim", info->dim));
     PetscCall(h5_attr_put_int(f, "hidden", info->hidden));
     PetscCall(h5_attr_put_int(f, "layers", info->layers));
@@ -44,11 +45,40 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     if (source >= 0) PetscCall(h5_attrs_copy(source, g)); /* and the target's parameters */
     H5CALL(H5Gclose(g));
     for (int k = 0; k < 4; k++) PetscCall(h5_write_doubles(f, arrays[k], 1, &n, data[k]));
+    if (st->propagator) {
+      const hsize_t dim = (hsize_t)info->dim;
+      PetscCall(h5_write_doubles(f, "base_propagator", 1, &dim, st->propagator));
+    }
     PetscCall(h5_flush(f, tmp));
     PetscCall(h5_attr_put_int(f, "complete", 1));
     PetscCheck(H5Fclose(f) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write: %s", tmp, h5_write_error(tmp));
   }
   PetscCall(file_commit(comm, tmp, path));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* /name: a 1-d float64 dataset of finite values; *n its length (checked if *n > 0) */
+static PetscErrorCode read_array(MPI_Comm comm, hid_t f, const char *path, const char *name, int64_t *n, double **data)
+{
+  hid_t ds, space;
+  hsize_t len;
+
+  PetscFunctionBeginUser;
+  PetscCheck(H5Lexists(f, name, H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: no /%s dataset", path, name);
+  H5CALL(ds = H5Dopen2(f, name, H5P_DEFAULT));
+  H5CALL(space = H5Dget_space(ds));
+  PetscCheck(H5Sget_simple_extent_ndims(space) == 1, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s is not 1-d", path, name);
+  H5CALL(H5Sget_simple_extent_dims(space, &len, NULL));
+  H5CALL(H5Sclose(space));
+  PetscCheck(*n == 0 || (int64_t)len == *n, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s has %llu values, expected %lld",
+             path, name, (unsigned long long)len, (long long)*n);
+  *n = (int64_t)len;
+  PetscCall(PetscMalloc1((size_t)PetscMax(len, 1), data));
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) >= 0, comm, PETSC_ERR_FILE_READ,
+             "%s: cannot read /%s: %s", path, name, h5_error_text());
+  H5CALL(H5Dclose(ds));
+  for (hsize_t i = 0; i < len; i++)
+    PetscCheck(isfinite((*data)[i]), comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s holds non-finite values", path, name);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -58,6 +88,7 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   char format[64];
   int64_t v;
   double *data[4];
+
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(info, sizeof *info));
@@ -71,6 +102,9 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   PetscCheck(v == MODEL_FORMAT_VERSION, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: model format version %lld; this latdiff reads %d",
              path, (long long)v, MODEL_FORMAT_VERSION);
   PetscCall(h5_attr_get_string(f, path, "net", sizeof info->net, info->net));
+  PetscCall(h5_attr_get_string(f, path, "base", sizeof info->base, info->base));
+  PetscCheck(!strcmp(info->base, "none") || !strcmp(info->base, "gaussian"), comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: base '%s'; this latdiff knows none and gaussian", path, info->base);
   PetscCall(h5_attr_get_int(f, path, "dim", &v));
   info->dim = (int)v;
   PetscCall(h5_attr_get_int(f, path, "hidden", &v));
@@ -96,30 +130,16 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   PetscCheck(info->dim >= 1 && info->dim <= 1 << 20 && info->hidden >= 1 && info->hidden <= 1 << 16 && info->layers >= 1 &&
                info->layers <= 8 && info->J >= 1 && info->J <= 16 && info->sigma_data > 0 && info->steps_done >= 0,
              comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network sizes or normalisation out of range (damaged?)", path);
-  for (int k = 0; k < 4; k++) {
-    hid_t ds, space;
-    hsize_t n;
-    PetscCheck(H5Lexists(f, arrays[k], H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: no /%s dataset", path,
-               arrays[k]);
-    H5CALL(ds = H5Dopen2(f, arrays[k], H5P_DEFAULT));
-    H5CALL(space = H5Dget_space(ds));
-    PetscCheck(H5Sget_simple_extent_ndims(space) == 1, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s is not 1-d", path,
-               arrays[k]);
-    H5CALL(H5Sget_simple_extent_dims(space, &n, NULL));
-    H5CALL(H5Sclose(space));
-    if (k == 0) info->nparams = (int64_t)n;
-    PetscCheck((int64_t)n == info->nparams, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s has %llu values, /params %lld",
-               path, arrays[k], (unsigned long long)n, (long long)info->nparams);
-    PetscCall(PetscMalloc1((size_t)n, &data[k]));
-    PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data[k]) >= 0, comm, PETSC_ERR_FILE_READ,
-               "%s: cannot read /%s: %s", path, arrays[k], h5_error_text());
-    H5CALL(H5Dclose(ds));
-    for (hsize_t i = 0; i < n; i++)
-      PetscCheck(isfinite(data[k][i]), comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s holds non-finite values", path,
-                 arrays[k]);
+  for (int k = 0; k < 4; k++) PetscCall(read_array(comm, f, path, arrays[k], &info->nparams, &data[k]));
+  double *propagator = NULL;
+  if (!strcmp(info->base, "gaussian")) {
+    int64_t n = info->dim;
+    PetscCall(read_array(comm, f, path, "base_propagator", &n, &propagator));
+    for (int64_t i = 0; i < n; i++)
+      PetscCheck(propagator[i] >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /base_propagator is negative (damaged?)", path);
   }
   PetscCall(h5_close(&f));
-  *st = (model_state){data[0], data[1], data[2], data[3]};
+  *st = (model_state){data[0], data[1], data[2], data[3], propagator};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -130,5 +150,6 @@ PetscErrorCode model_state_free(model_state *st)
   PetscCall(PetscFree(st->ema));
   PetscCall(PetscFree(st->m));
   PetscCall(PetscFree(st->v));
+  PetscCall(PetscFree(st->propagator));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

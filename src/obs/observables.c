@@ -2,6 +2,7 @@
  * site field, action density, tau_int (observables.h). */
 #include "latdiff/observables.h"
 #include "latdiff/profile.h"
+#include "latdiff/spectrum.h"
 
 #include <math.h>
 
@@ -40,18 +41,22 @@ static double derived(const double *p, void *vctx)
   if (o == OBS_UL) return 1 - p[P_M4] / (3 * p[P_M2] * p[P_M2]);
   if (o >= OBS_KAPPA2 && o < OBS_KAPPA2 + 7) return cumulant(p, P_DM1, o - OBS_KAPPA2 + 2);
   if (o >= OBS_SITE_KAPPA2 && o < OBS_SITE_KAPPA2 + 7) return cumulant(p, P_SITE1, o - OBS_SITE_KAPPA2 + 2);
-  return p[P_ACTION];
+  if (o == OBS_ACTION_DENSITY) return p[P_ACTION];
+  return p[P_COUNT + o - OBS_COUNT]; /* a shell of the spectrum */
 }
 
-/* Site moments (1/V) sum_x (phi(x) - c)^k, k = 1..8, of every configuration.
+/* Site moments (1/V) sum_x (phi(x) - c)^k, k = 1..8, of every configuration,
+ * and with sp its power per shell of the spectrum (shell[s][i]).
  * Each rank reads a contiguous share of the configurations, in blocks of
  * at most 16 MiB (one read per block, not per configuration: an ensemble
  * of a 0-dimensional theory has a million configurations of one value). */
-static PetscErrorCode site_moments(MPI_Comm comm, ensemble_reader *r, double c, double *data)
+static PetscErrorCode site_moments(MPI_Comm comm, ensemble_reader *r, double c, spectrum *sp, double *data, double *shell)
 {
   int rank, size;
-  double *cfg, *mine;
+  double *cfg, *mine, shells[OBS_MAXSHELLS];
   const int64_t n = r->n, V = r->volume;
+  const spectrum_layout *lay = sp ? spectrum_get_layout(sp) : NULL;
+  const int K = 8 + (lay ? lay->nshells : 0);
 
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_rank(comm, &rank));
@@ -59,7 +64,7 @@ static PetscErrorCode site_moments(MPI_Comm comm, ensemble_reader *r, double c, 
   const int64_t first = n * rank / size, last = n * (rank + 1) / size;
   const int64_t chunk = PetscMax((int64_t)1, ((int64_t)1 << 21) / V);
   PetscCall(PetscMalloc1((size_t)(PetscMin(chunk, PetscMax(last - first, 1)) * V), &cfg));
-  PetscCall(PetscCalloc1((size_t)(8 * n), &mine));
+  PetscCall(PetscCalloc1((size_t)(K * n), &mine));
   for (int64_t i0 = first; i0 < last; i0 += chunk) {
     const int64_t cnt = PetscMin(chunk, last - i0);
     PetscCall(ensemble_read_configs(r, i0, cnt, cfg));
@@ -72,10 +77,17 @@ static PetscErrorCode site_moments(MPI_Comm comm, ensemble_reader *r, double c, 
         for (int k = 0; k < 8; k++, p *= y) s[k] += p;
       }
       for (int k = 0; k < 8; k++) mine[k * n + i0 + b] = s[k] / (double)V;
+      if (!lay) continue;
+      PetscCall(PetscArrayzero(shells, lay->nshells));
+      PetscCall(spectrum_power(sp, cfg + b * V, shells));
+      for (int k = 0; k < lay->nshells; k++)
+        mine[(8 + k) * n + i0 + b] = lay->shell_modes[k] > 0 ? shells[k] / lay->shell_modes[k] : 0;
     }
     PetscCall(PetscLogEventEnd(EV_MEASURE, 0, 0, 0, 0));
   }
-  MPICHECK(MPI_Allreduce(mine, data, (int)(8 * n), MPI_DOUBLE, MPI_SUM, comm));
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, mine, (int)(K * n), MPI_DOUBLE, MPI_SUM, comm));
+  PetscCall(PetscArraycpy(data, mine, 8 * n));
+  if (lay) PetscCall(PetscArraycpy(shell, mine + 8 * n, (K - 8) * n));
   /* a NaN or inf anywhere in a configuration reaches its sums on every rank */
   for (int64_t i = 0; i < 8 * n; i++)
     PetscCheck(isfinite(data[i]), comm, PETSC_ERR_FILE_UNEXPECTED,
@@ -105,16 +117,27 @@ static double drift_sigma(const double *a, int64_t n, int R, double tau)
   return err > 0 ? (last - first) / m / (sqrt(2.0) * err) : 0;
 }
 
-PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t block, observables_report *out)
+PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t block, int nshells,
+                                   observables_report *out)
 {
   const int64_t n = r->n;
   const int R = r->meta.replicas;
   double *data, *M, *S, c = 0;
+  spectrum *sp = NULL;
 
   PetscFunctionBeginUser;
   PetscCheck(n >= 2, comm, PETSC_ERR_USER_INPUT, "%s: %lld configurations; at least 2 are needed for errors", r->path,
              (long long)n);
-  PetscCall(PetscCalloc1((size_t)(P_COUNT * n), &data));
+  PetscCheck(nshells >= 0 && nshells <= OBS_MAXSHELLS, comm, PETSC_ERR_USER_INPUT, "-shells %d: at most %d", nshells,
+             OBS_MAXSHELLS);
+  out->nshells = 0;
+  if (nshells > 0 && r->meta.d >= 1 && r->volume > 1) { /* whole configurations per rank: a one-rank transform */
+    PetscCall(spectrum_create(PETSC_COMM_SELF, r->meta.d, r->meta.L, nshells, &sp));
+    out->nshells = nshells;
+    for (int k = 0; k < nshells; k++) out->shell_k[k] = spectrum_get_layout(sp)->shell_k[k];
+  }
+  /* the P_COUNT series, then one per shell */
+  PetscCall(PetscCalloc1((size_t)((P_COUNT + out->nshells) * n), &data));
   M = data + P_M * n;
   S = data + P_ACTION * n;
   PetscCall(ensemble_read_scalars(r, "magnetisation", M));
@@ -130,7 +153,7 @@ PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t bl
     for (int k = 0; k < 8; k++, p *= y) data[(P_DM1 + k) * n + i] = p;
     S[i] /= (double)r->volume;
   }
-  PetscCall(site_moments(comm, r, c, data + P_SITE1 * n));
+  PetscCall(site_moments(comm, r, c, sp, data + P_SITE1 * n, data + P_COUNT * n));
 
   PetscCall(stats_tau_int(data + P_ABSM * n, n, R, 1.5, &out->tau[TAU_ABSM]));
   PetscCall(stats_tau_int(data + P_M2 * n, n, R, 1.5, &out->tau[TAU_M2]));
@@ -145,10 +168,12 @@ PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t bl
   out->drift[TAU_ABSM] = drift_sigma(data + P_ABSM * n, n, R, out->tau[TAU_ABSM].tau);
   out->drift[TAU_M2] = drift_sigma(data + P_M2 * n, n, R, out->tau[TAU_M2].tau);
   out->drift[TAU_ACTION] = drift_sigma(S, n, R, out->tau[TAU_ACTION].tau);
-  for (int o = 0; o < OBS_COUNT; o++) {
+  for (int o = 0; o < OBS_COUNT + out->nshells; o++) {
     derived_ctx ctx = {o, (double)r->volume};
-    PetscCall(stats_jackknife(data, P_COUNT, n, R, block, derived, &ctx, &out->obs[o]));
+    PetscCall(stats_jackknife(data, P_COUNT + out->nshells, n, R, block, derived, &ctx,
+                              o < OBS_COUNT ? &out->obs[o] : &out->shell[o - OBS_COUNT]));
   }
   PetscCall(PetscFree(data));
+  PetscCall(spectrum_destroy(&sp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

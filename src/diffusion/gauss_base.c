@@ -1,0 +1,94 @@
+/* gauss_base.c — the exact score of a Gaussian field (gauss_base.h). */
+#include "latdiff/gauss_base.h"
+
+#include <math.h>
+
+PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out)
+{
+  gauss_base *g;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&g));
+  g->d = d;
+  g->V = 1;
+  for (int mu = 0; mu < d; mu++) g->L[mu] = L[mu], g->V *= L[mu];
+  PetscCall(fourier_create(PETSC_COMM_SELF, d, L, 1, &g->ft));
+  PetscCheck(fourier_get_layout(g->ft)->out_sites == g->V, PETSC_COMM_SELF, PETSC_ERR_PLIB,
+             "gauss_base: a one-rank transform without all modes");
+  PetscCall(PetscCalloc2((size_t)g->V, &g->G, (size_t)g->V, &g->work));
+  *out = g;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the mode of n with the components in `flip` (a bit mask) reflected */
+static int64_t reflected(const gauss_base *g, int64_t j, unsigned flip)
+{
+  int n[4];
+  int64_t r = j, k = 0;
+  for (int mu = g->d - 1; mu >= 0; mu--) n[mu] = (int)(r % g->L[mu]), r /= g->L[mu];
+  for (int mu = 0; mu < g->d; mu++) k = k * g->L[mu] + ((flip >> mu & 1) ? (g->L[mu] - n[mu]) % g->L[mu] : n[mu]);
+  return k;
+}
+
+/* G(p) averaged over the 2^d reflections of p */
+static void symmetrise(gauss_base *g)
+{
+  const unsigned nf = 1u << g->d;
+  for (int64_t j = 0; j < g->V; j++) {
+    double sum = 0;
+    for (unsigned fl = 0; fl < nf; fl++) sum += g->G[reflected(g, j, fl)];
+    g->work[j] = sum / nf;
+  }
+  PetscArraycpy(g->G, g->work, g->V);
+}
+
+PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const double *x)
+{
+  double count = (double)n;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscArrayzero(g->G, g->V));
+  for (int64_t b = 0; b < n; b++) {
+    PetscCall(fourier_power(g->ft, 1, x + b * g->V, g->work));
+    for (int64_t j = 0; j < g->V; j++) g->G[j] += g->work[j];
+  }
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, g->G, (int)g->V, MPI_DOUBLE, MPI_SUM, comm));
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &count, 1, MPI_DOUBLE, MPI_SUM, comm));
+  for (int64_t j = 0; j < g->V; j++) g->G[j] /= count * (double)g->V;
+  symmetrise(g);
+  for (int64_t j = 0; j < g->V; j++)
+    PetscCheck(isfinite(g->G[j]) && g->G[j] >= 0, comm, PETSC_ERR_USER_INPUT,
+               "-base gaussian: the data's propagator is not finite at mode %lld", (long long)j);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode gauss_base_set(gauss_base *g, const double *G)
+{
+  PetscFunctionBeginUser;
+  for (int64_t j = 0; j < g->V; j++)
+    PetscCheck(isfinite(G[j]) && G[j] >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "the stored propagator is negative or not finite at mode %lld", (long long)j);
+  PetscCall(PetscArraycpy(g->G, G, g->V));
+  symmetrise(g);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, const double *xi, const double *x, double *s)
+{
+  PetscFunctionBeginUser;
+  for (int64_t b = 0; b < nb; b++) {
+    for (int64_t j = 0; j < g->V; j++) g->work[j] = -1 / (f[b] * f[b] * g->G[j] + xi[b]);
+    PetscCall(fourier_multiply(g->ft, 1, g->work, x + b * g->V, s + b * g->V));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode gauss_base_destroy(gauss_base **gp)
+{
+  PetscFunctionBeginUser;
+  if (!*gp) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(fourier_destroy(&(*gp)->ft));
+  PetscCall(PetscFree2((*gp)->G, (*gp)->work));
+  PetscCall(PetscFree(*gp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
