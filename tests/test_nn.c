@@ -132,7 +132,12 @@ static int conv_direct(PetscBool periodic)
   return fails;
 }
 
-/* periodic conv commutes with a lattice translation, exactly */
+/* periodic conv commutes with a lattice translation, to rounding: the
+ * same products are summed, but OpenBLAS may block the rows of a GEMM
+ * differently at the edges (seen on AVX-512), so the order can differ.
+ * The bound: 1e-13 of the output scale, about 450 double epsilons, far
+ * above the rounding of sums of K C <= 162 terms and far below any
+ * misplaced neighbour (an O(1) error). */
 static int equivariance(int d, const int *L)
 {
   nn_stencil *st;
@@ -149,10 +154,13 @@ static int equivariance(int d, const int *L)
     for (int c = 0; c < NC; c++) xs[v * NC + c] = x[st->nbr[v * st->K + st->K - 1] * NC + c];
   nn_conv_forward_d(out, x, w, b, st, 1, NC, NO, work);
   nn_conv_forward_d(outs, xs, w, b, st, 1, NC, NO, work);
-  double worst = 0;
+  double worst = 0, scale = 0;
   for (int64_t v = 0; v < V; v++)
-    for (int o = 0; o < NO; o++) worst = fmax(worst, fabs(outs[v * NO + o] - out[st->nbr[v * st->K + st->K - 1] * NO + o]));
-  EXPECT(fails, worst == 0, "d=%d: shifted input gives an output that differs from the shifted output by %.3g", d, worst);
+    for (int o = 0; o < NO; o++) {
+      worst = fmax(worst, fabs(outs[v * NO + o] - out[st->nbr[v * st->K + st->K - 1] * NO + o]));
+      scale = fmax(scale, fabs(out[v * NO + o]));
+    }
+  EXPECT(fails, worst <= 1e-13 * scale, "d=%d: shifted input gives an output that differs from the shifted output by %.3g", d, worst);
   release(7, x, xs, w, b, out, outs, work);
   nn_stencil_destroy(&st);
   return fails;
@@ -340,8 +348,8 @@ static int mlp_gradients(void)
   return fails;
 }
 
-/* the conv net: its gradient against central differences, and exact
- * translation equivariance of the whole network */
+/* the conv net: its gradient against central differences, and
+ * translation equivariance of the whole network to rounding (as above) */
 static int convnet_checks(void)
 {
   const int L[2] = {4, 5};
@@ -365,10 +373,13 @@ static int convnet_checks(void)
     for (int64_t v = 0; v < V; v++) xs[s * V + v] = x[s * V + st->nbr[v * st->K + st->K - 1]];
   nn_convnet_forward(n, B, x, t, out);
   nn_convnet_forward(n, B, xs, t, outs);
-  double eq = 0;
+  double eq = 0, scale = 0;
   for (int64_t s = 0; s < B; s++)
-    for (int64_t v = 0; v < V; v++) eq = fmax(eq, fabs(outs[s * V + v] - out[s * V + st->nbr[v * st->K + st->K - 1]]));
-  EXPECT(fails, eq == 0, "conv net: shifted input gives an output off the shifted output by %.3g", eq);
+    for (int64_t v = 0; v < V; v++) {
+      eq = fmax(eq, fabs(outs[s * V + v] - out[s * V + st->nbr[v * st->K + st->K - 1]]));
+      scale = fmax(scale, fabs(out[s * V + v]));
+    }
+  EXPECT(fails, eq <= 1e-13 * scale, "conv net: shifted input gives an output off the shifted output by %.3g", eq);
   release(5, x, xs, target, out, outs);
   nn_net_destroy(&net);
   return fails;

@@ -15,6 +15,7 @@
 typedef struct {
   output_claim *claims[APP_MAX_CLAIMS];
   int nclaims;
+  PetscBool dry; /* parse and check the options, then return: `latdiff run` checks every step before the first */
 } app_run;
 
 PetscErrorCode cmd_hmc(app_run *run);
@@ -23,11 +24,17 @@ PetscErrorCode cmd_analyze(app_run *run);
 PetscErrorCode cmd_forward(app_run *run);
 PetscErrorCode cmd_sample(app_run *run);
 PetscErrorCode cmd_train(app_run *run);
+PetscErrorCode cmd_run(app_run *run);
 
 /* Claim an output for this run (output.h); released by the driver at the
  * end, with its temporaries deleted if the run fails and discard is set. */
 PetscErrorCode app_claim_output(app_run *run, MPI_Comm comm, const char *option, const char *path, double bytes,
                                 output_claim **claim);
+
+/* Release the claims of a finished verb (its locks; with failed, its
+ * temporaries marked for discarding): the driver does it at the end, and
+ * `latdiff run` after each of its steps. */
+void app_release_claims(app_run *run, PetscBool failed);
 
 /* SIGTERM and SIGINT (what Slurm and PBS send at the time limit, and
  * Ctrl-C) set a flag instead of killing: verbs that poll it stop cleanly.

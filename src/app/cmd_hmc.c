@@ -38,7 +38,7 @@ PetscErrorCode cmd_hmc(app_run *run)
 
   PetscFunctionBeginUser;
   PetscCall(parse(&o));
-  if (o.chain.help) PetscFunctionReturn(PETSC_SUCCESS);
+  if (o.chain.help || run->dry) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(log_banner("hmc"));
   PetscCall(lattice_create(PETSC_COMM_WORLD, o.chain.d, o.chain.L, o.chain.grid, o.chain.replicas, &lat));
   PetscCall(phi4_create(lat, o.chain.kappa, o.chain.lambda, &theory));

@@ -188,7 +188,8 @@ PetscErrorCode cmd_sample(app_run *run)
   PetscFunctionBeginUser;
   PetscCall(score_model_create(PETSC_COMM_WORLD, &m));
   PetscCall(parse(&o, m));
-  if (o.help) {
+  if (run->dry) PetscCall(options_check_unused("sample")); /* the options of the model's setup (-ts_*) pass here */
+  if (o.help || run->dry) {
     PetscCall(score_model_destroy(&m));
     PetscFunctionReturn(PETSC_SUCCESS);
   }

@@ -278,7 +278,7 @@ PetscErrorCode cmd_train(app_run *run)
 
   PetscFunctionBeginUser;
   PetscCall(parse(&o));
-  if (o.help) PetscFunctionReturn(PETSC_SUCCESS);
+  if (o.help || run->dry) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(log_banner("train"));
   PetscCall(ensemble_open(PETSC_COMM_WORLD, o.input, &r));
   PetscCheck(o.net != 0 || r->volume <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,

@@ -11,8 +11,9 @@ static const char usage[] =
   "  langevin  generate a phi^4 ensemble by stochastic quantisation (Langevin, optional MALA)\n"
   "  analyze   observables with errors for one or more ensembles, side by side\n"
   "  forward   the forward (noising) process on an ensemble: cumulant flow, spectra, k*(t)\n"
-  "  train     learn a score network by denoising score matching, data parallel (mlp so far)\n"
+  "  train     learn a score network by denoising score matching, data parallel (mlp, conv)\n"
   "  sample    generate an ensemble by the reverse process (exact scores, or -model from train)\n"
+  "  run       the main job: hmc training and testing ensembles, train, sample, analyze, in one directory\n"
   "every verb: -options_file FILE, -quiet (only results and errors), -log_view (profile)\n";
 
 typedef struct {
@@ -20,7 +21,7 @@ typedef struct {
   PetscErrorCode (*run)(app_run *run);
 } verb;
 
-static const verb verbs[] = {{"hmc", cmd_hmc}, {"langevin", cmd_langevin}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {"train", cmd_train}, {NULL, NULL}};
+static const verb verbs[] = {{"hmc", cmd_hmc}, {"langevin", cmd_langevin}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {"train", cmd_train}, {"run", cmd_run}, {NULL, NULL}};
 
 /* app.h: the claims of the run, released at the end; a failure deletes
  * the temporaries of verbs that cannot restart */
@@ -34,7 +35,7 @@ PetscErrorCode app_claim_output(app_run *run, MPI_Comm comm, const char *option,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static void release_claims(app_run *run, PetscBool failed)
+void app_release_claims(app_run *run, PetscBool failed)
 {
   for (int k = 0; k < run->nclaims; k++) output_release(&run->claims[k], failed);
   run->nclaims = 0;
@@ -114,7 +115,7 @@ int main(int argc, char **argv)
      * call: each failing rank says why, then MPI_Abort. */
     const PetscBool all = app_all_failed(error_comm, 10.0);
     if (!all || wrank == 0) app_error_print(&err, wrank, all);
-    release_claims(&run, PETSC_TRUE);
+    app_release_claims(&run, PETSC_TRUE);
     if (!all) MPI_Abort(MPI_COMM_WORLD, 1);
     h5_close_all();
     PetscFinalize();
@@ -122,7 +123,7 @@ int main(int argc, char **argv)
     MPI_Finalize();
     return 1;
   }
-  release_claims(&run, PETSC_FALSE);
+  app_release_claims(&run, PETSC_FALSE);
   PetscCall(PetscFinalize());
   MPI_Comm_free(&error_comm);
   MPI_Finalize();

@@ -20,6 +20,10 @@ PetscErrorCode opt_schedule(PetscOptionItems *o, schedule *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the sections an options file may hold for `latdiff run` (cmd_run.c):
+ * every verb run alone on that file leaves them to run */
+static const char *const run_sections[] = {"test_", "train_", "gen_", "analyze_", NULL};
+
 PetscErrorCode options_check_unused(const char *verb)
 {
   PetscInt n;
@@ -33,6 +37,8 @@ PetscErrorCode options_check_unused(const char *verb)
       size_t len = strlen(petsc_prefixes[k]);
       if (!strncmp(names[i], petsc_prefixes[k], len)) petsc = PETSC_TRUE;
     }
+    for (int k = 0; run_sections[k]; k++)
+      if (!strncmp(names[i], run_sections[k], strlen(run_sections[k]))) petsc = PETSC_TRUE;
     PetscCheck(petsc, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
                "unknown option -%s for 'latdiff %s' (misspelt, or an option of another verb); 'latdiff %s -help' lists them",
                names[i], verb, verb);

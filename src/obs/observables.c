@@ -173,6 +173,13 @@ PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t bl
     PetscCall(stats_jackknife(data, P_COUNT + out->nshells, n, R, block, derived, &ctx,
                               o < OBS_COUNT ? &out->obs[o] : &out->shell[o - OBS_COUNT]));
   }
+  if (sp) { /* only the shells that hold modes (a small lattice leaves some empty) */
+    const spectrum_layout *lay = spectrum_get_layout(sp);
+    int kept = 0;
+    for (int k = 0; k < out->nshells; k++)
+      if (lay->shell_modes[k] > 0) out->shell_k[kept] = out->shell_k[k], out->shell[kept++] = out->shell[k];
+    out->nshells = kept;
+  }
   PetscCall(PetscFree(data));
   PetscCall(spectrum_destroy(&sp));
   PetscFunctionReturn(PETSC_SUCCESS);
