@@ -12,6 +12,7 @@
  * Each case exits non-zero on failure. */
 #include "latdiff/nn.h"
 #include "latdiff/nn_net.h"
+#include "latdiff/symmetry.h"
 #include "latdiff/rng.h"
 #include "testing.h"
 
@@ -326,7 +327,7 @@ static int mlp_gradients(void)
   int fails = 0;
   const int64_t B = 5;
   double x[10], t[5], target[10];
-  nn_net_create_mlp(2, 6, 2, 3, B, &n);
+  nn_net_create_mlp(2, 6, 2, 3, B, PETSC_FALSE, &n);
   nn_net_init(n, 3);
   fill(n->p, n->nparams); /* biases too */
   fill(x, 10), fill(target, 10);
@@ -356,7 +357,7 @@ static int convnet_checks(void)
   nn_net *net;
   int fails = 0;
   const int64_t B = 2;
-  nn_net_create_conv(2, L, 3, 2, 2, B, &net);
+  nn_net_create_conv(2, L, 3, 2, 2, B, PETSC_FALSE, &net);
   nn_convnet *n = net->conv;
   const int64_t V = n->V;
   double *x = dbl(B * V), *xs = dbl(B * V), *target = dbl(B * V), *out = dbl(B * V), *outs = dbl(B * V),
@@ -385,6 +386,72 @@ static int convnet_checks(void)
   return fails;
 }
 
+/* -odd: s(-x) = -s(x) to rounding for both kinds, and the gradient of the
+ * odd network against central differences */
+static int odd_checks(void)
+{
+  const int L[2] = {4, 3};
+  int fails = 0;
+  const int64_t B = 3;
+  double t[3] = {0.2, 0.5, 0.9};
+  for (int kind = 0; kind < 2; kind++) {
+    nn_net *n;
+    if (kind == 0) nn_net_create_mlp(2, 6, 2, 3, B, PETSC_TRUE, &n);
+    else nn_net_create_conv(2, L, 3, 2, 2, B, PETSC_TRUE, &n);
+    nn_net_init(n, 9);
+    fill(n->p, n->nparams); /* every parameter, so that the inner network is far from odd */
+    const int64_t m = B * n->dim;
+    double *x = dbl(m), *xm = dbl(m), *out = dbl(m), *outm = dbl(m), *target = dbl(m), worst = 0, scale = 0;
+    fill(x, m), fill(target, m);
+    for (int64_t i = 0; i < m; i++) xm[i] = -x[i];
+    nn_net_forward(n, B, x, t, out);
+    nn_net_forward(n, B, xm, t, outm);
+    for (int64_t i = 0; i < m; i++) worst = fmax(worst, fabs(out[i] + outm[i])), scale = fmax(scale, fabs(out[i]));
+    EXPECT(fails, scale > 0.1 && worst <= 1e-13 * scale, "%s -odd: |s(x) + s(-x)| = %.3g (scale %.3g)", n->kind, worst,
+           scale);
+    const double g = net_gradient_error(n, B, x, t, target);
+    EXPECT(fails, g < 1e-7, "%s -odd: gradient vs central differences: worst relative error %.3g", n->kind, g);
+    release(5, x, xm, out, outm, target);
+    nn_net_destroy(&n);
+  }
+  return fails;
+}
+
+/* the lattice symmetries of -augment: a bijection of the sites (no site
+ * lost or doubled), reflections and permutations keep the spectrum's shell
+ * sums and every nearest-neighbour product sum */
+static int symmetry_checks(void)
+{
+  const int L[3] = {4, 4, 3};
+  const int64_t V = 48;
+  int fails = 0;
+  double *x = dbl(V), *y = dbl(V);
+  fill(x, V);
+  for (uint64_t bits = 0; bits < 200; bits++) {
+    lattice_symmetry s;
+    symmetry_draw(3, L, bits * 2654435761u, &s);
+    for (int64_t v = 0; v < V; v++) y[v] = NAN;
+    symmetry_apply(&s, x, y);
+    double sx = 0, sy = 0, hx = 0, hy = 0;
+    for (int64_t v = 0; v < V; v++) {
+      EXPECT(fails, isfinite(y[v]), "symmetry %llu leaves site %lld unset", (unsigned long long)bits, (long long)v);
+      sx += x[v] * x[v], sy += y[v] * y[v];
+      const int c[3] = {(int)(v / 12), (int)(v / 3 % 4), (int)(v % 3)};
+      for (int mu = 0; mu < 3; mu++) { /* the hopping term sum_x sum_mu phi(x) phi(x + mu) */
+        int e[3] = {c[0], c[1], c[2]};
+        e[mu] = (e[mu] + 1) % L[mu];
+        const int64_t w = (int64_t)(e[0] * 12 + e[1] * 3 + e[2]);
+        hx += x[v] * x[w], hy += y[v] * y[w];
+      }
+    }
+    EXPECT(fails, fabs(sx - sy) < 1e-12 && fabs(hx - hy) < 1e-12,
+           "symmetry %llu changes sum phi^2 (%.3g) or the hopping term (%.3g)", (unsigned long long)bits, sx - sy, hx - hy);
+    EXPECT(fails, s.perm[2] == 2, "symmetry %llu moves the axis of extent 3", (unsigned long long)bits);
+  }
+  release(2, x, y);
+  return fails;
+}
+
 int main(int argc, char **argv)
 {
   int fails = 0;
@@ -406,8 +473,10 @@ int main(int argc, char **argv)
   else if (!strcmp(what, "float")) fails += float_agrees();
   else if (!strcmp(what, "mlp")) fails += mlp_gradients();
   else if (!strcmp(what, "convnet")) fails += convnet_checks();
+  else if (!strcmp(what, "odd")) fails += odd_checks();
+  else if (!strcmp(what, "symmetry")) fails += symmetry_checks();
   else {
-    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet\n");
+    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry\n");
     fails = 1;
   }
   PetscCall(PetscFinalize());

@@ -8,7 +8,7 @@
  *                        (gauss_base.h), modes row-major in n_mu
  *   /data_source         attributes: the training data's metadata and
  *                        parameters (theory, lattice, couplings, mu0, ...)
- *   attributes of /: format, format_version, net, base, dim, hidden, layers,
+ *   attributes of /: format, format_version, net, base, odd, dim, hidden, layers,
  *     embed_frequencies, schedule, sigma, beta_min, beta_max, eps,
  *     sigma_data, theory, lattice, kappa, lambda, data, steps_done,
  *     adam_step, options, code_version, git_commit, complete (last)
@@ -29,6 +29,7 @@
 typedef struct {
   char net[16];
   char base[16]; /* "none" or "gaussian" */
+  int odd;       /* the network is made odd, s(-x) = -s(x) */
   int dim, hidden, layers, J;
   char schedule[16];
   double sigma, beta_min, beta_max, eps;

@@ -4,7 +4,11 @@
  *   mlp      nn_mlp.h, point targets
  *   conv     nn_convnet.h, lattice fields (periodic, translation equivariant)
  *
- *   nn_net_create_mlp, nn_net_create_conv
+ * With odd, the network is made odd in its input, s(-x, t) = -s(x, t)
+ * exactly (the Z2 symmetry phi -> -phi of phi^4): it evaluates the inner
+ * network n on x and -x in one batch of 2B and returns (n(x) - n(-x)) / 2.
+ *
+ *   nn_net_create_mlp, nn_net_create_conv  (batch: the most samples per call)
  *   nn_net_init       weights from the seed
  *   nn_net_forward    out [B][dim] from x [B][dim], t [B]
  *   nn_net_backward   g += d loss / d p (after a forward of the same batch)
@@ -19,13 +23,16 @@
 typedef struct {
   char kind[8];
   int64_t dim, batch, nparams;
+  PetscBool odd;
   double *p, *g; /* the implementation's buffers */
   nn_mlp *mlp;
   nn_convnet *conv;
+  double *xx, *tt, *oo; /* odd: the batch [x; -x], its times and outputs */
 } nn_net;
 
-PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t batch, nn_net **out);
-PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, nn_net **out);
+PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t batch, PetscBool odd, nn_net **out);
+PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
+                                  nn_net **out);
 void nn_net_init(nn_net *n, uint64_t seed);
 PetscErrorCode nn_net_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out);
 PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout);

@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* the sections of the options file, by prefix; "" is the ensemble's (hmc) */
 typedef enum { SEC_HMC, SEC_TEST, SEC_TRAIN, SEC_GEN, SEC_ANALYZE, SEC_RUN, SEC_COUNT } section;
@@ -156,16 +157,23 @@ static PetscErrorCode run_step(app_run *run, const run_options *o, const step *s
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* DIR exists or is created (rank 0); a fresh run finds none of the outputs there */
-static PetscErrorCode prepare_dir(const run_options *o, const step *steps, int nsteps)
+/* DIR exists or is created (rank 0; *created says which); a fresh run
+ * finds none of the outputs there */
+static PetscErrorCode prepare_dir(const run_options *o, const step *steps, int nsteps, PetscBool *created)
 {
-  int rank, err = 0;
+  int rank, err[2] = {0, 0};
 
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  if (rank == 0 && mkdir(o->dir, 0777) != 0 && errno != EEXIST) err = errno;
-  MPICHECK(MPI_Bcast(&err, 1, MPI_INT, 0, PETSC_COMM_WORLD));
-  PetscCheck(!err, PETSC_COMM_WORLD, PETSC_ERR_FILE_OPEN, "-dir %s: cannot create: %s", o->dir, strerror(err));
+  if (rank == 0) {
+    struct stat st;
+    if (mkdir(o->dir, 0777) == 0) err[1] = 1;
+    else if (errno != EEXIST) err[0] = errno;
+    else if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode)) err[0] = ENOTDIR;
+  }
+  MPICHECK(MPI_Bcast(err, 2, MPI_INT, 0, PETSC_COMM_WORLD));
+  *created = err[1] ? PETSC_TRUE : PETSC_FALSE;
+  PetscCheck(!err[0], PETSC_COMM_WORLD, PETSC_ERR_FILE_OPEN, "-dir %s: cannot create: %s", o->dir, strerror(err[0]));
   if (o->force || o->restart) PetscFunctionReturn(PETSC_SUCCESS);
   for (int k = 0; k < nsteps; k++) {
     char path[PETSC_MAX_PATH_LEN + 32];
@@ -219,15 +227,24 @@ PetscErrorCode cmd_run(app_run *run)
   const char *const gen_files[] = {"-model", model, "-output", gen, NULL};
   const char *const analyze_files[] = {"-input", inputs, "-json", report, "-compare", "2,3", NULL};
   /* twice: first every step only checks its options (a typo in the last
-   * section must not cost the first steps' work), then the work */
+   * section must not cost the first steps' work; a directory made for a
+   * run that then does not start is removed), then the work */
+  PetscBool created;
+  PetscCall(prepare_dir(&o, steps, 4, &created));
   for (int pass = 0; pass < 2; pass++) {
+    PetscErrorCode ierr;
     run->dry = pass == 0;
-    if (!run->dry) PetscCall(prepare_dir(&o, steps, 4));
-    PetscCall(run_step(run, &o, &steps[0], SEC_HMC, none, hmc_files));
-    PetscCall(run_step(run, &o, &steps[1], SEC_HMC, test_defaults, test_files));
-    PetscCall(run_step(run, &o, &steps[2], SEC_TRAIN, none, train_files));
-    PetscCall(run_step(run, &o, &steps[3], SEC_GEN, gen_defaults, gen_files));
-    PetscCall(run_step(run, &o, &steps[4], SEC_ANALYZE, analyze_defaults, analyze_files));
+    ierr = run_step(run, &o, &steps[0], SEC_HMC, none, hmc_files);
+    if (!ierr) ierr = run_step(run, &o, &steps[1], SEC_HMC, test_defaults, test_files);
+    if (!ierr) ierr = run_step(run, &o, &steps[2], SEC_TRAIN, none, train_files);
+    if (!ierr) ierr = run_step(run, &o, &steps[3], SEC_GEN, gen_defaults, gen_files);
+    if (!ierr) ierr = run_step(run, &o, &steps[4], SEC_ANALYZE, analyze_defaults, analyze_files);
+    if (ierr && run->dry && created) {
+      int rank;
+      MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+      if (rank == 0) rmdir(o.dir);
+    }
+    PetscCall(ierr);
   }
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s; the last column is the distance of generated from testing "
                        "in combined standard errors\n", report));

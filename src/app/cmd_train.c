@@ -16,6 +16,7 @@
 #include "latdiff/dsm.h"
 #include "latdiff/model.h"
 #include "latdiff/rng.h"
+#include "latdiff/symmetry.h"
 
 #include <math.h>
 
@@ -29,7 +30,7 @@ typedef struct {
   double lr, clip, ema, validation, eps, weight_decay, progress;
   schedule sched;
   uint64_t seed;
-  PetscBool force, restart, help;
+  PetscBool force, restart, help, odd, augment;
 } train_options;
 
 static PetscErrorCode parse(train_options *o)
@@ -49,6 +50,12 @@ static PetscErrorCode parse(train_options *o)
                      "lattice fields: none, or gaussian (the network adds to the exact score of a Gaussian field with "
                      "the data's measured propagator, and learns only the interaction)",
                      bases, &o->base));
+  PetscCall(PetscOptionsBool("-odd", "make the network odd, s(-x) = -s(x) exactly (the Z2 symmetry of phi^4)", "latdiff",
+                             o->odd, &o->odd, NULL));
+  PetscCall(PetscOptionsBool("-augment",
+                             "lattice fields: each training sample under a random lattice symmetry (reflections, "
+                             "permutations of equal axes) and phi -> -phi",
+                             "latdiff", o->augment, &o->augment, NULL));
   PetscCall(opt_int(PetscOptionsObject, "-hidden", "width: mlp hidden units, conv channels (default 64, conv 16)", 1,
                     &o->hidden));
   PetscCall(opt_int(PetscOptionsObject, "-layers", "hidden layers (1..8)", 1, &o->layers));
@@ -146,6 +153,7 @@ static PetscErrorCode data_sigma(const shard *s, const char *path, double *sigma
 typedef struct {
   nn_net *mlp;
   gauss_base *base;
+  const ensemble_meta *augment; /* -augment: the lattice whose symmetries act (NULL: none) */
   const schedule *sched;
   double sigma_data, eps;
   uint64_t seed;
@@ -168,10 +176,14 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
       /* training: a random configuration; validation: configuration g */
       const int64_t j = which == 0 ? PetscMin((int64_t)(rng_uniform(pick, (uint64_t)g) * (double)ntotal), ntotal - 1) : g;
       if (j < s->lo || j >= s->hi) continue;
-      for (int64_t k = 0; k < D; k++) {
-        c->x0[n * D + k] = s->x[(j - s->lo) * D + k];
-        c->z[n * D + k] = rng_normal(noise, (uint64_t)(g * D + k));
-      }
+      const double *cfg = s->x + (j - s->lo) * D;
+      if (c->augment && which == 0) { /* a random symmetry from 53 random bits of (seed, step, g) */
+        lattice_symmetry sym;
+        const rng_key bits = {c->seed, RNG_TRAIN, step, 6};
+        symmetry_draw(c->augment->d, c->augment->L, (uint64_t)(rng_uniform(bits, (uint64_t)g) * 9007199254740992.0), &sym);
+        symmetry_apply(&sym, cfg, c->x0 + n * D);
+      } else PetscCall(PetscArraycpy(c->x0 + n * D, cfg, D));
+      for (int64_t k = 0; k < D; k++) c->z[n * D + k] = rng_normal(noise, (uint64_t)(g * D + k));
       c->t[n++] = c->eps + (1 - c->eps) * rng_uniform(when, (uint64_t)g);
     }
     if (n == cap || (g == B && n > 0)) {
@@ -218,6 +230,7 @@ static void fill_info(const train_options *o, const ensemble_reader *r, const nn
                        .adam_step = adam_step, .nparams = m->nparams};
   snprintf(info->net, sizeof info->net, "%s", nets[o->net]);
   snprintf(info->base, sizeof info->base, "%s", bases[o->base]);
+  info->odd = o->odd;
   snprintf(info->schedule, sizeof info->schedule, "%s", schedule_names[o->sched.kind]);
   snprintf(info->data, sizeof info->data, "%s", o->input);
 }
@@ -246,7 +259,7 @@ static PetscErrorCode resume(const train_options *o, const char *ckpt, const mod
   PetscFunctionBeginUser;
   PetscCall(model_read(PETSC_COMM_WORLD, ckpt, &got, &st));
   PetscCheck(got.nparams == want->nparams && got.hidden == want->hidden && got.layers == want->layers &&
-               got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && !strcmp(got.schedule, want->schedule) &&
+               got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && got.odd == want->odd && !strcmp(got.schedule, want->schedule) &&
                got.sigma == want->sigma && got.beta_min == want->beta_min && got.beta_max == want->beta_max &&
                got.eps == want->eps && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
              PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
@@ -284,6 +297,8 @@ PetscErrorCode cmd_train(app_run *run)
   PetscCheck(o.net != 0 || r->volume <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: configurations of %lld values; -net mlp is for point targets (use -net conv for lattice fields)",
              o.input, (long long)r->volume);
+  PetscCheck(!o.augment || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-augment: for lattice fields (-net conv); the symmetries of point targets differ from target to target");
   PetscCheck(o.base == 0 || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-base gaussian: for lattice fields (-net conv); point targets have no propagator");
   PetscCheck(o.net != 1 || !strcmp(r->meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
@@ -312,8 +327,8 @@ PetscErrorCode cmd_train(app_run *run)
     double unused; /* the validation set only needs the finiteness check */
     PetscCall(data_sigma(&val, o.input, &unused));
   }
-  if (o.net == 0) PetscCall(nn_net_create_mlp((int)r->volume, o.hidden, o.layers, o.embed, 1024, &m));
-  else PetscCall(nn_net_create_conv(r->meta.d, r->meta.L, o.hidden, o.layers, o.embed, 64, &m));
+  if (o.net == 0) PetscCall(nn_net_create_mlp((int)r->volume, o.hidden, o.layers, o.embed, 1024, o.odd, &m));
+  else PetscCall(nn_net_create_conv(r->meta.d, r->meta.L, o.hidden, o.layers, o.embed, 64, o.odd, &m));
   nn_net_init(m, o.seed);
   PetscCall(nn_adamw_create(m->nparams, o.lr, &opt));
   opt->weight_decay = o.weight_decay;
@@ -331,7 +346,8 @@ PetscErrorCode cmd_train(app_run *run)
                        (long long)r->volume, sigma_data));
   app_catch_signals();
 
-  dsm_ctx c = {.mlp = m, .sched = &o.sched, .sigma_data = sigma_data, .eps = o.eps, .seed = o.seed};
+  dsm_ctx c = {.mlp = m, .sched = &o.sched, .sigma_data = sigma_data, .eps = o.eps, .seed = o.seed,
+               .augment = o.augment ? &r->meta : NULL};
   if (o.base == 1) { /* the Gaussian part from the training configurations */
     PetscCall(gauss_base_create(r->meta.d, r->meta.L, &c.base));
     PetscCall(gauss_base_measure(c.base, PETSC_COMM_WORLD, train.hi - train.lo, train.x));

@@ -24,6 +24,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(h5_attr_put_int(f, "format_version", MODEL_FORMAT_VERSION));
     PetscCall(h5_attr_put_string(f, "net", info->net));
     PetscCall(h5_attr_put_string(f, "base", info->base));
+    PetscCall(h5_attr_put_int(f, "odd", info->odd));
     PetscCall(h5_attr_put_int(f, "dim", info->dim));
     PetscCall(h5_attr_put_int(f, "hidden", info->hidden));
     PetscCall(h5_attr_put_int(f, "layers", info->layers));
@@ -105,6 +106,8 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   PetscCall(h5_attr_get_string(f, path, "base", sizeof info->base, info->base));
   PetscCheck(!strcmp(info->base, "none") || !strcmp(info->base, "gaussian"), comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: base '%s'; this latdiff knows none and gaussian", path, info->base);
+  PetscCall(h5_attr_get_int(f, path, "odd", &v));
+  info->odd = v != 0;
   PetscCall(h5_attr_get_int(f, path, "dim", &v));
   info->dim = (int)v;
   PetscCall(h5_attr_get_int(f, path, "hidden", &v));

@@ -68,7 +68,9 @@ void nn_convnet_init(nn_convnet *n, uint64_t seed)
   const int K = n->st->K, C = n->channels;
   for (int l = 0; l <= n->layers; l++) {
     const int in = l == 0 ? 1 : C, o = l == n->layers ? 1 : C;
-    const double sd = 1 / sqrt((double)(K * in));
+    /* the output layer starts at 0: an untrained network adds nothing to
+     * the base score (-base gaussian starts from the Gaussian's exact score) */
+    const double sd = l == n->layers ? 0 : 1 / sqrt((double)(K * in));
     for (int64_t i = 0; i < (int64_t)o * K * in; i++) n->w[l][i] = sd * rng_normal((rng_key){seed, RNG_INIT, 0, 0}, k++);
     for (int i = 0; i < o; i++) n->b[l][i] = 0;
     if (l < n->layers)

@@ -4,28 +4,32 @@
 static PetscErrorCode wrap(nn_net *n, nn_net **out)
 {
   PetscFunctionBeginUser;
+  if (n->odd)
+    PetscCall(PetscMalloc3((size_t)(2 * n->batch * n->dim), &n->xx, (size_t)(2 * n->batch), &n->tt,
+                           (size_t)(2 * n->batch * n->dim), &n->oo));
   PetscCall(PetscNew(out));
   **out = *n;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t batch, nn_net **out)
+PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t batch, PetscBool odd, nn_net **out)
 {
-  nn_net n = {.kind = "mlp", .dim = dim, .batch = batch};
+  nn_net n = {.kind = "mlp", .dim = dim, .batch = batch, .odd = odd};
 
   PetscFunctionBeginUser;
-  PetscCall(nn_mlp_create(dim, hidden, layers, J, batch, &n.mlp));
+  PetscCall(nn_mlp_create(dim, hidden, layers, J, odd ? 2 * batch : batch, &n.mlp));
   n.p = n.mlp->p, n.g = n.mlp->g, n.nparams = n.mlp->nparams;
   PetscCall(wrap(&n, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, nn_net **out)
+PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
+                                  nn_net **out)
 {
-  nn_net n = {.kind = "conv", .batch = batch};
+  nn_net n = {.kind = "conv", .batch = batch, .odd = odd};
 
   PetscFunctionBeginUser;
-  PetscCall(nn_convnet_create(d, L, channels, layers, J, batch, &n.conv));
+  PetscCall(nn_convnet_create(d, L, channels, layers, J, odd ? 2 * batch : batch, &n.conv));
   n.dim = n.conv->V, n.p = n.conv->p, n.g = n.conv->g, n.nparams = n.conv->nparams;
   PetscCall(wrap(&n, out));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -37,14 +41,44 @@ void nn_net_init(nn_net *n, uint64_t seed)
   else nn_convnet_init(n->conv, seed);
 }
 
-PetscErrorCode nn_net_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out)
+static PetscErrorCode inner_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out)
 {
   return n->mlp ? nn_mlp_forward(n->mlp, B, x, t, out) : nn_convnet_forward(n->conv, B, x, t, out);
 }
 
-PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout)
+static PetscErrorCode inner_backward(nn_net *n, int64_t B, const double *dout)
 {
   return n->mlp ? nn_mlp_backward(n->mlp, B, dout) : nn_convnet_backward(n->conv, B, dout);
+}
+
+PetscErrorCode nn_net_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out)
+{
+  const int64_t nv = B * n->dim;
+
+  PetscFunctionBeginUser;
+  PetscCheck(B <= n->batch, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_net: batch %lld > %lld", (long long)B,
+             (long long)n->batch);
+  if (!n->odd) PetscCall(inner_forward(n, B, x, t, out));
+  else {
+    for (int64_t i = 0; i < nv; i++) n->xx[i] = x[i], n->xx[nv + i] = -x[i];
+    for (int64_t b = 0; b < B; b++) n->tt[b] = n->tt[B + b] = t[b];
+    PetscCall(inner_forward(n, 2 * B, n->xx, n->tt, n->oo));
+    for (int64_t i = 0; i < nv; i++) out[i] = 0.5 * (n->oo[i] - n->oo[nv + i]);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout)
+{
+  const int64_t nv = B * n->dim;
+
+  PetscFunctionBeginUser;
+  if (!n->odd) PetscCall(inner_backward(n, B, dout));
+  else {
+    for (int64_t i = 0; i < nv; i++) n->oo[i] = 0.5 * dout[i], n->oo[nv + i] = -0.5 * dout[i];
+    PetscCall(inner_backward(n, 2 * B, n->oo));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode nn_net_destroy(nn_net **np)
@@ -53,6 +87,7 @@ PetscErrorCode nn_net_destroy(nn_net **np)
   if (!*np) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(nn_mlp_destroy(&(*np)->mlp));
   PetscCall(nn_convnet_destroy(&(*np)->conv));
+  if ((*np)->odd) PetscCall(PetscFree3((*np)->xx, (*np)->tt, (*np)->oo));
   PetscCall(PetscFree(*np));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -43,7 +43,7 @@ PetscErrorCode spectrum_create(MPI_Comm comm, int d, const int *L, int nshells, 
     fourier_momentum(sp->ft, j, p);
     for (int mu = 0; mu < d; mu++) k2 += 4 * sin(p[mu] / 2) * sin(p[mu] / 2);
     const double k = sqrt(k2);
-    int sh = (int)(k / kmax * nshells);
+    int sh = (int)(k / kmax * nshells + 1e-9); /* modes of equal |p_hat| on a shell edge stay together despite rounding */
     if (sh >= nshells) sh = nshells - 1;
     sp->mode_shell[j] = sh;
     ksum[sh] += k;
