@@ -1,8 +1,18 @@
 #!/bin/sh
-# scaling.sh — weak and strong scaling of `latdiff hmc`, as a table.
+# scaling.sh — weak and strong scaling of `latdiff hmc`, `train` or
+# `sample`, as a table.
 #
 #   LAUNCH="srun --mpi=pmix" sh jobscripts/scaling.sh weak "1 2 4 8" > weak.txt
 #   LAUNCH="mpirun"          sh jobscripts/scaling.sh strong "1 2 4" > strong.txt
+#   VERB=train  LAUNCH=mpirun sh jobscripts/scaling.sh weak "1 2"
+#   VERB=sample LAUNCH=mpirun sh jobscripts/scaling.sh strong "1 2"
+#
+# VERB=train|sample (data parallel; the conv net on a 32x32 phi^4 ensemble
+# the script makes first): weak keeps PER_RANK samples per rank (default 64:
+# the global batch, or the generated samples, grow with the ranks), strong
+# keeps PER_RANK x (the first rank count) in total. Columns: ranks, global
+# batch or samples, samples per second, efficiency (weak: rate_N / (N
+# rate_1); strong: the same, at a fixed total).
 #
 # weak:   each rank keeps a LOCAL^2 block (default 256); the lattice grows.
 # strong: the lattice is GLOBAL^2 (default 512) on every rank count.
@@ -21,6 +31,35 @@ NTRAJ=${NTRAJ:-20}
 work=$(mktemp -d "${TMPDIR:-/tmp}/latdiff-scaling.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export OPENBLAS_NUM_THREADS=1
+VERB=${VERB:-hmc}
+PER_RANK=${PER_RANK:-64}
+
+# train and sample: samples per second against ranks
+if [ "$VERB" != hmc ]; then
+  first=${ranks%% *}
+  $LAUNCH -n "$first" "$LATDIFF" hmc -lattice 32,32 -kappa 0.21 -lambda 0.022 -nmd 10 -ntraj 1100 -therm 100 \
+    -output "$work/data.h5" -quiet > /dev/null
+  $LAUNCH -n "$first" "$LATDIFF" train -input "$work/data.h5" -output "$work/model.h5" -net conv -steps 2 -batch 16 \
+    -quiet > /dev/null
+  printf '%6s %14s %14s %10s\n' ranks samples samples_per_s efficiency
+  r1=
+  for n in $ranks; do
+    if [ "$mode" = weak ]; then total=$((PER_RANK * n)); else total=$((PER_RANK * first)); fi
+    if [ "$VERB" = train ]; then
+      $LAUNCH -n "$n" "$LATDIFF" train -input "$work/data.h5" -output "$work/m$n.h5" -net conv -steps 20 \
+        -batch "$total" -progress 1e9 -force > "$work/out$n.txt"
+      rate=$(awk '/ samples\/s / {for (i = 1; i < NF; i++) if ($(i + 1) == "samples/s") r = $i} END {print r}' "$work/out$n.txt")
+    else
+      $LAUNCH -n "$n" "$LATDIFF" sample -model "$work/model.h5" -sampler em -steps 20 -nsamples "$total" \
+        -output "$work/g$n.h5" -force > "$work/out$n.txt"
+      rate=$(awk -v N="$total" '/ samples, .* s; wrote/ {for (i = 1; i < NF; i++) if ($(i + 1) == "s;") t = $i} END {printf "%.1f", N / t}' "$work/out$n.txt")
+    fi
+    [ -n "$r1" ] || r1=$rate
+    eff=$(awk -v a="$r1" -v b="$rate" -v n="$n" -v f="$first" 'BEGIN { printf "%.3f", b / (a * n / f) }')
+    printf '%6d %14d %14s %10s\n' "$n" "$total" "$rate" "$eff"
+  done
+  exit 0
+fi
 
 # grid for n ranks in 2d: n = px * py with px >= py, both powers of the factorisation
 grid() { n=$1; py=1; i=1; while [ $((i * i)) -le "$n" ]; do [ $((n % i)) -eq 0 ] && py=$i; i=$((i + 1)); done; echo "$((n / py)) $py"; }

@@ -9,6 +9,7 @@ check "gradient of a conv-swish-dense-conv loss and of swish against central dif
 check "float kernels agree with double" $T float
 check "MLP gradient against central differences; AdamW step against its closed form" $T mlp
 check "the periodic conv net: gradient against central differences, translation equivariance to rounding" $T convnet
+check "the conv net in single precision agrees with double: output and gradient to 1e-5" $T single
 check "-odd networks (mlp, conv): s(-x) = -s(x) to rounding, gradient against central differences" $T odd
 check "-augment: the lattice symmetries are bijections that keep sum phi^2 and the hopping term" $T symmetry
 finish

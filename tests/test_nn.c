@@ -357,7 +357,7 @@ static int convnet_checks(void)
   nn_net *net;
   int fails = 0;
   const int64_t B = 2;
-  nn_net_create_conv(2, L, 3, 2, 2, B, PETSC_FALSE, &net);
+  nn_net_create_conv(2, L, 3, 2, 2, B, PETSC_FALSE, NN_DOUBLE, &net);
   nn_convnet *n = net->conv;
   const int64_t V = n->V;
   double *x = dbl(B * V), *xs = dbl(B * V), *target = dbl(B * V), *out = dbl(B * V), *outs = dbl(B * V),
@@ -386,6 +386,43 @@ static int convnet_checks(void)
   return fails;
 }
 
+/* the conv net in single precision against the same net in double: the
+ * output and the gradient of 1/2 |out - target|^2 to float rounding (sums
+ * of up to K C = 27 products of O(1) values per layer, a few layers: 1e-5
+ * relative is some 100 float epsilons) */
+static int single_checks(void)
+{
+  const int L[2] = {6, 5};
+  const int64_t B = 3;
+  int fails = 0;
+  nn_net *nd, *ns;
+  double t[3] = {0.1, 0.5, 0.9};
+  nn_net_create_conv(2, L, 8, 3, 4, B, PETSC_FALSE, NN_DOUBLE, &nd);
+  nn_net_create_conv(2, L, 8, 3, 4, B, PETSC_FALSE, NN_SINGLE, &ns);
+  nn_net_init(nd, 4);
+  fill(nd->p, nd->nparams);
+  PetscArraycpy(ns->p, nd->p, nd->nparams);
+  const int64_t m = B * nd->dim;
+  double *x = dbl(m), *od = dbl(m), *os = dbl(m), *target = dbl(m), worst = 0, scale = 0;
+  fill(x, m), fill(target, m);
+  nn_net_forward(nd, B, x, t, od);
+  nn_net_forward(ns, B, x, t, os);
+  for (int64_t i = 0; i < m; i++) worst = fmax(worst, fabs(od[i] - os[i])), scale = fmax(scale, fabs(od[i]));
+  EXPECT(fails, scale > 0.1 && worst < 1e-5 * scale, "single vs double output: %.3g (scale %.3g)", worst, scale);
+  for (int64_t i = 0; i < m; i++) od[i] -= target[i], os[i] = od[i];
+  PetscArrayzero(nd->g, nd->nparams);
+  PetscArrayzero(ns->g, ns->nparams);
+  nn_net_backward(nd, B, od);
+  nn_net_backward(ns, B, os);
+  worst = scale = 0;
+  for (int64_t i = 0; i < nd->nparams; i++) worst = fmax(worst, fabs(nd->g[i] - ns->g[i])), scale = fmax(scale, fabs(nd->g[i]));
+  EXPECT(fails, scale > 0.1 && worst < 1e-5 * scale, "single vs double gradient: %.3g (scale %.3g)", worst, scale);
+  release(4, x, od, os, target);
+  nn_net_destroy(&nd);
+  nn_net_destroy(&ns);
+  return fails;
+}
+
 /* -odd: s(-x) = -s(x) to rounding for both kinds, and the gradient of the
  * odd network against central differences */
 static int odd_checks(void)
@@ -397,7 +434,7 @@ static int odd_checks(void)
   for (int kind = 0; kind < 2; kind++) {
     nn_net *n;
     if (kind == 0) nn_net_create_mlp(2, 6, 2, 3, B, PETSC_TRUE, &n);
-    else nn_net_create_conv(2, L, 3, 2, 2, B, PETSC_TRUE, &n);
+    else nn_net_create_conv(2, L, 3, 2, 2, B, PETSC_TRUE, NN_DOUBLE, &n);
     nn_net_init(n, 9);
     fill(n->p, n->nparams); /* every parameter, so that the inner network is far from odd */
     const int64_t m = B * n->dim;
@@ -474,9 +511,10 @@ int main(int argc, char **argv)
   else if (!strcmp(what, "mlp")) fails += mlp_gradients();
   else if (!strcmp(what, "convnet")) fails += convnet_checks();
   else if (!strcmp(what, "odd")) fails += odd_checks();
+  else if (!strcmp(what, "single")) fails += single_checks();
   else if (!strcmp(what, "symmetry")) fails += symmetry_checks();
   else {
-    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry\n");
+    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry|single\n");
     fails = 1;
   }
   PetscCall(PetscFinalize());

@@ -8,7 +8,7 @@
  *                        (gauss_base.h), modes row-major in n_mu
  *   /data_source         attributes: the training data's metadata and
  *                        parameters (theory, lattice, couplings, mu0, ...)
- *   attributes of /: format, format_version, net, base, odd, dim, hidden, layers,
+ *   attributes of /: format, format_version, net, base, odd, precision, dim, hidden, layers,
  *     embed_frequencies, schedule, sigma, beta_min, beta_max, eps,
  *     sigma_data, theory, lattice, kappa, lambda, data, steps_done,
  *     adam_step, options, code_version, git_commit, complete (last)
@@ -30,6 +30,7 @@ typedef struct {
   char net[16];
   char base[16]; /* "none" or "gaussian" */
   int odd;       /* the network is made odd, s(-x) = -s(x) */
+  char precision[8]; /* "single" or "double": what the network computes in */
   int dim, hidden, layers, J;
   char schedule[16];
   double sigma, beta_min, beta_max, eps;

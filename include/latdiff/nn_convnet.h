@@ -6,12 +6,16 @@
  *   h_l = swish(conv_C->C(h_{l-1}) + E_l e(t)),  l = 1 .. layers - 1
  *   out = conv_C->1(h_{layers-1})
  * e(t): Fourier features of t (2J), E_l: dense 2J -> C, added at every
- * site. All parameters in one flat buffer (p), gradients in another (g);
- * activations in an arena sized once. In double for now (exact tests; the
- * float kernels exist for the production networks to come).
+ * site. All parameters in one flat buffer (p), gradients in another (g),
+ * in double: the optimiser's master copy and the MPI_Allreduce target.
+ * The network computes in `precision`: double (exact tests) or single
+ * (production: float32 kernels, cblas_sgemm, half the memory traffic); in
+ * single the parameters are rounded to a float copy at every forward, and
+ * backward adds its float gradient to g. Activations in one arena of that
+ * precision, sized once for the batch and lattice.
  *
- *   nn_convnet_create   lattice, channels, layers, embedding, batch
- *   nn_convnet_init     weights ~ N(0, 1/fan_in), biases 0
+ *   nn_convnet_create   lattice, channels, layers, embedding, batch, precision
+ *   nn_convnet_init     weights ~ N(0, 1/fan_in), the output layer and biases 0
  *   nn_convnet_forward  out [B][V] from x [B][V], t [B]
  *   nn_convnet_backward g += d loss / d p for dout [B][V]
  * None is collective. */
@@ -22,20 +26,25 @@
 
 #define NN_CONV_MAXLAYERS 8
 
+typedef enum { NN_DOUBLE, NN_SINGLE } nn_precision;
+
 typedef struct {
   nn_stencil *st;
   int channels, layers, J;
+  nn_precision precision;
   int64_t batch, V, nparams;
   double *p, *g;
-  double *w[NN_CONV_MAXLAYERS + 1], *b[NN_CONV_MAXLAYERS + 1], *e[NN_CONV_MAXLAYERS];  /* into p */
-  double *gw[NN_CONV_MAXLAYERS + 1], *gb[NN_CONV_MAXLAYERS + 1], *ge[NN_CONV_MAXLAYERS]; /* into g */
+  /* offsets into p and g (and their float copies) */
+  int64_t w[NN_CONV_MAXLAYERS + 1], b[NN_CONV_MAXLAYERS + 1], e[NN_CONV_MAXLAYERS];
   double freq[16];
-  const double *x; /* the input of the last forward (kept for backward) */
-  double *arena, *emb, *eadd, *a[NN_CONV_MAXLAYERS], *h[NN_CONV_MAXLAYERS], *da, *dh, *work, *dsum;
+  float *pf, *gf; /* single: the float copies of p and of the gradient */
+  /* the arena (values of the network's precision) and offsets into it */
+  void *arena;
+  int64_t freq_at, x_at, out_at, emb, eadd, a[NN_CONV_MAXLAYERS], h[NN_CONV_MAXLAYERS], da, dh, work, dsum;
 } nn_convnet;
 
 PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, int J, int64_t batch,
-                                 nn_convnet **out);
+                                 nn_precision precision, nn_convnet **out);
 PetscErrorCode nn_convnet_destroy(nn_convnet **n);
 void nn_convnet_init(nn_convnet *n, uint64_t seed);
 PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, const double *t, double *out);

@@ -2,7 +2,8 @@
  * training and sampling code: samples of `dim` values in, `dim` values out,
  * one flat parameter buffer p and gradient buffer g.
  *   mlp      nn_mlp.h, point targets
- *   conv     nn_convnet.h, lattice fields (periodic, translation equivariant)
+ *   conv     nn_convnet.h, lattice fields (periodic, translation equivariant),
+ *            computing in double or in single precision
  *
  * With odd, the network is made odd in its input, s(-x, t) = -s(x, t)
  * exactly (the Z2 symmetry phi -> -phi of phi^4): it evaluates the inner
@@ -32,7 +33,7 @@ typedef struct {
 
 PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t batch, PetscBool odd, nn_net **out);
 PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
-                                  nn_net **out);
+                                  nn_precision precision, nn_net **out);
 void nn_net_init(nn_net *n, uint64_t seed);
 PetscErrorCode nn_net_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out);
 PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout);

@@ -22,10 +22,11 @@
 
 static const char *const nets[] = {"mlp", "conv", "unet", "tutorial", "net", "NET_", NULL};
 static const char *const bases[] = {"none", "gaussian", "base", "BASE_", NULL};
+static const char *const precisions[] = {"double", "single", "precision", "NN_", NULL}; /* the order of nn_precision */
 
 typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16];
-  PetscEnum net, base;
+  PetscEnum net, base, precision;
   int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
   double lr, clip, ema, validation, eps, weight_decay, progress;
   schedule sched;
@@ -36,7 +37,7 @@ typedef struct {
 static PetscErrorCode parse(train_options *o)
 {
   PetscFunctionBeginUser;
-  *o = (train_options){.hidden = 64, .layers = 3, .embed = 8, .steps = 4000, .batch = 1024, .warmup = 100,
+  *o = (train_options){.precision = (PetscEnum)NN_SINGLE, .hidden = 64, .layers = 3, .embed = 8, .steps = 4000, .batch = 1024, .warmup = 100,
                        .checkpoint_every = 500, .lr = 2e-3, .clip = 1, .ema = 0.999, .validation = 0.1, .eps = 1e-3,
                        .progress = 10, .seed = 1, .sched = {SCHEDULE_VE, 25.0, 0.1, 20.0}};
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff train: a score network by denoising score matching", NULL);
@@ -50,6 +51,10 @@ static PetscErrorCode parse(train_options *o)
                      "lattice fields: none, or gaussian (the network adds to the exact score of a Gaussian field with "
                      "the data's measured propagator, and learns only the interaction)",
                      bases, &o->base));
+  PetscCall(opt_enum(PetscOptionsObject, "-precision",
+                     "what the conv net computes in: single (float32, production) or double (exact tests); the "
+                     "optimiser keeps double master weights; the mlp always computes in double",
+                     precisions, &o->precision));
   PetscCall(PetscOptionsBool("-odd", "make the network odd, s(-x) = -s(x) exactly (the Z2 symmetry of phi^4)", "latdiff",
                              o->odd, &o->odd, NULL));
   PetscCall(PetscOptionsBool("-augment",
@@ -231,6 +236,7 @@ static void fill_info(const train_options *o, const ensemble_reader *r, const nn
   snprintf(info->net, sizeof info->net, "%s", nets[o->net]);
   snprintf(info->base, sizeof info->base, "%s", bases[o->base]);
   info->odd = o->odd;
+  snprintf(info->precision, sizeof info->precision, "%s", o->net == 0 ? "double" : precisions[o->precision]);
   snprintf(info->schedule, sizeof info->schedule, "%s", schedule_names[o->sched.kind]);
   snprintf(info->data, sizeof info->data, "%s", o->input);
 }
@@ -259,7 +265,7 @@ static PetscErrorCode resume(const train_options *o, const char *ckpt, const mod
   PetscFunctionBeginUser;
   PetscCall(model_read(PETSC_COMM_WORLD, ckpt, &got, &st));
   PetscCheck(got.nparams == want->nparams && got.hidden == want->hidden && got.layers == want->layers &&
-               got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && got.odd == want->odd && !strcmp(got.schedule, want->schedule) &&
+               got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && got.odd == want->odd && !strcmp(got.precision, want->precision) && !strcmp(got.schedule, want->schedule) &&
                got.sigma == want->sigma && got.beta_min == want->beta_min && got.beta_max == want->beta_max &&
                got.eps == want->eps && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
              PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
@@ -328,7 +334,7 @@ PetscErrorCode cmd_train(app_run *run)
     PetscCall(data_sigma(&val, o.input, &unused));
   }
   if (o.net == 0) PetscCall(nn_net_create_mlp((int)r->volume, o.hidden, o.layers, o.embed, 1024, o.odd, &m));
-  else PetscCall(nn_net_create_conv(r->meta.d, r->meta.L, o.hidden, o.layers, o.embed, 64, o.odd, &m));
+  else PetscCall(nn_net_create_conv(r->meta.d, r->meta.L, o.hidden, o.layers, o.embed, 64, o.odd, (nn_precision)o.precision, &m));
   nn_net_init(m, o.seed);
   PetscCall(nn_adamw_create(m->nparams, o.lr, &opt));
   opt->weight_decay = o.weight_decay;

@@ -47,7 +47,7 @@ static PetscErrorCode net_setup(score_model *m)
     PetscCall(nn_net_create_mlp(n->info.dim, n->info.hidden, n->info.layers, n->info.J, NETWORK_BATCH, n->info.odd, &n->mlp));
   else if (!strcmp(n->info.net, "conv"))
     PetscCall(nn_net_create_conv(n->info.data_meta.d, n->info.data_meta.L, n->info.hidden, n->info.layers, n->info.J,
-                                 64, n->info.odd, &n->mlp));
+                                 64, n->info.odd, strcmp(n->info.precision, "single") ? NN_DOUBLE : NN_SINGLE, &n->mlp));
   else SETERRQ(m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network '%s'; this latdiff samples mlp and conv", n->path,
                n->info.net);
   PetscCheck(n->mlp->dim == n->info.dim, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dim %d, but the lattice has %lld sites",

@@ -25,6 +25,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(h5_attr_put_string(f, "net", info->net));
     PetscCall(h5_attr_put_string(f, "base", info->base));
     PetscCall(h5_attr_put_int(f, "odd", info->odd));
+    PetscCall(h5_attr_put_string(f, "precision", info->precision));
     PetscCall(h5_attr_put_int(f, "dim", info->dim));
     PetscCall(h5_attr_put_int(f, "hidden", info->hidden));
     PetscCall(h5_attr_put_int(f, "layers", info->layers));
@@ -108,6 +109,9 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
              "%s: base '%s'; this latdiff knows none and gaussian", path, info->base);
   PetscCall(h5_attr_get_int(f, path, "odd", &v));
   info->odd = v != 0;
+  PetscCall(h5_attr_get_string(f, path, "precision", sizeof info->precision, info->precision));
+  PetscCheck(!strcmp(info->precision, "single") || !strcmp(info->precision, "double"), comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: precision '%s'; this latdiff knows single and double", path, info->precision);
   PetscCall(h5_attr_get_int(f, path, "dim", &v));
   info->dim = (int)v;
   PetscCall(h5_attr_get_int(f, path, "hidden", &v));

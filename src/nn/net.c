@@ -24,12 +24,12 @@ PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t
 }
 
 PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
-                                  nn_net **out)
+                                  nn_precision precision, nn_net **out)
 {
   nn_net n = {.kind = "conv", .batch = batch, .odd = odd};
 
   PetscFunctionBeginUser;
-  PetscCall(nn_convnet_create(d, L, channels, layers, J, odd ? 2 * batch : batch, &n.conv));
+  PetscCall(nn_convnet_create(d, L, channels, layers, J, odd ? 2 * batch : batch, precision, &n.conv));
   n.dim = n.conv->V, n.p = n.conv->p, n.g = n.conv->g, n.nparams = n.conv->nparams;
   PetscCall(wrap(&n, out));
   PetscFunctionReturn(PETSC_SUCCESS);
