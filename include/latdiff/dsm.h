@@ -9,10 +9,22 @@
  * loss of x_t = f x_0 + sqrt(Xi) z is |sqrt(Xi) s + z|^2
  * = |n + z + sqrt(Xi) s_G|^2.
  *
+ * Two estimates of the score at x_t have the score as their mean given
+ * x_t: the denoising one, -z / sqrt(Xi), and, when the data's own score
+ * s_0 = -dS/dphi is known (lattice theories: the action is), the target
+ * one, s_0(x_0) / f (for x_t = f x_0 + noise, grad log p_t(x) =
+ * E[s_0(x_0) | x_t = x] / f). Any mixture A u + (1 - A) v of them is
+ * unbiased; A(p) = Xi / (f^2 G(p) + Xi) per momentum (with the base's G,
+ * else the scalar with sigma_data^2) makes it exactly the score for a
+ * Gaussian: what is left to learn, the interaction, comes with little
+ * noise, where -z / sqrt(Xi) alone buries it at small t (the loss's
+ * noise there is O(1) per site, the interaction's signal O(sqrt(Xi))).
+ *
  *   dsm_work_size  values of the work buffer both functions take
- *   dsm_loss_grad  loss = scale sum_b |sqrt(Xi_b) s(x_t,b, t_b) + z_b|^2 over
- *                  B samples, and with backward m->g += d loss / d p (not
- *                  cleared)
+ *   dsm_loss_grad  loss = scale sum_b |sqrt(Xi_b) (s(x_t,b, t_b) - target_b)|^2
+ *                  over B samples, target -z / sqrt(Xi) (s0 NULL) or the
+ *                  mixture above (s0: the data's score at each x_0); with
+ *                  backward m->g += d loss / d p (not cleared)
  *   dsm_score      s for B samples at one time t (f, xi: the kernel at t),
  *                  in chunks of the network's batch
  * None is collective.
@@ -26,8 +38,8 @@
 
 int64_t dsm_work_size(const nn_net *m);
 PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, double sigma_data, int64_t B,
-                             const double *x0, const double *t, const double *z, double scale, PetscBool backward,
-                             double *work, double *loss);
+                             const double *x0, const double *s0, const double *t, const double *z, double scale,
+                             PetscBool backward, double *work, double *loss);
 PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
                          const double *x, double *s, double *work);
 

@@ -15,6 +15,7 @@
 #include "app.h"
 #include "latdiff/dsm.h"
 #include "latdiff/model.h"
+#include "latdiff/phi4.h"
 #include "latdiff/rng.h"
 #include "latdiff/symmetry.h"
 
@@ -22,11 +23,12 @@
 
 static const char *const nets[] = {"mlp", "conv", "unet", "tutorial", "net", "NET_", NULL};
 static const char *const bases[] = {"none", "gaussian", "base", "BASE_", NULL};
+static const char *const targets[] = {"dsm", "action", "target", "TARGET_", NULL};
 static const char *const precisions[] = {"double", "single", "precision", "NN_", NULL}; /* the order of nn_precision */
 
 typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16];
-  PetscEnum net, base, precision;
+  PetscEnum net, base, precision, target;
   int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
   double lr, clip, ema, validation, eps, weight_decay, progress;
   schedule sched;
@@ -51,6 +53,10 @@ static PetscErrorCode parse(train_options *o)
                      "lattice fields: none, or gaussian (the network adds to the exact score of a Gaussian field with "
                      "the data's measured propagator, and learns only the interaction)",
                      bases, &o->base));
+  PetscCall(opt_enum(PetscOptionsObject, "-target",
+                     "the score estimate the network is fitted to: dsm (-z / sqrt(Xi)), or action (phi^4 data: "
+                     "mixed with the data's own score -dS/dphi at x_0, which removes the noise of dsm at small t)",
+                     targets, &o->target));
   PetscCall(opt_enum(PetscOptionsObject, "-precision",
                      "what the conv net computes in: single (float32, production) or double (exact tests); the "
                      "optimiser keeps double master weights; the mlp always computes in double",
@@ -118,6 +124,7 @@ static PetscErrorCode parse(train_options *o)
 typedef struct {
   int64_t lo, hi, dim;
   double *x;
+  double *s0; /* -target action: the data's score -dS/dphi at each configuration */
 } shard;
 
 static PetscErrorCode read_shard(ensemble_reader *r, int64_t first, int64_t count, shard *s)
@@ -132,6 +139,32 @@ static PetscErrorCode read_shard(ensemble_reader *r, int64_t first, int64_t coun
   s->hi = count * (rank + 1) / size;
   PetscCall(PetscMalloc1((size_t)PetscMax((s->hi - s->lo) * s->dim, 1), &s->x));
   PetscCall(ensemble_read_configs(r, first + s->lo, s->hi - s->lo, s->x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -dS/dphi of every configuration of the shard, for phi^4 data: the
+ * fields are whole on this rank, so a one-rank lattice */
+static PetscErrorCode data_scores(const ensemble_meta *meta, shard *s)
+{
+  lattice *lat;
+  phi4 *th;
+  halo *h;
+  double *field;
+
+  PetscFunctionBeginUser;
+  PetscCall(lattice_create(PETSC_COMM_SELF, meta->d, meta->L, NULL, 1, &lat));
+  PetscCall(phi4_create(lat, meta->kappa, meta->lambda, &th));
+  PetscCall(PetscCalloc1((size_t)lattice_field_size(lat), &field));
+  PetscCall(halo_create(lat, field, &h));
+  PetscCall(PetscCalloc1((size_t)PetscMax((s->hi - s->lo) * s->dim, 1), &s->s0));
+  for (int64_t j = 0; j < s->hi - s->lo; j++) {
+    PetscCall(PetscArraycpy(field, s->x + j * s->dim, s->dim));
+    PetscCall(phi4_force_add(th, h, field, 1.0, s->s0 + j * s->dim));
+  }
+  PetscCall(halo_destroy(&h));
+  PetscCall(PetscFree(field));
+  PetscCall(phi4_destroy(&th));
+  PetscCall(lattice_destroy(&lat));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -162,7 +195,7 @@ typedef struct {
   const schedule *sched;
   double sigma_data, eps;
   uint64_t seed;
-  double *x0, *t, *z, *work; /* one network batch */
+  double *x0, *s0, *t, *z, *work; /* one network batch */
 } dsm_ctx;
 
 static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uint64_t step, int64_t B, int which,
@@ -181,18 +214,24 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
       /* training: a random configuration; validation: configuration g */
       const int64_t j = which == 0 ? PetscMin((int64_t)(rng_uniform(pick, (uint64_t)g) * (double)ntotal), ntotal - 1) : g;
       if (j < s->lo || j >= s->hi) continue;
-      const double *cfg = s->x + (j - s->lo) * D;
+      const double *cfg = s->x + (j - s->lo) * D, *score = s->s0 ? s->s0 + (j - s->lo) * D : NULL;
+      /* the data's score (the training set only: validation stays plain dsm, comparable between runs) */
+      const PetscBool with_s0 = score && which == 0;
       if (c->augment && which == 0) { /* a random symmetry from 53 random bits of (seed, step, g) */
         lattice_symmetry sym;
         const rng_key bits = {c->seed, RNG_TRAIN, step, 6};
         symmetry_draw(c->augment->d, c->augment->L, (uint64_t)(rng_uniform(bits, (uint64_t)g) * 9007199254740992.0), &sym);
         symmetry_apply(&sym, cfg, c->x0 + n * D);
-      } else PetscCall(PetscArraycpy(c->x0 + n * D, cfg, D));
+        if (with_s0) symmetry_apply(&sym, score, c->s0 + n * D); /* -dS/dphi transforms as the field */
+      } else {
+        PetscCall(PetscArraycpy(c->x0 + n * D, cfg, D));
+        if (with_s0) PetscCall(PetscArraycpy(c->s0 + n * D, score, D));
+      }
       for (int64_t k = 0; k < D; k++) c->z[n * D + k] = rng_normal(noise, (uint64_t)(g * D + k));
       c->t[n++] = c->eps + (1 - c->eps) * rng_uniform(when, (uint64_t)g);
     }
     if (n == cap || (g == B && n > 0)) {
-      PetscCall(dsm_loss_grad(c->mlp, c->base, c->sched, c->sigma_data, n, c->x0, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
+      PetscCall(dsm_loss_grad(c->mlp, c->base, c->sched, c->sigma_data, n, c->x0, s->s0 && which == 0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
       part += l;
       n = 0;
     }
@@ -286,7 +325,7 @@ PetscErrorCode cmd_train(app_run *run)
 {
   train_options o;
   ensemble_reader *r;
-  shard train, val;
+  shard train = {0}, val = {0};
   nn_net *m;
   nn_adamw *opt;
   double *ema, sigma_data;
@@ -303,6 +342,8 @@ PetscErrorCode cmd_train(app_run *run)
   PetscCheck(o.net != 0 || r->volume <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: configurations of %lld values; -net mlp is for point targets (use -net conv for lattice fields)",
              o.input, (long long)r->volume);
+  PetscCheck(o.target == 0 || !strcmp(r->meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-target action: needs the data's action; %s holds theory '%s' (phi4 has one)", o.input, r->meta.theory);
   PetscCheck(!o.augment || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-augment: for lattice fields (-net conv); the symmetries of point targets differ from target to target");
   PetscCheck(o.base == 0 || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
@@ -359,8 +400,9 @@ PetscErrorCode cmd_train(app_run *run)
     PetscCall(gauss_base_measure(c.base, PETSC_COMM_WORLD, train.hi - train.lo, train.x));
   }
   const int64_t D = r->volume;
-  PetscCall(PetscMalloc4((size_t)(m->batch * D), &c.x0, (size_t)m->batch, &c.t, (size_t)(m->batch * D), &c.z,
-                         (size_t)dsm_work_size(m), &c.work));
+  PetscCall(PetscMalloc5((size_t)(m->batch * D), &c.x0, (size_t)(m->batch * D), &c.s0, (size_t)m->batch, &c.t,
+                         (size_t)(m->batch * D), &c.z, (size_t)dsm_work_size(m), &c.work));
+  if (o.target == 1) PetscCall(data_scores(&r->meta, &train));
   PetscLogDouble t0, now, last;
   PetscCall(PetscTime(&t0));
   last = t0;
@@ -412,7 +454,8 @@ PetscErrorCode cmd_train(app_run *run)
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld steps, final loss %.5f, validation %.5f)\n",
                          o.output, (long long)done, loss, vloss));
   }
-  PetscCall(PetscFree4(c.x0, c.t, c.z, c.work));
+  PetscCall(PetscFree5(c.x0, c.s0, c.t, c.z, c.work));
+  PetscCall(PetscFree(train.s0));
   PetscCall(gauss_base_destroy(&c.base));
   PetscCall(PetscFree(ema));
   PetscCall(nn_adamw_destroy(&opt));

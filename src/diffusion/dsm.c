@@ -3,25 +3,47 @@
 
 #include <math.h>
 
-int64_t dsm_work_size(const nn_net *m) { return 3 * m->batch * m->dim + 3 * m->batch; }
+int64_t dsm_work_size(const nn_net *m) { return 4 * m->batch * m->dim + 3 * m->batch + 2 * m->dim; }
 
-/* the work buffer's parts: network input and output, the base score, and per sample t, f, xi */
+/* the work buffer's parts: network input and output, the base score, the
+ * target, per sample t, f, xi, and two fields of scratch */
 typedef struct {
-  double *xt, *out, *sg, *t, *f, *xi;
+  double *xt, *out, *sg, *tg, *t, *f, *xi, *u, *v;
 } parts;
 
 static parts split(const nn_net *m, double *work)
 {
-  const int64_t bd = m->batch * m->dim;
-  return (parts){work, work + bd, work + 2 * bd, work + 3 * bd, work + 3 * bd + m->batch, work + 3 * bd + 2 * m->batch};
+  const int64_t bd = m->batch * m->dim, b = m->batch;
+  double *w = work + 4 * bd;
+  return (parts){work, work + bd, work + 2 * bd, work + 3 * bd, w, w + b, w + 2 * b, w + 3 * b, w + 3 * b + m->dim};
+}
+
+/* sqrt(Xi) times the score estimate of one sample (dsm.h): -z, or the mixture with s0 */
+static PetscErrorCode target(gauss_base *base, double sigma_data, double f, double xi, int64_t D, const double *z,
+                             const double *s0, parts *w, double *out)
+{
+  const double r = sqrt(xi);
+
+  PetscFunctionBeginUser;
+  if (!s0) {
+    for (int64_t c = 0; c < D; c++) out[c] = -z[c];
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  for (int64_t c = 0; c < D; c++) w->u[c] = -z[c], w->v[c] = r * s0[c] / f;
+  if (base) PetscCall(gauss_base_mix(base, f, xi, w->u, w->v, out));
+  else {
+    const double A = xi / (f * f * sigma_data * sigma_data + xi);
+    for (int64_t c = 0; c < D; c++) out[c] = A * w->u[c] + (1 - A) * w->v[c];
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, double sigma_data, int64_t B,
-                             const double *x0, const double *t, const double *z, double scale, PetscBool backward,
-                             double *work, double *loss)
+                             const double *x0, const double *s0, const double *t, const double *z, double scale,
+                             PetscBool backward, double *work, double *loss)
 {
   const int64_t D = m->dim;
-  const parts w = split(m, work);
+  parts w = split(m, work);
 
   PetscFunctionBeginUser;
   *loss = 0;
@@ -34,8 +56,9 @@ PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dou
         w.xt[b * D + c] = f * x0[i] + sqrt(xi) * z[i];
       }
       w.t[b] = tb, w.f[b] = f, w.xi[b] = xi;
+      PetscCall(target(base, sigma_data, f, xi, D, z + (b0 + b) * D, s0 ? s0 + (b0 + b) * D : NULL, &w, w.tg + b * D));
     }
-    /* the residual n + z + sqrt(Xi) s_G(x_t): the network learns what the base misses */
+    /* the residual n - sqrt(Xi) (target - s_G(x_t)): the network learns what the base misses */
     if (base) PetscCall(gauss_base_score(base, nb, w.f, w.xi, w.xt, w.sg));
     for (int64_t b = 0; b < nb; b++) {
       const double norm = 1 / sqrt(w.f[b] * w.f[b] * sigma_data * sigma_data + w.xi[b]);
@@ -46,7 +69,7 @@ PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dou
     }
     PetscCall(nn_net_forward(m, nb, w.xt, w.t, w.out));
     for (int64_t i = 0; i < nb * D; i++) {
-      const double r = w.out[i] + z[b0 * D + i] + (base ? w.sg[i] : 0);
+      const double r = w.out[i] - w.tg[i] + (base ? w.sg[i] : 0);
       *loss += scale * r * r;
       w.out[i] = 2 * scale * r; /* d loss / d out, in place */
     }
@@ -60,7 +83,7 @@ PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double 
 {
   const int64_t D = m->dim;
   const double norm = 1 / sqrt(f * f * sigma_data * sigma_data + xi), out_scale = 1 / sqrt(xi);
-  const parts w = split(m, work);
+  parts w = split(m, work);
 
   PetscFunctionBeginUser;
   for (int64_t b0 = 0; b0 < B; b0 += m->batch) {

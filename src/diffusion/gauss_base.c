@@ -83,6 +83,16 @@ PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *u, const double *v, double *out)
+{
+  PetscFunctionBeginUser;
+  for (int64_t j = 0; j < g->V; j++) g->work[j] = xi / (f * f * g->G[j] + xi);
+  for (int64_t i = 0; i < g->V; i++) out[i] = u[i] - v[i];
+  PetscCall(fourier_multiply(g->ft, 1, g->work, out, out));
+  for (int64_t i = 0; i < g->V; i++) out[i] += v[i];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode gauss_base_destroy(gauss_base **gp)
 {
   PetscFunctionBeginUser;
