@@ -14,6 +14,8 @@ cat > "$w/run.opts" <<OPTS
 -seed 3
 -train_net conv
 -train_base gaussian
+-train_target action
+-train_augment
 -train_hidden 4
 -train_layers 1
 -train_steps 20

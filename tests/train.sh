@@ -92,6 +92,19 @@ check "sample -model with the conv net writes a lattice ensemble that analyze re
   $LATDIFF sample -model '$w/ffm.h5' -sampler em -steps 50 -nsamples 40 -output '$w/ffg.h5' >/dev/null &&
   $LATDIFF analyze -input '$w/ffg.h5' 2>/dev/null | grep -q '^chi2 '"
 
+# --- the lattice options, float32, stopped and restarted -------------------------------
+lat="$conv -base gaussian -target action -augment -odd -steps 30 -checkpoint_every 7"
+check "conv net with -base gaussian -target action -augment -odd, float32, uninterrupted" \
+  $LATDIFF train -input "$w/ff.h5" -output "$w/lu.h5" $lat
+check "  ... stopped by its stop file and restarted, equals it bit for bit" sh -c "
+  touch '$w/lr.h5.stop' && $LATDIFF train -input '$w/ff.h5' -output '$w/lr.h5' $lat >/dev/null &&
+  test -s '$w/lr.h5.ckpt' && rm '$w/lr.h5.stop' &&
+  $LATDIFF train -input '$w/ff.h5' -output '$w/lr.h5' $lat -restart >/dev/null"
+check "  ... (the parameters)" params "$w/lu.h5" "$w/lr.h5" 0
+check "  ... the model records base, odd and precision, and the propagator" sh -c "
+  h5dump -a base '$w/lu.h5' | grep -q gaussian && h5dump -a odd '$w/lu.h5' | grep -q '(0): 1' &&
+  h5dump -a precision '$w/lu.h5' | grep -q single && h5dump -H -d base_propagator '$w/lu.h5' | grep -q '( 64 )'"
+
 # --- bad input ------------------------------------------------------------------------
 out="$w/bad.h5"
 bad() {
@@ -111,4 +124,6 @@ bad "sample with a schedule the model was not trained with" "the model was train
   $LATDIFF sample -model "$w/model.h5" -schedule vp -nsamples 10 -output "$out"
 bad "-model and -theory together" "exclude each other" $LATDIFF sample -model "$w/model.h5" -theory twopeak -output "$out"
 bad "an ensemble file as a model" "not a latdiff model" $LATDIFF sample -model "$w/data.h5" -nsamples 10 -output "$out"
+bad "-target action on point data" "needs the data's action" $LATDIFF train -input "$w/data.h5" -output "$out" -target action
+bad "-base gaussian on point data" "point targets have no propagator" $LATDIFF train -input "$w/data.h5" -output "$out" -base gaussian
 finish

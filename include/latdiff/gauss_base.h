@@ -15,6 +15,8 @@
  *   gauss_base_measure   C (comm)  G from the n configurations each rank holds
  *   gauss_base_set       G from stored values (a model file)
  *   gauss_base_score     s_G for nb fields, one (f, xi) per field
+ *   gauss_base_color     x <- F^-1 [ sqrt(f^2 G(p) + Xi) F[x] ] for nb fields: white
+ *                        noise in, a sample of the diffused Gaussian out
  *   gauss_base_mix       out = v + F^-1 [ A(p) F[u - v] ], A(p) = Xi / (f^2 G(p) + Xi),
  *                        for one field: the mixture of two estimates of the
  *                        score that is exact for this Gaussian (dsm.h)
@@ -36,6 +38,7 @@ PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out);
 PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const double *x);
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
 PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, const double *xi, const double *x, double *s);
+PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, double *x);
 PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *u, const double *v, double *out);
 PetscErrorCode gauss_base_destroy(gauss_base **g);
 

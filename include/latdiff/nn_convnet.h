@@ -2,11 +2,15 @@
  * fields, from the nn.h kernels: translation equivariant by construction
  * (every layer is a periodic 3^d convolution or acts site by site).
  *
- *   h_0 = swish(conv_1->C(x) + E_0 e(t))
- *   h_l = swish(conv_C->C(h_{l-1}) + E_l e(t)),  l = 1 .. layers - 1
+ *   h_0 = swish(conv_1->C(x) + E_0 e)
+ *   h_l = swish(conv_C->C(h_{l-1}) + E_l e),  l = 1 .. layers - 1
  *   out = conv_C->1(h_{layers-1})
- * e(t): Fourier features of t (2J), E_l: dense 2J -> C, added at every
- * site. All parameters in one flat buffer (p), gradients in another (g),
+ * e = [Fourier features of t (2J), m, m^2, m^3], m the sample's mean over
+ * the lattice (the order parameter: the one global quantity, which a net
+ * of 3^d convolutions could not see beyond its receptive field; the
+ * broken phase's double well in M needs it); E_l: dense -> C, added at
+ * every site. m is an input feature, not differentiated (training needs
+ * no gradient with respect to the input). All parameters in one flat buffer (p), gradients in another (g),
  * in double: the optimiser's master copy and the MPI_Allreduce target.
  * The network computes in `precision`: double (exact tests) or single
  * (production: float32 kernels, cblas_sgemm, half the memory traffic); in
@@ -25,6 +29,7 @@
 #include "latdiff/nn.h"
 
 #define NN_CONV_MAXLAYERS 8
+#define NN_CONV_FEATURES(J) (2 * (J) + 3) /* per sample: time embedding, m, m^2, m^3 */
 
 typedef enum { NN_DOUBLE, NN_SINGLE } nn_precision;
 
@@ -40,7 +45,7 @@ typedef struct {
   float *pf, *gf; /* single: the float copies of p and of the gradient */
   /* the arena (values of the network's precision) and offsets into it */
   void *arena;
-  int64_t freq_at, x_at, out_at, emb, eadd, a[NN_CONV_MAXLAYERS], h[NN_CONV_MAXLAYERS], da, dh, work, dsum;
+  int64_t freq_at, x_at, out_at, embraw, emb, eadd, a[NN_CONV_MAXLAYERS], h[NN_CONV_MAXLAYERS], da, dh, work, dsum;
 } nn_convnet;
 
 PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, int J, int64_t batch,

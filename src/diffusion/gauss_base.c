@@ -83,6 +83,14 @@ PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, double *x)
+{
+  PetscFunctionBeginUser;
+  for (int64_t j = 0; j < g->V; j++) g->work[j] = sqrt(f * f * g->G[j] + xi);
+  for (int64_t b = 0; b < nb; b++) PetscCall(fourier_multiply(g->ft, 1, g->work, x + b * g->V, x + b * g->V));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *u, const double *v, double *out)
 {
   PetscFunctionBeginUser;

@@ -8,6 +8,7 @@
 #include "latdiff/halo.h"
 #include "latdiff/phi4.h"
 #include "latdiff/model.h"
+#include "latdiff/rng.h"
 #include "latdiff/score_model.h"
 
 #define NETWORK_BATCH 4096
@@ -36,6 +37,9 @@ static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
+                                   double *x);
+
 static PetscErrorCode net_setup(score_model *m)
 {
   network *n = m->data;
@@ -61,6 +65,7 @@ static PetscErrorCode net_setup(score_model *m)
                "%s: a Gaussian base for theory '%s' (damaged?)", n->path, n->info.data_meta.theory);
     PetscCall(gauss_base_create(n->info.data_meta.d, n->info.data_meta.L, &n->base));
     PetscCall(gauss_base_set(n->base, st.propagator));
+    m->ops.diffused = net_diffused; /* the default prior: the base's Gaussian, diffused */
   }
   PetscCall(model_state_free(&st));
   PetscCall(PetscMalloc1((size_t)dsm_work_size(n->mlp), &n->work));
@@ -90,6 +95,24 @@ static PetscErrorCode net_apply(score_model *m, double t, double f, double xi, i
 {
   network *n = m->data;
   return dsm_score(n->mlp, n->base, n->info.sigma_data, t, f, xi, nb, x, s, n->work);
+}
+
+/* with a Gaussian base, the exact prior of its Gaussian part: white noise
+ * keyed by (sample, site), colored to the diffused propagator f^2 G + Xi
+ * (the data's zero mode, far wider than Xi(1) in the broken phase, is
+ * there from the start; a white prior would have it Xi(1) wide) */
+static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
+                                   double *x)
+{
+  network *n = m->data;
+  const int64_t V = m->shape.dim;
+  const rng_key diffuse = {seed, RNG_DIFFUSION, 0, 0};
+
+  PetscFunctionBeginUser;
+  for (int64_t b = 0; b < nb; b++)
+    for (int64_t j = 0; j < V; j++) x[b * V + j] = rng_normal(diffuse, (first + (uint64_t)b) * (uint64_t)V + (uint64_t)j);
+  PetscCall(gauss_base_color(n->base, f, xi, nb, x));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode net_action(score_model *m, int64_t nb, const double *x, double *S)

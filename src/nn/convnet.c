@@ -30,7 +30,7 @@ PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, 
   n->channels = channels, n->layers = layers, n->J = J, n->batch = batch, n->V = n->st->V, n->precision = precision;
   for (int j = 0; j < J; j++) n->freq[j] = 0.5 * pow(2.0, j);
   const int K = n->st->K, C = channels;
-  /* layer l: conv in_l -> out_l (W [out][K][in], b [out]), and for l < layers E_l [C][2J] */
+  /* layer l: conv in_l -> out_l (W [out][K][in], b [out]), and for l < layers E_l [C][features] */
   for (int l = 0; l <= layers; l++) {
     const int in = l == 0 ? 1 : C, o = l == layers ? 1 : C;
     n->w[l] = off;
@@ -39,7 +39,7 @@ PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, 
     off += o;
     if (l < layers) {
       n->e[l] = off;
-      off += (int64_t)C * 2 * J;
+      off += (int64_t)C * NN_CONV_FEATURES(J);
     }
   }
   n->nparams = off;
@@ -51,7 +51,8 @@ PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, 
   n->freq_at = at, at += J;
   n->x_at = at, at += nx;
   n->out_at = at, at += nx;
-  n->emb = at, at += batch * 2 * J;
+  n->embraw = at, at += batch * 2 * J;
+  n->emb = at, at += batch * NN_CONV_FEATURES(J);
   n->eadd = at, at += batch * C;
   for (int l = 0; l < layers; l++) n->a[l] = at, at += nh, n->h[l] = at, at += nh;
   n->da = at, at += nh;
@@ -97,8 +98,8 @@ void nn_convnet_init(nn_convnet *n, uint64_t seed)
     for (int64_t i = 0; i < (int64_t)o * K * in; i++) n->p[n->w[l] + i] = sd * rng_normal((rng_key){seed, RNG_INIT, 0, 0}, k++);
     for (int i = 0; i < o; i++) n->p[n->b[l] + i] = 0;
     if (l < n->layers)
-      for (int64_t i = 0; i < (int64_t)C * 2 * n->J; i++)
-        n->p[n->e[l] + i] = rng_normal((rng_key){seed, RNG_INIT, 0, 0}, k++) / sqrt(2.0 * n->J);
+      for (int64_t i = 0; i < (int64_t)C * NN_CONV_FEATURES(n->J); i++)
+        n->p[n->e[l] + i] = rng_normal((rng_key){seed, RNG_INIT, 0, 0}, k++) / sqrt((double)NN_CONV_FEATURES(n->J));
   }
 }
 
