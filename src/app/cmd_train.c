@@ -15,7 +15,7 @@
 #include "app.h"
 #include "latdiff/dsm.h"
 #include "latdiff/model.h"
-#include "latdiff/phi4.h"
+#include "latdiff/phi4_whole.h"
 #include "latdiff/rng.h"
 #include "latdiff/symmetry.h"
 
@@ -142,29 +142,16 @@ static PetscErrorCode read_shard(ensemble_reader *r, int64_t first, int64_t coun
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* -dS/dphi of every configuration of the shard, for phi^4 data: the
- * fields are whole on this rank, so a one-rank lattice */
+/* -dS/dphi of every configuration of the shard, for phi^4 data */
 static PetscErrorCode data_scores(const ensemble_meta *meta, shard *s)
 {
-  lattice *lat;
-  phi4 *th;
-  halo *h;
-  double *field;
+  phi4_whole *w;
 
   PetscFunctionBeginUser;
-  PetscCall(lattice_create(PETSC_COMM_SELF, meta->d, meta->L, NULL, 1, &lat));
-  PetscCall(phi4_create(lat, meta->kappa, meta->lambda, &th));
-  PetscCall(PetscCalloc1((size_t)lattice_field_size(lat), &field));
-  PetscCall(halo_create(lat, field, &h));
-  PetscCall(PetscCalloc1((size_t)PetscMax((s->hi - s->lo) * s->dim, 1), &s->s0));
-  for (int64_t j = 0; j < s->hi - s->lo; j++) {
-    PetscCall(PetscArraycpy(field, s->x + j * s->dim, s->dim));
-    PetscCall(phi4_force_add(th, h, field, 1.0, s->s0 + j * s->dim));
-  }
-  PetscCall(halo_destroy(&h));
-  PetscCall(PetscFree(field));
-  PetscCall(phi4_destroy(&th));
-  PetscCall(lattice_destroy(&lat));
+  PetscCall(phi4_whole_create(meta->d, meta->L, meta->kappa, meta->lambda, &w));
+  PetscCall(PetscMalloc1((size_t)PetscMax((s->hi - s->lo) * s->dim, 1), &s->s0));
+  PetscCall(phi4_whole_score(w, s->hi - s->lo, s->x, s->s0));
+  PetscCall(phi4_whole_destroy(&w));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -5,8 +5,7 @@
  * block of whole samples (points, or small lattices), applied in chunks of
  * the network's batch. */
 #include "latdiff/dsm.h"
-#include "latdiff/halo.h"
-#include "latdiff/phi4.h"
+#include "latdiff/phi4_whole.h"
 #include "latdiff/model.h"
 #include "latdiff/rng.h"
 #include "latdiff/score_model.h"
@@ -20,11 +19,7 @@ typedef struct {
   gauss_base *base; /* -base gaussian models */
   double *work;
   score_model *target; /* the training data's theory: its action (point targets) */
-  /* phi^4 data: the action of a whole field on this rank */
-  lattice *lat;
-  phi4 *th;
-  halo *h;
-  double *field;
+  phi4_whole *phi4; /* phi^4 data: the action of whole fields on this rank */
 } network;
 
 static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
@@ -75,10 +70,7 @@ static PetscErrorCode net_setup(score_model *m)
   PetscCall(schedule_from_name(m->comm, n->info.schedule, n->info.sigma, n->info.beta_min, n->info.beta_max, &m->sched));
   if (!strcmp(n->info.data_meta.theory, "phi4")) { /* whole fields on this rank: a lattice of one rank */
     const ensemble_meta *dm = &n->info.data_meta;
-    PetscCall(lattice_create(PETSC_COMM_SELF, dm->d, dm->L, NULL, 1, &n->lat));
-    PetscCall(phi4_create(n->lat, dm->kappa, dm->lambda, &n->th));
-    PetscCall(PetscCalloc1((size_t)lattice_field_size(n->lat), &n->field));
-    PetscCall(halo_create(n->lat, n->field, &n->h));
+    PetscCall(phi4_whole_create(dm->d, dm->L, dm->kappa, dm->lambda, &n->phi4));
   } else { /* the target the data came from, restored from the model's /data_source: its action */
     hid_t f, g;
     PetscCall(h5_open(m->comm, n->path, PETSC_FALSE, &f));
@@ -121,11 +113,7 @@ static PetscErrorCode net_action(score_model *m, int64_t nb, const double *x, do
 
   PetscFunctionBeginUser;
   if (n->target) PetscCall(score_model_action(n->target, nb, x, S));
-  else
-    for (int64_t b = 0; b < nb; b++) {
-      PetscCall(PetscArraycpy(n->field, x + b * n->lat->V, n->lat->V));
-      PetscCall(phi4_action(n->th, n->h, n->field, &S[b]));
-    }
+  else PetscCall(phi4_whole_action(n->phi4, nb, x, S));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -158,12 +146,7 @@ static PetscErrorCode net_destroy(score_model *m)
   PetscCall(nn_net_destroy(&n->mlp));
   PetscCall(gauss_base_destroy(&n->base));
   PetscCall(score_model_destroy(&n->target));
-  if (n->lat) {
-    PetscCall(halo_destroy(&n->h));
-    PetscCall(phi4_destroy(&n->th));
-    PetscCall(PetscFree(n->field));
-    PetscCall(lattice_destroy(&n->lat));
-  }
+  PetscCall(phi4_whole_destroy(&n->phi4));
   PetscCall(PetscFree(n->work));
   PetscCall(PetscFree(m->data));
   PetscFunctionReturn(PETSC_SUCCESS);
