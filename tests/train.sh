@@ -77,6 +77,9 @@ check "conv net: an untrained network (its output layer starts at 0) has score e
   ! $top_builddir/tests/test_score -model '$w/ffm0.h5' $ff -bound 0.99"
 check "conv net: the trained score's relative error against the exact free-field score is below 0.1" \
   $top_builddir/tests/test_score -model "$w/ffm.h5" $ff -bound 0.1
+check "-weighting likelihood (lambda = g^2): 400 steps also bring the free-field score error below 0.1" sh -c "
+  $TESTMPIRUN -n 2 $LATDIFF train -input '$w/ff.h5' -output '$w/ffl.h5' $conv -steps 400 -weighting likelihood >/dev/null &&
+  $top_builddir/tests/test_score -model '$w/ffl.h5' $ff -bound 0.1"
 # -base gaussian: on the free field the Gaussian with the measured propagator
 # IS the exact score, up to the propagator's statistical error (about 1% per
 # mode from 4000 configurations and the 4 reflections), which enters the

@@ -20,6 +20,11 @@
  * noise, where -z / sqrt(Xi) alone buries it at small t (the loss's
  * noise there is O(1) per site, the interaction's signal O(sqrt(Xi))).
  *
+ * Weighting: the seeds' lambda(t) = Xi(t) (DSM_WEIGHT_XI), or the
+ * likelihood weighting lambda(t) = g^2(t) (DSM_WEIGHT_LIKELIHOOD), which
+ * makes the loss a bound on the negative log-likelihood: each sample's
+ * term is multiplied by g^2(t) / Xi(t).
+ *
  *   dsm_work_size  values of the work buffer both functions take
  *   dsm_loss_grad  loss = scale sum_b |sqrt(Xi_b) (s(x_t,b, t_b) - target_b)|^2
  *                  over B samples, target -z / sqrt(Xi) (s0 NULL) or the
@@ -36,10 +41,12 @@
 #include "latdiff/nn_net.h"
 #include "latdiff/schedule.h"
 
+typedef enum { DSM_WEIGHT_XI, DSM_WEIGHT_LIKELIHOOD } dsm_weighting;
+
 int64_t dsm_work_size(const nn_net *m);
-PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, double sigma_data, int64_t B,
-                             const double *x0, const double *s0, const double *t, const double *z, double scale,
-                             PetscBool backward, double *work, double *loss);
+PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dsm_weighting weighting,
+                             double sigma_data, int64_t B, const double *x0, const double *s0, const double *t,
+                             const double *z, double scale, PetscBool backward, double *work, double *loss);
 PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
                          const double *x, double *s, double *work);
 

@@ -24,11 +24,12 @@
 static const char *const nets[] = {"mlp", "conv", "unet", "tutorial", "net", "NET_", NULL};
 static const char *const bases[] = {"none", "gaussian", "base", "BASE_", NULL};
 static const char *const targets[] = {"dsm", "action", "target", "TARGET_", NULL};
+static const char *const weightings[] = {"sigma2", "likelihood", "weighting", "DSM_WEIGHT_", NULL};
 static const char *const precisions[] = {"double", "single", "precision", "NN_", NULL}; /* the order of nn_precision */
 
 typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16];
-  PetscEnum net, base, precision, target;
+  PetscEnum net, base, precision, target, weighting;
   int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
   double lr, clip, ema, validation, eps, weight_decay, progress;
   schedule sched;
@@ -53,6 +54,9 @@ static PetscErrorCode parse(train_options *o)
                      "lattice fields: none, or gaussian (the network adds to the exact score of a Gaussian field with "
                      "the data's measured propagator, and learns only the interaction)",
                      bases, &o->base));
+  PetscCall(opt_enum(PetscOptionsObject, "-weighting",
+                     "lambda(t) of the loss: sigma2 (Xi(t), sigma^2(t) for VE, as the seeds) or likelihood (g^2(t))",
+                     weightings, &o->weighting));
   PetscCall(opt_enum(PetscOptionsObject, "-target",
                      "the score estimate the network is fitted to: dsm (-z / sqrt(Xi)), or action (phi^4 data: "
                      "mixed with the data's own score -dS/dphi at x_0, which removes the noise of dsm at small t)",
@@ -178,6 +182,7 @@ static PetscErrorCode data_sigma(const shard *s, const char *path, double *sigma
 typedef struct {
   nn_net *mlp;
   gauss_base *base;
+  dsm_weighting weighting;
   const ensemble_meta *augment; /* -augment: the lattice whose symmetries act (NULL: none) */
   const schedule *sched;
   double sigma_data, eps;
@@ -218,7 +223,7 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
       c->t[n++] = c->eps + (1 - c->eps) * rng_uniform(when, (uint64_t)g);
     }
     if (n == cap || (g == B && n > 0)) {
-      PetscCall(dsm_loss_grad(c->mlp, c->base, c->sched, c->sigma_data, n, c->x0, s->s0 && which == 0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
+      PetscCall(dsm_loss_grad(c->mlp, c->base, c->sched, c->weighting, c->sigma_data, n, c->x0, s->s0 && which == 0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
       part += l;
       n = 0;
     }
@@ -381,7 +386,7 @@ PetscErrorCode cmd_train(app_run *run)
   app_catch_signals();
 
   dsm_ctx c = {.mlp = m, .sched = &o.sched, .sigma_data = sigma_data, .eps = o.eps, .seed = o.seed,
-               .augment = o.augment ? &r->meta : NULL};
+               .augment = o.augment ? &r->meta : NULL, .weighting = (dsm_weighting)o.weighting};
   if (o.base == 1) { /* the Gaussian part from the training configurations */
     PetscCall(gauss_base_create(r->meta.d, r->meta.L, &c.base));
     PetscCall(gauss_base_measure(c.base, PETSC_COMM_WORLD, train.hi - train.lo, train.x));

@@ -38,9 +38,9 @@ static PetscErrorCode target(gauss_base *base, double sigma_data, double f, doub
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, double sigma_data, int64_t B,
-                             const double *x0, const double *s0, const double *t, const double *z, double scale,
-                             PetscBool backward, double *work, double *loss)
+PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dsm_weighting weighting,
+                             double sigma_data, int64_t B, const double *x0, const double *s0, const double *t,
+                             const double *z, double scale, PetscBool backward, double *work, double *loss)
 {
   const int64_t D = m->dim;
   parts w = split(m, work);
@@ -68,10 +68,13 @@ PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dou
       }
     }
     PetscCall(nn_net_forward(m, nb, w.xt, w.t, w.out));
-    for (int64_t i = 0; i < nb * D; i++) {
-      const double r = w.out[i] - w.tg[i] + (base ? w.sg[i] : 0);
-      *loss += scale * r * r;
-      w.out[i] = 2 * scale * r; /* d loss / d out, in place */
+    for (int64_t b = 0; b < nb; b++) {
+      const double c = weighting == DSM_WEIGHT_LIKELIHOOD ? scale * schedule_g2(s, w.t[b]) / w.xi[b] : scale;
+      for (int64_t i = b * D; i < (b + 1) * D; i++) {
+        const double r = w.out[i] - w.tg[i] + (base ? w.sg[i] : 0);
+        *loss += c * r * r;
+        w.out[i] = 2 * c * r; /* d loss / d out, in place */
+      }
     }
     if (backward) PetscCall(nn_net_backward(m, nb, w.out));
   }
