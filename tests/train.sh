@@ -127,6 +127,5 @@ bad "sample with a schedule the model was not trained with" "the model was train
   $LATDIFF sample -model "$w/model.h5" -schedule vp -nsamples 10 -output "$out"
 bad "-model and -theory together" "exclude each other" $LATDIFF sample -model "$w/model.h5" -theory twopeak -output "$out"
 bad "an ensemble file as a model" "not a latdiff model" $LATDIFF sample -model "$w/data.h5" -nsamples 10 -output "$out"
-bad "-target action on point data" "needs the data's action" $LATDIFF train -input "$w/data.h5" -output "$out" -target action
 bad "-base gaussian on point data" "point targets have no propagator" $LATDIFF train -input "$w/data.h5" -output "$out" -base gaussian
 finish

@@ -16,6 +16,7 @@
 #include "latdiff/dsm.h"
 #include "latdiff/model.h"
 #include "latdiff/phi4_whole.h"
+#include "latdiff/score_model.h"
 #include "latdiff/rng.h"
 #include "latdiff/symmetry.h"
 
@@ -58,8 +59,9 @@ static PetscErrorCode parse(train_options *o)
                      "lambda(t) of the loss: sigma2 (Xi(t), sigma^2(t) for VE, as the seeds) or likelihood (g^2(t))",
                      weightings, &o->weighting));
   PetscCall(opt_enum(PetscOptionsObject, "-target",
-                     "the score estimate the network is fitted to: dsm (-z / sqrt(Xi)), or action (phi^4 data: "
-                     "mixed with the data's own score -dS/dphi at x_0, which removes the noise of dsm at small t)",
+                     "the score estimate the network is fitted to: dsm (-z / sqrt(Xi)), or action (mixed with the "
+                     "data's own score at x_0, -dS/dphi for phi^4, the exact one of a point target: it removes the "
+                     "noise of dsm at small t)",
                      targets, &o->target));
   PetscCall(opt_enum(PetscOptionsObject, "-precision",
                      "what the conv net computes in: single (float32, production) or double (exact tests); the "
@@ -146,16 +148,27 @@ static PetscErrorCode read_shard(ensemble_reader *r, int64_t first, int64_t coun
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* -dS/dphi of every configuration of the shard, for phi^4 data */
-static PetscErrorCode data_scores(const ensemble_meta *meta, shard *s)
+/* The data's own score at every configuration of the shard: -dS/dphi for
+ * phi^4, the exact score at t = 0 (f = 1, Xi = 0) of a point target,
+ * restored from the data file's attributes */
+static PetscErrorCode data_scores(const ensemble_reader *r, shard *s)
 {
-  phi4_whole *w;
+  const int64_t n = s->hi - s->lo;
 
   PetscFunctionBeginUser;
-  PetscCall(phi4_whole_create(meta->d, meta->L, meta->kappa, meta->lambda, &w));
-  PetscCall(PetscMalloc1((size_t)PetscMax((s->hi - s->lo) * s->dim, 1), &s->s0));
-  PetscCall(phi4_whole_score(w, s->hi - s->lo, s->x, s->s0));
-  PetscCall(phi4_whole_destroy(&w));
+  PetscCall(PetscMalloc1((size_t)PetscMax(n * s->dim, 1), &s->s0));
+  if (!strcmp(r->meta.theory, "phi4")) {
+    phi4_whole *w;
+    PetscCall(phi4_whole_create(r->meta.d, r->meta.L, r->meta.kappa, r->meta.lambda, &w));
+    PetscCall(phi4_whole_score(w, n, s->x, s->s0));
+    PetscCall(phi4_whole_destroy(&w));
+  } else {
+    score_model *target;
+    PetscCall(score_model_create_from_attrs(PETSC_COMM_WORLD, r->meta.theory, r->file, r->path, &target));
+    PetscCall(score_model_setup(target, 1));
+    PetscCall(score_model_apply(target, 0, 1, 0, n, s->x, s->s0));
+    PetscCall(score_model_destroy(&target));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -334,8 +347,6 @@ PetscErrorCode cmd_train(app_run *run)
   PetscCheck(o.net != 0 || r->volume <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: configurations of %lld values; -net mlp is for point targets (use -net conv for lattice fields)",
              o.input, (long long)r->volume);
-  PetscCheck(o.target == 0 || !strcmp(r->meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-target action: needs the data's action; %s holds theory '%s' (phi4 has one)", o.input, r->meta.theory);
   PetscCheck(!o.augment || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-augment: for lattice fields (-net conv); the symmetries of point targets differ from target to target");
   PetscCheck(o.base == 0 || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
@@ -394,7 +405,7 @@ PetscErrorCode cmd_train(app_run *run)
   const int64_t D = r->volume;
   PetscCall(PetscMalloc5((size_t)(m->batch * D), &c.x0, (size_t)(m->batch * D), &c.s0, (size_t)m->batch, &c.t,
                          (size_t)(m->batch * D), &c.z, (size_t)dsm_work_size(m), &c.work));
-  if (o.target == 1) PetscCall(data_scores(&r->meta, &train));
+  if (o.target == 1) PetscCall(data_scores(r, &train));
   PetscLogDouble t0, now, last;
   PetscCall(PetscTime(&t0));
   last = t0;
