@@ -438,8 +438,8 @@ PetscErrorCode cmd_train(app_run *run)
       PetscCall(batch_loss(&c, &val, nval, 0, nval, 1, PETSC_FALSE, &vloss));
       MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &vloss, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
       const double rate = (double)(done - first) * o.batch / PetscMax(now - t0, 1e-9);
-      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "step %lld/%d  loss %.5f  validation %.5f  %.0f samples/s  ETA %.0f s\n",
-                           (long long)done, o.steps, loss, vloss, rate, (double)(o.steps - done) * o.batch / rate));
+      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "step %lld/%d  loss %.5f%s  validation %.5f  %.0f samples/s  ETA %.0f s\n",
+                           (long long)done, o.steps, loss, o.target == 1 ? " (action target; validation: dsm)" : "", vloss, rate, (double)(o.steps - done) * o.batch / rate));
       last = now;
     }
     if (stop || (done % o.checkpoint_every == 0 && done < o.steps)) {
