@@ -16,6 +16,9 @@
  *                 by im2col over chunks of sites + one GEMM per chunk, so
  *                 the work buffer is bounded (chunk x K x C values)
  *   nn_swish      y = x sigmoid(x)
+ *   nn_add_swish_forward, nn_swish_backward_sum
+ *                 a per-sample add (the time embedding) and swish fused into
+ *                 one sweep, and its backward with the add's gradient sums
  *   nn_embed      Gaussian Fourier features of t (no parameters):
  *                 e = [sin(2 pi w_j t), cos(2 pi w_j t)], j < J
  * None is collective.
@@ -51,6 +54,8 @@ PetscErrorCode nn_stencil_destroy(nn_stencil **st);
                             int64_t B, int nc, int no, R *work);                                                        \
   void nn_swish_forward_##S(R *out, const R *in, int64_t n);                                                          \
   void nn_swish_backward_##S(R *din, const R *dout, const R *in, int64_t n);                                          \
+  void nn_add_swish_forward_##S(R *a, R *h, const R *add, int64_t B, int64_t V, int C);                             \
+  void nn_swish_backward_sum_##S(R *da, R *dsum, const R *dh, const R *a, int64_t B, int64_t V, int C);              \
   void nn_embed_forward_##S(R *out, const double *t, const R *freq, int64_t B, int J);
 
 NN_DECLARE(float, f)

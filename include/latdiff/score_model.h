@@ -104,6 +104,12 @@ PetscErrorCode score_model_destroy(score_model **m);
  * written collectively). */
 PetscErrorCode score_model_split_points(score_model *m, int64_t dim);
 
+/* Unit white noise for nb samples from `first` on, value j of this rank's
+ * part keyed by (seed, RNG_DIFFUSION) and (sample, global value index) from
+ * the shape: the same numbers whatever the rank count. The start of every
+ * lattice prior (exact free field, Gaussian base, white Gaussian). */
+void score_model_white_noise(const score_model *m, uint64_t seed, int64_t nb, uint64_t first, double *x);
+
 /* the built-in constructors (registered on first use) */
 PetscErrorCode score_exact_twopeak(score_model *m);
 PetscErrorCode score_exact_gauss25(score_model *m);

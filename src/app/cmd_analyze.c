@@ -98,10 +98,10 @@ static PetscErrorCode print_table(const analyze_options *o, const observables_re
     for (int f = 0; f < o->ninput; f++) e[f] = rep[f].obs[k];
     PetscCall(print_row(o, observable_names[k], e));
   }
-  for (int s = 0; s < rep[0].nshells; s++) {
-    int have = 1;
-    for (int f = 0; f < o->ninput; f++) have = have && rep[f].nshells == rep[0].nshells, e[f] = rep[f].shell[s];
-    if (!have) break; /* inputs of different lattices: no common shells */
+  PetscBool common = PETSC_TRUE; /* inputs of different lattices have no common shells */
+  for (int f = 0; f < o->ninput; f++) common = common && rep[f].nshells == rep[0].nshells;
+  for (int s = 0; common && s < rep[0].nshells; s++) {
+    for (int f = 0; f < o->ninput; f++) e[f] = rep[f].shell[s];
     snprintf(name, sizeof name, "P(|p|=%.3f)", rep[0].shell_k[s]);
     PetscCall(print_row(o, name, e));
   }

@@ -101,16 +101,13 @@ static PetscErrorCode prior(const sample_options *o, score_model *m, int64_t nb,
 {
   const PetscBool exact = o->sp.kind == SAMPLER_EXACT; /* the target itself, t = 0 */
   const double f = exact ? 1 : schedule_f(&o->sched, o->sp.tmax), xi = exact ? 0 : schedule_xi(&o->sched, o->sp.tmax);
-  const reverse_shape *sh = &m->shape;
-  rng_key diffuse = {o->seed, RNG_DIFFUSION, 0, 0};
-
   PetscFunctionBeginUser;
   if (o->prior == 0 && (m->ops.diffused || exact)) PetscCall(score_model_diffused(m, f, xi, nb, first, o->seed, x));
-  else /* the Gaussian prior (also for a trained score, which has no exact sampler) */
-    for (int64_t b = 0; b < nb; b++)
-      for (int64_t j = 0; j < sh->dim; j++)
-        x[b * sh->dim + j] =
-          sqrt(f * f * m->prior_var + xi) * rng_normal(diffuse, (first + (uint64_t)b) * (uint64_t)sh->stride + (uint64_t)(sh->offset + j));
+  else { /* the Gaussian prior (also for a trained score without a base, which has no exact sampler) */
+    const double sd = sqrt(f * f * m->prior_var + xi);
+    score_model_white_noise(m, o->seed, nb, first, x);
+    for (int64_t i = 0; i < nb * m->shape.dim; i++) x[i] *= sd;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -210,6 +210,8 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
   const rng_key pick = {c->seed, RNG_TRAIN, step, (uint64_t)(3 * which)}, when = {c->seed, RNG_TRAIN, step, (uint64_t)(3 * which + 1)},
                 noise = {c->seed, RNG_TRAIN, step, (uint64_t)(3 * which + 2)};
   int64_t n = 0;
+  /* the data's score: the training set only (validation stays plain dsm, comparable between runs) */
+  const PetscBool with_s0 = s->s0 && which == 0;
   double part = 0, l;
 
   PetscFunctionBeginUser;
@@ -219,24 +221,22 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
       /* training: a random configuration; validation: configuration g */
       const int64_t j = which == 0 ? PetscMin((int64_t)(rng_uniform(pick, (uint64_t)g) * (double)ntotal), ntotal - 1) : g;
       if (j < s->lo || j >= s->hi) continue;
-      const double *cfg = s->x + (j - s->lo) * D, *score = s->s0 ? s->s0 + (j - s->lo) * D : NULL;
-      /* the data's score (the training set only: validation stays plain dsm, comparable between runs) */
-      const PetscBool with_s0 = score && which == 0;
+      const double *cfg = s->x + (j - s->lo) * D, *score = with_s0 ? s->s0 + (j - s->lo) * D : NULL;
       if (c->augment && which == 0) { /* a random symmetry from 53 random bits of (seed, step, g) */
         lattice_symmetry sym;
         const rng_key bits = {c->seed, RNG_TRAIN, step, 6};
         symmetry_draw(c->augment->d, c->augment->L, (uint64_t)(rng_uniform(bits, (uint64_t)g) * 9007199254740992.0), &sym);
         symmetry_apply(&sym, cfg, c->x0 + n * D);
-        if (with_s0) symmetry_apply(&sym, score, c->s0 + n * D); /* -dS/dphi transforms as the field */
+        if (score) symmetry_apply(&sym, score, c->s0 + n * D); /* -dS/dphi transforms as the field */
       } else {
         PetscCall(PetscArraycpy(c->x0 + n * D, cfg, D));
-        if (with_s0) PetscCall(PetscArraycpy(c->s0 + n * D, score, D));
+        if (score) PetscCall(PetscArraycpy(c->s0 + n * D, score, D));
       }
       for (int64_t k = 0; k < D; k++) c->z[n * D + k] = rng_normal(noise, (uint64_t)(g * D + k));
       c->t[n++] = c->eps + (1 - c->eps) * rng_uniform(when, (uint64_t)g);
     }
     if (n == cap || (g == B && n > 0)) {
-      PetscCall(dsm_loss_grad(c->mlp, c->base, c->sched, c->weighting, c->sigma_data, n, c->x0, s->s0 && which == 0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
+      PetscCall(dsm_loss_grad(c->mlp, c->base, c->sched, c->weighting, c->sigma_data, n, c->x0, with_s0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
       part += l;
       n = 0;
     }

@@ -72,13 +72,9 @@ static PetscErrorCode ff_diffused(score_model *m, double f, double xi, int64_t n
                                   double *x)
 {
   freefield *ff = ((freefield_model *)m->data)->ff;
-  const int64_t n = m->shape.dim;
-  rng_key diffuse = {seed, RNG_DIFFUSION, 0, 0};
 
   PetscFunctionBeginUser;
-  for (int64_t b = 0; b < nb; b++)
-    for (int64_t j = 0; j < n; j++)
-      x[b * n + j] = rng_normal(diffuse, (first + (uint64_t)b) * (uint64_t)m->shape.stride + (uint64_t)(m->shape.offset + j));
+  score_model_white_noise(m, seed, nb, first, x);
   PetscCall(freefield_diffused(ff, f, xi, (int)nb, x));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,5 +1,6 @@
 /* score_model.c — the score model object and its registry (score_model.h). */
 #include "latdiff/score_model.h"
+#include "latdiff/rng.h"
 
 /* The registry of types: process-wide, like PETSc's own type lists
  * (TSAdaptList); filled with the built-in types on first use. */
@@ -92,6 +93,15 @@ PetscErrorCode score_model_setup(score_model *m, int64_t nsamples)
   m->nsamples = nsamples;
   PetscCall(m->ops.setup(m));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+void score_model_white_noise(const score_model *m, uint64_t seed, int64_t nb, uint64_t first, double *x)
+{
+  const reverse_shape *sh = &m->shape;
+  const rng_key diffuse = {seed, RNG_DIFFUSION, 0, 0};
+  for (int64_t b = 0; b < nb; b++)
+    for (int64_t j = 0; j < sh->dim; j++)
+      x[b * sh->dim + j] = rng_normal(diffuse, (first + (uint64_t)b) * (uint64_t)sh->stride + (uint64_t)(sh->offset + j));
 }
 
 PetscErrorCode score_model_split_points(score_model *m, int64_t dim)

@@ -7,7 +7,6 @@
 #include "latdiff/dsm.h"
 #include "latdiff/phi4_whole.h"
 #include "latdiff/model.h"
-#include "latdiff/rng.h"
 #include "latdiff/score_model.h"
 
 #define NETWORK_BATCH 4096
@@ -97,12 +96,9 @@ static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t 
                                    double *x)
 {
   network *n = m->data;
-  const int64_t V = m->shape.dim;
-  const rng_key diffuse = {seed, RNG_DIFFUSION, 0, 0};
 
   PetscFunctionBeginUser;
-  for (int64_t b = 0; b < nb; b++)
-    for (int64_t j = 0; j < V; j++) x[b * V + j] = rng_normal(diffuse, (first + (uint64_t)b) * (uint64_t)V + (uint64_t)j);
+  score_model_white_noise(m, seed, nb, first, x);
   PetscCall(gauss_base_color(n->base, f, xi, nb, x));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

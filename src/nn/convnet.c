@@ -6,18 +6,14 @@
 
 #define R float
 #define S f
-#define EXPR expf
 #include "convnet_impl.inc"
 #undef R
 #undef S
-#undef EXPR
 #define R double
 #define S d
-#define EXPR exp
 #include "convnet_impl.inc"
 #undef R
 #undef S
-#undef EXPR
 
 PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, int J, int64_t batch,
                                  nn_precision precision, nn_convnet **out)
