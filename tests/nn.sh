@@ -11,5 +11,6 @@ check "MLP gradient against central differences; AdamW step against its closed f
 check "the periodic conv net: gradient against central differences, translation equivariance to rounding" $T convnet
 check "the conv net in single precision agrees with double: output and gradient to 1e-5" $T single
 check "-odd networks (mlp, conv): s(-x) = -s(x) to rounding, gradient against central differences" $T odd
+check "U-Nets (resampled or not, periodic or zero padded, d = 1..3, -odd): down/up adjoint, gradient against central differences, equivariance by 2^(levels-1) sites, single vs double, the tutorial net's parameter count" $T unet
 check "-augment: the lattice symmetries are bijections that keep sum phi^2 and the hopping term" $T symmetry
 finish

@@ -490,6 +490,122 @@ static int symmetry_checks(void)
   return fails;
 }
 
+/* the U-Net kernels and networks: down/up-sampling adjoint to each other's
+ * backward, the gradient of whole U-Nets (resampled and not, periodic and
+ * zero padded, 1 and 2 blocks, d = 1..3) against central differences,
+ * translation equivariance by 2^(levels-1) sites (periodic), single
+ * against double, -odd */
+static int unet_checks(void)
+{
+  int fails = 0;
+  { /* <y, down x> = <down^T y, x> and <y, up x> = <up^T y, x> */
+    const int L[3] = {4, 2, 6};
+    const int64_t Vf = 48, Vc = 6, B = 2, C = 3;
+    int64_t coarse[48];
+    nn_coarse_map(3, L, coarse);
+    double *x = dbl(B * Vf * C), *y = dbl(B * Vc * C), *dx = dbl(B * Vf * C), *dy = dbl(B * Vc * C),
+           *yf = dbl(B * Vf * C), *xc = dbl(B * Vc * C);
+    fill(x, B * Vf * C), fill(y, B * Vc * C), fill(yf, B * Vf * C), fill(xc, B * Vc * C);
+    nn_down_forward_d(dy, x, coarse, B, Vf, Vc, (int)C);
+    nn_down_backward_d(dx, y, coarse, B, Vf, Vc, (int)C);
+    EXPECT(fails, rel(dot(y, dy, B * Vc * C), dot(dx, x, B * Vf * C)) < 1e-12, "down-sampling: adjoint identity fails");
+    PetscArrayzero(dx, B * Vf * C), PetscArrayzero(dy, B * Vc * C);
+    nn_up_forward_d(dx, xc, coarse, B, Vf, Vc, (int)C);
+    nn_up_backward_d(dy, yf, coarse, B, Vf, Vc, (int)C);
+    EXPECT(fails, rel(dot(yf, dx, B * Vf * C), dot(dy, xc, B * Vc * C)) < 1e-12, "up-sampling: adjoint identity fails");
+    double mean = 0;
+    for (int64_t v = 0; v < Vf; v++)
+      if (coarse[v] == 0) mean += x[v * C] / 8;
+    PetscArrayzero(dy, B * Vc * C);
+    nn_down_forward_d(dy, x, coarse, B, Vf, Vc, (int)C);
+    EXPECT(fails, fabs(dy[0] - mean) < 1e-14, "down-sampling: coarse site 0 is not the mean of its block");
+    release(6, x, y, dx, dy, yf, xc);
+  }
+  const struct {
+    int d, L[3], levels, c[3], blocks, groups;
+    PetscBool resample, periodic, moments;
+  } cases[] = {
+    {2, {4, 4}, 2, {4, 6}, 1, 2, PETSC_TRUE, PETSC_TRUE, PETSC_TRUE},
+    {2, {4, 6}, 2, {4, 4}, 2, 2, PETSC_TRUE, PETSC_TRUE, PETSC_FALSE},
+    {2, {3, 4}, 3, {2, 4, 4}, 1, 2, PETSC_FALSE, PETSC_FALSE, PETSC_FALSE},
+    {1, {8}, 3, {2, 2, 4}, 1, 1, PETSC_TRUE, PETSC_TRUE, PETSC_TRUE},
+    {3, {4, 4, 4}, 2, {2, 4}, 1, 2, PETSC_TRUE, PETSC_FALSE, PETSC_TRUE},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    nn_unet_spec sp = {.d = cases[k].d, .levels = cases[k].levels, .blocks = cases[k].blocks, .groups = cases[k].groups,
+                       .groups_first = 1, .resample = cases[k].resample, .periodic = cases[k].periodic,
+                       .moments = cases[k].moments, .J = 2, .fourier_scale = k == 2 ? 30 : 0, .embed = 3};
+    for (int mu = 0; mu < sp.d; mu++) sp.L[mu] = cases[k].L[mu];
+    for (int i = 0; i < sp.levels; i++) sp.channels[i] = cases[k].c[i];
+    const int64_t B = 2;
+    double t[2] = {0.3, 0.8};
+    for (int odd = 0; odd < 2; odd++) {
+      nn_net *n;
+      nn_net_create_unet("unet", &sp, B, odd ? PETSC_TRUE : PETSC_FALSE, NN_DOUBLE, &n);
+      nn_net_init(n, 5);
+      fill(n->p, n->nparams);
+      for (int64_t i = 0; i < n->nparams; i++) n->p[i] *= 0.5;
+      const int64_t m = B * n->dim;
+      double *x = dbl(m), *target = dbl(m);
+      fill(x, m), fill(target, m);
+      const double worst = net_gradient_error(n, B, x, t, target);
+      EXPECT(fails, worst < 1e-7, "U-Net case %zu%s: gradient vs central differences: worst relative error %.3g", k,
+             odd ? " -odd" : "", worst);
+      release(2, x, target);
+      nn_net_destroy(&n);
+    }
+  }
+  { /* translation equivariance of the periodic U-Net by 2^(levels-1) sites, single vs double */
+    const int L[2] = {8, 4};
+    nn_unet_spec sp;
+    nn_unet_spec_default("unet", 2, L, &sp);
+    sp.channels[0] = 4, sp.channels[1] = 8, sp.channels[2] = 8, sp.groups = sp.groups_first = 4, sp.embed = 8;
+    const int64_t B = 2, V = 32;
+    double t[2] = {0.2, 0.7};
+    nn_net *nd, *ns;
+    nn_net_create_unet("unet", &sp, B, PETSC_FALSE, NN_DOUBLE, &nd);
+    nn_net_create_unet("unet", &sp, B, PETSC_FALSE, NN_SINGLE, &ns);
+    nn_net_init(nd, 3);
+    fill(nd->p, nd->nparams);
+    for (int64_t i = 0; i < nd->nparams; i++) nd->p[i] *= 0.5;
+    PetscArraycpy(ns->p, nd->p, nd->nparams);
+    double *x = dbl(B * V), *xs = dbl(B * V), *out = dbl(B * V), *outs = dbl(B * V), *os = dbl(B * V);
+    fill(x, B * V);
+    for (int64_t s = 0; s < B; s++) /* shift by (4, 4): x_s(y) = x(y + (4, 4)) */
+      for (int64_t v = 0; v < V; v++) xs[s * V + v] = x[s * V + ((v / 4 + 4) % 8) * 4 + (v % 4 + 4) % 4];
+    nn_net_forward(nd, B, x, t, out);
+    nn_net_forward(nd, B, xs, t, outs);
+    double eq = 0, scale = 0;
+    for (int64_t s = 0; s < B; s++)
+      for (int64_t v = 0; v < V; v++) {
+        eq = fmax(eq, fabs(outs[s * V + v] - out[s * V + ((v / 4 + 4) % 8) * 4 + (v % 4 + 4) % 4]));
+        scale = fmax(scale, fabs(out[s * V + v]));
+      }
+    EXPECT(fails, scale > 0.1 && eq <= 1e-13 * scale, "U-Net: shift by (4, 4) moves the output off by %.3g (scale %.3g)",
+           eq, scale);
+    nn_net_forward(ns, B, x, t, os);
+    double worst = 0;
+    for (int64_t i = 0; i < B * V; i++) worst = fmax(worst, fabs(os[i] - out[i]));
+    EXPECT(fails, worst < 1e-5 * scale, "U-Net single vs double output: %.3g (scale %.3g)", worst, scale);
+    release(5, x, xs, out, outs, os);
+    nn_net_destroy(&nd);
+    nn_net_destroy(&ns);
+  }
+  { /* the tutorial network's sizes: the notebook's ScoreNet has 1,115,297
+     * trainable parameters in PyTorch (bench/tutorial_torch.py prints it;
+     * its 128 Fourier weights are fixed, as here; its stride-1 transposed
+     * convolutions have the weight counts of our convolutions) */
+    const int L[2] = {8, 8};
+    nn_unet_spec sp;
+    nn_unet *u;
+    nn_unet_spec_default("tutorial", 2, L, &sp);
+    nn_unet_create(&sp, 1, NN_SINGLE, &u);
+    EXPECT(fails, u->nparams == 1115297, "tutorial net: %lld parameters", (long long)u->nparams);
+    nn_unet_destroy(&u);
+  }
+  return fails;
+}
+
 int main(int argc, char **argv)
 {
   int fails = 0;
@@ -514,8 +630,9 @@ int main(int argc, char **argv)
   else if (!strcmp(what, "odd")) fails += odd_checks();
   else if (!strcmp(what, "single")) fails += single_checks();
   else if (!strcmp(what, "symmetry")) fails += symmetry_checks();
+  else if (!strcmp(what, "unet")) fails += unet_checks();
   else {
-    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry|single\n");
+    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry|single|unet\n");
     fails = 1;
   }
   PetscCall(PetscFinalize());

@@ -21,6 +21,12 @@
  *                 one sweep, and its backward with the add's gradient sums
  *   nn_embed      Gaussian Fourier features of t (no parameters):
  *                 e = [sin(2 pi w_j t), cos(2 pi w_j t)], j < J
+ *   nn_norm_swish GroupNorm (G groups, affine) with the per-sample add of
+ *                 the time embedding before it and swish after it, fused
+ *   nn_down, nn_up  down-sampling by 2 per direction (block mean) and
+ *                 up-sampling (each fine site takes its block's value);
+ *                 coarse[v] is the block of fine site v (nn_coarse_map)
+ *   nn_concat     [a, b] along channels (skip connections)
  * None is collective.
  */
 #ifndef LATDIFF_NN_H
@@ -56,10 +62,24 @@ PetscErrorCode nn_stencil_destroy(nn_stencil **st);
   void nn_swish_backward_##S(R *din, const R *dout, const R *in, int64_t n);                                          \
   void nn_add_swish_forward_##S(R *a, R *h, const R *add, int64_t B, int64_t V, int C);                             \
   void nn_swish_backward_sum_##S(R *da, R *dsum, const R *dh, const R *a, int64_t B, int64_t V, int C);              \
-  void nn_embed_forward_##S(R *out, const double *t, const R *freq, int64_t B, int J);
+  void nn_embed_forward_##S(R *out, const double *t, const R *freq, int64_t B, int J);                               \
+  void nn_norm_swish_forward_##S(R *a, R *h, R *stats, const R *add, const R *gamma, const R *beta, int64_t B,        \
+                                 int64_t V, int C, int G);                                                          \
+  void nn_norm_swish_backward_##S(R *da, R *dadd, R *dgamma, R *dbeta, const R *dh, const R *a, const R *stats,     \
+                                  const R *gamma, const R *beta, int64_t B, int64_t V, int C, int G);               \
+  void nn_down_forward_##S(R *out, const R *in, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C);   \
+  void nn_down_backward_##S(R *din, const R *dout, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C); \
+  void nn_up_forward_##S(R *out, const R *in, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C);     \
+  void nn_up_backward_##S(R *din, const R *dout, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C);   \
+  void nn_concat_forward_##S(R *out, const R *a, const R *b, int64_t n, int c1, int c2);                            \
+  void nn_concat_backward_##S(R *da, R *db, const R *dout, int64_t n, int c1, int c2);
 
 NN_DECLARE(float, f)
 NN_DECLARE(double, d)
+
+/* coarse[v] for the V sites of an L lattice (every L_mu even): the site
+ * x / 2 of the L / 2 lattice, lexicographic as nn_stencil */
+void nn_coarse_map(int d, const int *L, int64_t *coarse);
 
 /* values of the conv work buffer for C input and O output channels:
  * im2col of a chunk of sites (forward and backward share it) */

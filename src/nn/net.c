@@ -35,20 +35,38 @@ PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode nn_net_create_unet(const char *kind, const nn_unet_spec *spec, int64_t batch, PetscBool odd,
+                                  nn_precision precision, nn_net **out)
+{
+  nn_net n = {.batch = batch, .odd = odd};
+
+  PetscFunctionBeginUser;
+  snprintf(n.kind, sizeof n.kind, "%s", kind);
+  PetscCall(nn_unet_create(spec, odd ? 2 * batch : batch, precision, &n.unet));
+  n.dim = n.unet->V, n.p = n.unet->p, n.g = n.unet->g, n.nparams = n.unet->nparams;
+  PetscCall(wrap(&n, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 void nn_net_init(nn_net *n, uint64_t seed)
 {
   if (n->mlp) nn_mlp_init(n->mlp, seed);
-  else nn_convnet_init(n->conv, seed);
+  else if (n->conv) nn_convnet_init(n->conv, seed);
+  else nn_unet_init(n->unet, seed);
 }
 
 static PetscErrorCode inner_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out)
 {
-  return n->mlp ? nn_mlp_forward(n->mlp, B, x, t, out) : nn_convnet_forward(n->conv, B, x, t, out);
+  if (n->mlp) return nn_mlp_forward(n->mlp, B, x, t, out);
+  if (n->conv) return nn_convnet_forward(n->conv, B, x, t, out);
+  return nn_unet_forward(n->unet, B, x, t, out);
 }
 
 static PetscErrorCode inner_backward(nn_net *n, int64_t B, const double *dout)
 {
-  return n->mlp ? nn_mlp_backward(n->mlp, B, dout) : nn_convnet_backward(n->conv, B, dout);
+  if (n->mlp) return nn_mlp_backward(n->mlp, B, dout);
+  if (n->conv) return nn_convnet_backward(n->conv, B, dout);
+  return nn_unet_backward(n->unet, B, dout);
 }
 
 PetscErrorCode nn_net_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out)
@@ -87,6 +105,7 @@ PetscErrorCode nn_net_destroy(nn_net **np)
   if (!*np) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(nn_mlp_destroy(&(*np)->mlp));
   PetscCall(nn_convnet_destroy(&(*np)->conv));
+  PetscCall(nn_unet_destroy(&(*np)->unet));
   if ((*np)->odd) PetscCall(PetscFree3((*np)->xx, (*np)->tt, (*np)->oo));
   PetscCall(PetscFree(*np));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -64,3 +64,18 @@ int64_t nn_conv_work(const nn_stencil *st, int nc, int no)
   (void)no;
   return chunk * st->K * nc;
 }
+
+void nn_coarse_map(int d, const int *L, int64_t *coarse)
+{
+  int64_t V = 1;
+  for (int mu = 0; mu < d; mu++) V *= L[mu];
+  for (int64_t v = 0; v < V; v++) {
+    int64_t r = v, c = 0, stride = 1;
+    for (int mu = d - 1; mu >= 0; mu--) {
+      c += (r % L[mu]) / 2 * stride;
+      stride *= L[mu] / 2;
+      r /= L[mu];
+    }
+    coarse[v] = c;
+  }
+}

@@ -1,0 +1,305 @@
+/* unet.c — the U-Net score networks (nn_unet.h): the layer list, its
+ * parameters and arena; the passes are in unet_impl.inc. */
+#include "latdiff/nn_unet.h"
+#include "latdiff/rng.h"
+
+#include <math.h>
+
+enum { OP_CONV, OP_BLOCK_TAIL, OP_DOWN, OP_UP, OP_CONCAT };
+
+#define R float
+#define S f
+#include "unet_impl.inc"
+#undef R
+#undef S
+#define R double
+#define S d
+#include "unet_impl.inc"
+#undef R
+#undef S
+
+void nn_unet_spec_default(const char *kind, int d, const int *L, nn_unet_spec *spec)
+{
+  *spec = (nn_unet_spec){.d = d, .blocks = 1};
+  for (int mu = 0; mu < d; mu++) spec->L[mu] = L[mu];
+  if (!strcmp(kind, "tutorial")) {
+    const int c[4] = {32, 64, 128, 256};
+    spec->levels = 4;
+    for (int i = 0; i < 4; i++) spec->channels[i] = c[i];
+    spec->groups_first = 4, spec->groups = 32;
+    spec->J = 128, spec->fourier_scale = 30, spec->embed = 256;
+    return;
+  }
+  const int c[3] = {16, 32, 64};
+  spec->levels = 3;
+  for (int i = 0; i < 3; i++) spec->channels[i] = c[i];
+  spec->groups_first = spec->groups = 8;
+  spec->resample = spec->periodic = spec->moments = PETSC_TRUE;
+  spec->J = 8, spec->embed = 64;
+}
+
+static int groups_of(const nn_unet_spec *s, PetscBool first, int C)
+{
+  const int G = first ? s->groups_first : s->groups;
+  return G < C ? G : C;
+}
+
+PetscBool nn_unet_check(const nn_unet_spec *s, char *why, size_t len)
+{
+  if (s->d < 1 || s->d > NN_MAXDIM) return snprintf(why, len, "d = %d", s->d), PETSC_FALSE;
+  if (s->levels < 1 || s->levels > NN_UNET_MAXLEVELS)
+    return snprintf(why, len, "%d levels (1 to %d)", s->levels, NN_UNET_MAXLEVELS), PETSC_FALSE;
+  if (s->blocks < 1 || s->blocks > 4) return snprintf(why, len, "%d blocks per level (1 to 4)", s->blocks), PETSC_FALSE;
+  if (s->J < 1 || s->J > 512 || s->embed < 1 || s->embed > 4096 || s->groups < 1 || s->groups_first < 1)
+    return snprintf(why, len, "embedding %d frequencies, width %d, groups %d", s->J, s->embed, s->groups), PETSC_FALSE;
+  for (int i = 0; i < s->levels; i++) {
+    const int C = s->channels[i];
+    if (C < 1 || C > 4096) return snprintf(why, len, "%d channels at level %d", C, i), PETSC_FALSE;
+    for (int first = 0; first < 2; first++)
+      if (C % groups_of(s, i == 0 && first, C))
+        return snprintf(why, len, "%d channels at level %d are not divisible into %d groups", C, i,
+                        groups_of(s, i == 0 && first, C)),
+               PETSC_FALSE;
+  }
+  for (int mu = 0; mu < s->d; mu++) {
+    if (s->L[mu] < 1) return snprintf(why, len, "lattice extent %d", s->L[mu]), PETSC_FALSE;
+    if (s->resample && s->L[mu] % (1 << (s->levels - 1)))
+      return snprintf(why, len, "%d levels halve the lattice %d times, but the extent %d is not divisible by %d",
+                      s->levels, s->levels - 1, s->L[mu], 1 << (s->levels - 1)),
+             PETSC_FALSE;
+  }
+  return PETSC_TRUE;
+}
+
+/* the layer list under construction */
+typedef struct {
+  nn_unet *n;
+  int64_t poff, B;
+} builder;
+
+static int slot(builder *b, int level, int C)
+{
+  nn_unet *n = b->n;
+  n->slot[n->nslots] = (nn_unet_slot){.level = level, .C = C};
+  return n->nslots++;
+}
+
+static int64_t params(builder *b, int64_t count)
+{
+  const int64_t at = b->poff;
+  b->poff += count;
+  return at;
+}
+
+static int op(builder *b, nn_unet_op o, int C)
+{
+  nn_unet *n = b->n;
+  o.out = slot(b, o.level, C);
+  n->op[n->nops++] = o;
+  return o.out;
+}
+
+static int conv(builder *b, int in, int cout, PetscBool bias)
+{
+  nn_unet *n = b->n;
+  const int level = n->slot[in].level, cin = n->slot[in].C;
+  nn_unet_op o = {.type = OP_CONV, .in = in, .level = level, .cin = cin, .cout = cout, .b = -1};
+  o.w = params(b, (int64_t)cout * n->st[level]->K * cin);
+  if (bias) o.b = params(b, cout);
+  return op(b, o, cout);
+}
+
+/* conv, then the embedding add, GroupNorm and swish */
+static int block(builder *b, int in, int cout, PetscBool first)
+{
+  nn_unet *n = b->n;
+  const int a = conv(b, in, cout, PETSC_FALSE);
+  nn_unet_op o = {.type = OP_BLOCK_TAIL, .in = a, .level = n->slot[a].level, .cin = cout, .cout = cout};
+  o.groups = groups_of(&n->spec, first, cout);
+  o.ew = params(b, (int64_t)cout * n->spec.embed);
+  o.eb = params(b, cout);
+  o.gamma = params(b, cout);
+  o.beta = params(b, cout);
+  return op(b, o, cout);
+}
+
+static int resample(builder *b, int in, int type)
+{
+  nn_unet *n = b->n;
+  const int level = n->slot[in].level + (type == OP_DOWN ? 1 : -1);
+  return op(b, (nn_unet_op){.type = type, .in = in, .level = level, .cin = n->slot[in].C, .cout = n->slot[in].C},
+            n->slot[in].C);
+}
+
+static int concat(builder *b, int x, int y)
+{
+  nn_unet *n = b->n;
+  const int C = n->slot[x].C + n->slot[y].C;
+  return op(b, (nn_unet_op){.type = OP_CONCAT, .in = x, .in2 = y, .level = n->slot[x].level, .cin = C, .cout = C}, C);
+}
+
+static void build(builder *b)
+{
+  nn_unet *n = b->n;
+  const nn_unet_spec *s = &n->spec;
+  const int levels = s->levels, *C = s->channels;
+  int skip[NN_UNET_MAXLEVELS], h = slot(b, 0, 1); /* slot 0: the input */
+  n->emb_w = params(b, (int64_t)s->embed * n->F);
+  n->emb_b = params(b, s->embed);
+  for (int i = 0; i < levels; i++) {
+    if (i > 0 && s->resample) h = resample(b, h, OP_DOWN);
+    for (int k = 0; k < s->blocks; k++) h = block(b, h, C[i], i == 0 && k == 0);
+    skip[i] = h;
+  }
+  for (int i = levels - 1; i >= 0; i--) {
+    if (i < levels - 1) {
+      if (s->resample) h = resample(b, h, OP_UP);
+      h = concat(b, h, skip[i]);
+    }
+    if (i > 0)
+      for (int k = 0; k < s->blocks; k++) h = block(b, h, k == s->blocks - 1 ? C[i - 1] : C[i], PETSC_FALSE);
+    else {
+      for (int k = 0; k < s->blocks - 1; k++) h = block(b, h, C[0], PETSC_FALSE);
+      conv(b, h, 1, PETSC_TRUE); /* the output: the last slot */
+    }
+  }
+}
+
+PetscErrorCode nn_unet_create(const nn_unet_spec *spec, int64_t batch, nn_precision precision, nn_unet **out)
+{
+  nn_unet *n;
+  char why[256];
+  int Lc[NN_MAXDIM];
+
+  PetscFunctionBeginUser;
+  PetscCheck(nn_unet_check(spec, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_unet: %s", why);
+  PetscCheck(batch >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_unet: batch %lld", (long long)batch);
+  PetscCall(PetscNew(&n));
+  n->spec = *spec, n->batch = batch, n->precision = precision;
+  n->F = 2 * spec->J + (spec->moments ? 3 : 0);
+  for (int mu = 0; mu < spec->d; mu++) Lc[mu] = spec->L[mu];
+  for (int l = 0; l < spec->levels; l++) {
+    PetscCall(nn_stencil_create(spec->d, Lc, spec->periodic, &n->st[l]));
+    if (spec->resample && l < spec->levels - 1) {
+      PetscCall(PetscMalloc1((size_t)n->st[l]->V, &n->coarse[l]));
+      nn_coarse_map(spec->d, Lc, n->coarse[l]);
+      for (int mu = 0; mu < spec->d; mu++) Lc[mu] /= 2;
+    }
+  }
+  n->V = n->st[0]->V;
+  builder b = {.n = n};
+  build(&b);
+  n->nparams = b.poff;
+  PetscCall(PetscCalloc2((size_t)n->nparams, &n->p, (size_t)n->nparams, &n->g));
+  if (precision == NN_SINGLE) PetscCall(PetscCalloc2((size_t)n->nparams, &n->pf, (size_t)n->nparams, &n->gf));
+  /* the arena: the embedding's buffers, every slot's values and gradient,
+   * the GroupNorm statistics, the conv work buffer */
+  int64_t at = 0, work = 0, cmax = 0;
+  const int E = spec->embed;
+  n->freq_at = at, at += spec->J;
+  n->feat_at = at, at += batch * n->F;
+  n->eraw_at = at, at += batch * E;
+  n->e_at = at, at += batch * E;
+  n->de_at = at, at += batch * E;
+  n->deraw_at = at, at += batch * E;
+  for (int i = 0; i < n->nslots; i++) {
+    nn_unet_slot *sl = &n->slot[i];
+    const int64_t size = batch * n->st[sl->level]->V * sl->C;
+    sl->val = at, at += size;
+    sl->grad = at, at += size;
+    cmax = PetscMax(cmax, sl->C);
+  }
+  for (int k = 0; k < n->nops; k++) {
+    nn_unet_op *o = &n->op[k];
+    if (o->type == OP_BLOCK_TAIL) o->stats = at, at += batch * o->groups * 2;
+    if (o->type == OP_CONV) work = PetscMax(work, nn_conv_work(n->st[o->level], o->cin, o->cout));
+  }
+  n->eadd_at = at, at += batch * cmax;
+  n->dsum_at = at, at += batch * cmax;
+  n->work_at = at, at += work;
+  n->arena_size = at;
+  PetscCall(PetscCalloc((size_t)at * (precision == NN_SINGLE ? sizeof(float) : sizeof(double)), &n->arena));
+  /* the Fourier frequencies: fixed, not parameters */
+  for (int j = 0; j < spec->J; j++) {
+    const double f = spec->fourier_scale > 0 ? spec->fourier_scale * rng_normal((rng_key){0, RNG_INIT, 1, 0}, (uint64_t)j)
+                                             : 0.5 * pow(2.0, j);
+    if (precision == NN_SINGLE) ((float *)n->arena)[n->freq_at + j] = (float)f;
+    else ((double *)n->arena)[n->freq_at + j] = f;
+  }
+  *out = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_unet_destroy(nn_unet **np)
+{
+  nn_unet *n = *np;
+
+  PetscFunctionBeginUser;
+  if (!n) PetscFunctionReturn(PETSC_SUCCESS);
+  for (int l = 0; l < n->spec.levels; l++) {
+    PetscCall(nn_stencil_destroy(&n->st[l]));
+    PetscCall(PetscFree(n->coarse[l]));
+  }
+  PetscCall(PetscFree2(n->p, n->g));
+  if (n->pf) PetscCall(PetscFree2(n->pf, n->gf));
+  PetscCall(PetscFree(n->arena));
+  PetscCall(PetscFree(*np));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* convolutions and denses ~ N(0, 1 / fan_in), GroupNorm gamma 1, beta 0,
+ * biases 0; the output convolution 0 (an untrained network adds nothing to
+ * the base score) */
+void nn_unet_init(nn_unet *n, uint64_t seed)
+{
+  uint64_t k = 0;
+  const rng_key key = {seed, RNG_INIT, 0, 0};
+  PetscArrayzero(n->p, n->nparams);
+  for (int64_t i = 0; i < (int64_t)n->spec.embed * n->F; i++) n->p[n->emb_w + i] = rng_normal(key, k++) / sqrt((double)n->F);
+  for (int j = 0; j < n->nops; j++) {
+    const nn_unet_op *o = &n->op[j];
+    if (o->type == OP_CONV && j < n->nops - 1) {
+      const int64_t fan = (int64_t)n->st[o->level]->K * o->cin;
+      for (int64_t i = 0; i < o->cout * fan; i++) n->p[o->w + i] = rng_normal(key, k++) / sqrt((double)fan);
+    }
+    if (o->type == OP_BLOCK_TAIL) {
+      for (int64_t i = 0; i < (int64_t)o->cout * n->spec.embed; i++)
+        n->p[o->ew + i] = rng_normal(key, k++) / sqrt((double)n->spec.embed);
+      for (int c = 0; c < o->cout; c++) n->p[o->gamma + c] = 1;
+    }
+  }
+}
+
+PetscErrorCode nn_unet_forward(nn_unet *n, int64_t B, const double *x, const double *t, double *out)
+{
+  const int64_t nx = B * n->V;
+  const nn_unet_slot *in = &n->slot[0], *o = &n->slot[n->nslots - 1];
+
+  PetscFunctionBeginUser;
+  PetscCheck(B <= n->batch, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_unet: batch %lld > %lld", (long long)B,
+             (long long)n->batch);
+  if (n->precision == NN_SINGLE) {
+    float *A = n->arena;
+    for (int64_t i = 0; i < n->nparams; i++) n->pf[i] = (float)n->p[i];
+    for (int64_t i = 0; i < nx; i++) A[in->val + i] = (float)x[i];
+    forward_f(n, n->pf, B, t);
+    for (int64_t i = 0; i < nx; i++) out[i] = A[o->val + i];
+  } else {
+    double *A = n->arena;
+    PetscCall(PetscArraycpy(A + in->val, x, nx));
+    forward_d(n, n->p, B, t);
+    PetscCall(PetscArraycpy(out, A + o->val, nx));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_unet_backward(nn_unet *n, int64_t B, const double *dout)
+{
+  PetscFunctionBeginUser;
+  if (n->precision == NN_SINGLE) {
+    PetscCall(PetscArrayzero(n->gf, n->nparams));
+    backward_f(n, n->pf, n->gf, B, dout);
+    for (int64_t i = 0; i < n->nparams; i++) n->g[i] += n->gf[i];
+  } else backward_d(n, n->p, n->g, B, dout);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
