@@ -95,6 +95,26 @@ check "sample -model with the conv net writes a lattice ensemble that analyze re
   $LATDIFF sample -model '$w/ffm.h5' -sampler em -steps 50 -nsamples 40 -output '$w/ffg.h5' >/dev/null &&
   $LATDIFF analyze -input '$w/ffg.h5' 2>/dev/null | grep -q '^chi2 '"
 
+# --- the U-Nets on the same free field -----------------------------------------------
+# Measured: 400 steps of the default unet (16,32,64, periodic) give score
+# error 0.011, a small tutorial net (8,16, zero padding) 0.022; bound 0.1.
+check "unet (the default for lattices): 400 steps on 2 ranks bring the free-field score error below 0.1" sh -c "
+  $TESTMPIRUN -n 2 $LATDIFF train -input '$w/ff.h5' -output '$w/ffu.h5' -batch 32 -steps 400 >/dev/null &&
+  h5dump -a net '$w/ffu.h5' | grep -q unet && $top_builddir/tests/test_score -model '$w/ffu.h5' $ff -bound 0.1"
+check "tutorial net (-channels 8,16, zero padding): 400 steps bring the free-field score error below 0.1" sh -c "
+  $TESTMPIRUN -n 2 $LATDIFF train -input '$w/ff.h5' -output '$w/fft.h5' -net tutorial -channels 8,16 -batch 32 -steps 400 >/dev/null &&
+  h5dump -a padding '$w/fft.h5' | grep -q zero && $top_builddir/tests/test_score -model '$w/fft.h5' $ff -bound 0.1"
+check "sample -model with a unet writes an ensemble that analyze reads" sh -c "
+  $LATDIFF sample -model '$w/ffu.h5' -sampler em -steps 50 -nsamples 40 -output '$w/ffug.h5' >/dev/null &&
+  $LATDIFF analyze -input '$w/ffug.h5' 2>/dev/null | grep -q '^chi2 '"
+ulat="-channels 4,8 -blocks 2 -batch 16 -odd -augment -steps 20 -checkpoint_every 7"
+check "unet -blocks 2 -odd -augment, float32: stopped by its stop file and restarted equals uninterrupted bit for bit" sh -c "
+  $LATDIFF train -input '$w/ff.h5' -output '$w/uu.h5' $ulat >/dev/null &&
+  touch '$w/ur.h5.stop' && $LATDIFF train -input '$w/ff.h5' -output '$w/ur.h5' $ulat >/dev/null &&
+  test -s '$w/ur.h5.ckpt' && rm '$w/ur.h5.stop' &&
+  $LATDIFF train -input '$w/ff.h5' -output '$w/ur.h5' $ulat -restart >/dev/null"
+check "  ... (the parameters)" params "$w/uu.h5" "$w/ur.h5" 0
+
 # --- the lattice options, float32, stopped and restarted -------------------------------
 lat="$conv -base gaussian -target action -augment -odd -steps 30 -checkpoint_every 7"
 check "conv net with -base gaussian -target action -augment -odd, float32, uninterrupted" \
@@ -117,9 +137,13 @@ bad() {
 }
 bad "-validation outside (0, 1)" "must lie in (0, 1)" $LATDIFF train -input "$w/data.h5" -output "$out" -validation 1
 bad "a batch larger than the data" "larger than the 18000 training" $LATDIFF train -input "$w/data.h5" -output "$out" -batch 20000
-bad "a network not built yet" "-net unet: not built yet" $LATDIFF train -input "$w/data.h5" -output "$out" -net unet
+bad "-net unet on points" "is for lattice fields" $LATDIFF train -input "$w/data.h5" -output "$out" -net unet
+bad "-channels not divisible into GroupNorm groups" "not divisible into 8 groups" $LATDIFF train -input "$w/ff.h5" -output "$out" -channels 12 -batch 32
+bad "more U-Net levels than the lattice can halve" "not divisible by 16" $LATDIFF train -input "$w/ff.h5" -output "$out" -channels 8,8,8,8,8 -batch 32
+bad "-hidden with -net unet" "options of -net mlp and conv" $LATDIFF train -input "$w/ff.h5" -output "$out" -net unet -hidden 8
+bad "-channels with -net conv" "options of -net unet and tutorial" $LATDIFF train -input "$w/ff.h5" -output "$out" -net conv -channels 8
 check "a lattice ensemble" $LATDIFF hmc -lattice 8,8 -ntraj 20 -therm 1 -output "$w/lat.h5"
-bad "-net mlp on a lattice" "is for point targets" $LATDIFF train -input "$w/lat.h5" -output "$out"
+bad "-net mlp on a lattice" "is for point targets" $LATDIFF train -input "$w/lat.h5" -output "$out" -net mlp
 bad "-net conv on points" "is for lattice fields" $LATDIFF train -input "$w/data.h5" -output "$out" -net conv
 head -c 3000 "$w/model.h5" > "$w/trunc.h5"
 bad "sample with a truncated model file" "trunc.h5" $LATDIFF sample -model "$w/trunc.h5" -nsamples 10 -output "$out"

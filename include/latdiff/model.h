@@ -9,7 +9,7 @@
  *   /data_source         attributes: the training data's metadata and
  *                        parameters (theory, lattice, couplings, mu0, ...)
  *   attributes of /: format, format_version, net, base, odd, precision, dim, hidden, layers,
- *     embed_frequencies, schedule, sigma, beta_min, beta_max, eps,
+ *     embed_frequencies, (unet, tutorial: channels, blocks, padding), schedule, sigma, beta_min, beta_max, eps,
  *     sigma_data, theory, lattice, kappa, lambda, data, steps_done,
  *     adam_step, options, code_version, git_commit, complete (last)
  * Written by rank 0 as PATH.tmp and renamed; every reader checks the
@@ -25,6 +25,7 @@
 
 #define MODEL_FORMAT "latdiff-model"
 #define MODEL_FORMAT_VERSION 2
+#define MODEL_MAXLEVELS 6 /* NN_UNET_MAXLEVELS */
 
 typedef struct {
   char net[16];
@@ -32,6 +33,11 @@ typedef struct {
   int odd;       /* the network is made odd, s(-x) = -s(x) */
   char precision[8]; /* "single" or "double": what the network computes in */
   int dim, hidden, layers, J;
+  /* unet and tutorial: channels per level (levels of them), blocks per
+   * level, padding ("periodic" or "zero"); hidden = channels[0], layers =
+   * levels */
+  int levels, channels[MODEL_MAXLEVELS], blocks;
+  char padding[16];
   char schedule[16];
   double sigma, beta_min, beta_max, eps;
   double sigma_data; /* the data's standard deviation per value */

@@ -19,10 +19,16 @@
 #include "latdiff/score_model.h"
 #include "latdiff/rng.h"
 #include "latdiff/symmetry.h"
+#include "latdiff/model_net.h"
 
 #include <math.h>
 
 static const char *const nets[] = {"mlp", "conv", "unet", "tutorial", "net", "NET_", NULL};
+static const char *const paddings[] = {"periodic", "zero", "padding", "PAD_", NULL};
+#define NET_MLP ((PetscEnum)0) /* the order of nets[] */
+#define NET_CONV ((PetscEnum)1)
+#define NET_UNET ((PetscEnum)2)
+#define NET_TUTORIAL ((PetscEnum)3)
 static const char *const bases[] = {"none", "gaussian", "base", "BASE_", NULL};
 static const char *const targets[] = {"dsm", "action", "target", "TARGET_", NULL};
 static const char *const weightings[] = {"sigma2", "likelihood", "weighting", "DSM_WEIGHT_", NULL};
@@ -30,18 +36,21 @@ static const char *const precisions[] = {"double", "single", "precision", "NN_",
 
 typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16];
-  PetscEnum net, base, precision, target, weighting;
+  PetscEnum net, base, precision, target, weighting, padding;
   int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
+  int channels[MODEL_MAXLEVELS], levels, blocks; /* U-Nets; levels 0: the kind's default */
   double lr, clip, ema, validation, eps, weight_decay, progress;
   schedule sched;
   uint64_t seed;
-  PetscBool force, restart, help, odd, augment;
+  PetscBool force, restart, help, odd, augment, net_set, padding_set;
 } train_options;
 
 static PetscErrorCode parse(train_options *o)
 {
+  PetscBool channels_set;
+
   PetscFunctionBeginUser;
-  *o = (train_options){.precision = (PetscEnum)NN_SINGLE, .hidden = 64, .layers = 3, .embed = 8, .steps = 4000, .batch = 1024, .warmup = 100,
+  *o = (train_options){.precision = (PetscEnum)NN_SINGLE, .hidden = 64, .layers = 3, .embed = 8, .blocks = 1, .steps = 4000, .batch = 1024, .warmup = 100,
                        .checkpoint_every = 500, .lr = 2e-3, .clip = 1, .ema = 0.999, .validation = 0.1, .eps = 1e-3,
                        .progress = 10, .seed = 1, .sched = {SCHEDULE_VE, 25.0, 0.1, 20.0}};
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff train: a score network by denoising score matching", NULL);
@@ -49,8 +58,19 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(PetscOptionsString("-output", "model file to write", "latdiff", o->output, o->output, sizeof o->output,
                                NULL));
   PetscCall(opt_enum(PetscOptionsObject, "-net",
-                     "network: mlp (point targets), conv (lattice fields, periodic); unet and tutorial are not built yet",
+                     "network (default: unet for lattice fields, mlp for point targets): mlp, conv (periodic "
+                     "convolutions at one resolution), unet (periodic U-Net), tutorial (the U-Net of the Wang-Aarts-"
+                     "Zhou notebook: channels 32/64/128/256 at full resolution, zero padding)",
                      nets, &o->net));
+  PetscCall(opt_ints(PetscOptionsObject, "-channels",
+                     "unet, tutorial: channels per level, e.g. 16,32,64 (default: unet 16,32,64; tutorial "
+                     "32,64,128,256)",
+                     MODEL_MAXLEVELS, o->channels, &o->levels, &channels_set));
+  PetscCall(opt_int(PetscOptionsObject, "-blocks", "unet, tutorial: blocks per level (1..4)", 1, &o->blocks));
+  PetscCall(opt_enum(PetscOptionsObject, "-padding",
+                     "unet, tutorial: periodic (the lattice's, default for unet) or zero (the notebook's, default for "
+                     "tutorial)",
+                     paddings, &o->padding));
   PetscCall(opt_enum(PetscOptionsObject, "-base",
                      "lattice fields: none, or gaussian (the network adds to the exact score of a Gaussian field with "
                      "the data's measured propagator, and learns only the interaction)",
@@ -70,13 +90,13 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(PetscOptionsBool("-odd", "make the network odd, s(-x) = -s(x) exactly (the Z2 symmetry of phi^4)", "latdiff",
                              o->odd, &o->odd, NULL));
   PetscCall(PetscOptionsBool("-augment",
-                             "lattice fields: each training sample under a random lattice symmetry (reflections, "
+                             "lattice fields: each training sample under a random lattice symmetry (reflections, translations, "
                              "permutations of equal axes) and phi -> -phi",
                              "latdiff", o->augment, &o->augment, NULL));
-  PetscCall(opt_int(PetscOptionsObject, "-hidden", "width: mlp hidden units, conv channels (default 64, conv 16)", 1,
-                    &o->hidden));
-  PetscCall(opt_int(PetscOptionsObject, "-layers", "hidden layers (1..8)", 1, &o->layers));
-  PetscCall(opt_int(PetscOptionsObject, "-embed", "frequencies of the time embedding (1..16)", 1, &o->embed));
+  PetscCall(opt_int(PetscOptionsObject, "-hidden", "mlp, conv: width (mlp hidden units, conv channels; default 64, conv 16)",
+                    1, &o->hidden));
+  PetscCall(opt_int(PetscOptionsObject, "-layers", "mlp, conv: hidden layers (1..8)", 1, &o->layers));
+  PetscCall(opt_int(PetscOptionsObject, "-embed", "mlp, conv: frequencies of the time embedding (1..16)", 1, &o->embed));
   PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
   PetscCall(opt_real(PetscOptionsObject, "-eps", "training times t in [eps, 1]", &o->eps));
   PetscCall(opt_int(PetscOptionsObject, "-steps", "optimiser steps", 1, &o->steps));
@@ -104,12 +124,21 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(options_check_unused("train"));
   PetscCheck(o->input[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-input is required, e.g. -input data.h5");
   PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output model.h5");
-  PetscCheck(o->net <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-net %s: not built yet; this latdiff trains -net mlp (points) and -net conv (lattices)", nets[o->net]);
   {
-    PetscBool width;
+    PetscBool width, depth, embed, blocks;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-net", &o->net_set));
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-padding", &o->padding_set));
     PetscCall(PetscOptionsHasName(NULL, NULL, "-hidden", &width));
-    if (!width && o->net == 1) o->hidden = 16;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-layers", &depth));
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-embed", &embed));
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-blocks", &blocks));
+    if (!width && o->net == NET_CONV) o->hidden = 16;
+    const PetscBool unet = !o->net_set || o->net >= NET_UNET, flat = !o->net_set || o->net <= NET_CONV;
+    PetscCheck(unet || !(o->levels || blocks || o->padding_set), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-channels, -blocks, -padding: options of -net unet and tutorial, not of -net %s", nets[o->net]);
+    PetscCheck(flat || !(width || depth || embed), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-hidden, -layers, -embed: options of -net mlp and conv; -net %s takes -channels and -blocks",
+               nets[o->net]);
   }
   PetscCheck(o->layers <= NN_MLP_MAXLAYERS && o->embed <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-layers %d -embed %d: at most %d layers and 16 frequencies", o->layers, o->embed, NN_MLP_MAXLAYERS);
@@ -269,15 +298,26 @@ static PetscErrorCode check_identical(const double *p, int64_t n)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static void fill_info(const train_options *o, const ensemble_reader *r, const nn_net *m, double sigma_data,
+/* the model's description; nparams is set once the network exists */
+static void fill_info(const train_options *o, const ensemble_reader *r, int64_t nparams, double sigma_data,
                       int64_t steps_done, int64_t adam_step, model_info *info)
 {
-  *info = (model_info){.dim = (int)m->dim, .hidden = o->hidden, .layers = o->layers, .J = o->embed,
+  *info = (model_info){.dim = (int)r->volume, .hidden = o->hidden, .layers = o->layers, .J = o->embed,
                        .sigma = o->sched.sigma,
                        .beta_min = o->sched.beta_min, .beta_max = o->sched.beta_max, .eps = o->eps,
                        .sigma_data = sigma_data, .data_meta = r->meta, .steps_done = steps_done,
-                       .adam_step = adam_step, .nparams = m->nparams};
+                       .adam_step = adam_step, .nparams = nparams};
   snprintf(info->net, sizeof info->net, "%s", nets[o->net]);
+  if (o->net >= NET_UNET) { /* the kind's defaults, then the options */
+    nn_unet_spec spec;
+    info->levels = o->levels, info->blocks = o->blocks;
+    for (int i = 0; i < o->levels; i++) info->channels[i] = o->channels[i];
+    snprintf(info->padding, sizeof info->padding, "%s",
+             o->padding_set ? paddings[o->padding] : o->net == NET_TUTORIAL ? "zero" : "periodic");
+    model_net_spec(info, &spec);
+    info->levels = spec.levels, info->J = spec.J, info->hidden = spec.channels[0], info->layers = spec.levels;
+    for (int i = 0; i < spec.levels; i++) info->channels[i] = spec.channels[i];
+  }
   snprintf(info->base, sizeof info->base, "%s", bases[o->base]);
   info->odd = o->odd;
   snprintf(info->precision, sizeof info->precision, "%s", o->net == 0 ? "double" : precisions[o->precision]);
@@ -309,6 +349,8 @@ static PetscErrorCode resume(const train_options *o, const char *ckpt, const mod
   PetscFunctionBeginUser;
   PetscCall(model_read(PETSC_COMM_WORLD, ckpt, &got, &st));
   PetscCheck(got.nparams == want->nparams && got.hidden == want->hidden && got.layers == want->layers &&
+               got.levels == want->levels && got.blocks == want->blocks && !strcmp(got.padding, want->padding) &&
+               !memcmp(got.channels, want->channels, sizeof got.channels) &&
                got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && got.odd == want->odd && !strcmp(got.precision, want->precision) && !strcmp(got.schedule, want->schedule) &&
                got.sigma == want->sigma && got.beta_min == want->beta_min && got.beta_max == want->beta_max &&
                got.eps == want->eps && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
@@ -344,15 +386,26 @@ PetscErrorCode cmd_train(app_run *run)
   if (o.help || run->dry) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(log_banner("train"));
   PetscCall(ensemble_open(PETSC_COMM_WORLD, o.input, &r));
+  if (!o.net_set) o.net = strcmp(r->meta.theory, "phi4") ? NET_MLP : NET_UNET;
   PetscCheck(o.net != 0 || r->volume <= 16, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: configurations of %lld values; -net mlp is for point targets (use -net conv for lattice fields)",
              o.input, (long long)r->volume);
   PetscCheck(!o.augment || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-augment: for lattice fields (-net conv); the symmetries of point targets differ from target to target");
+             "-augment: for lattice fields; the symmetries of point targets differ from target to target");
   PetscCheck(o.base == 0 || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-base gaussian: for lattice fields (-net conv); point targets have no propagator");
-  PetscCheck(o.net != 1 || !strcmp(r->meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "%s: theory '%s'; -net conv is for lattice fields (use -net mlp for point targets)", o.input, r->meta.theory);
+             "-base gaussian: for lattice fields; point targets have no propagator");
+  PetscCheck(o.net == NET_MLP || !strcmp(r->meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "%s: theory '%s'; -net %s is for lattice fields (use -net mlp for point targets)", o.input, r->meta.theory,
+             nets[o.net]);
+  model_info info;
+  fill_info(&o, r, 0, 1, 0, 0, &info);
+  if (o.net >= NET_UNET) { /* refuse a U-Net the lattice cannot take before any work */
+    nn_unet_spec spec;
+    char why[256];
+    model_net_spec(&info, &spec);
+    PetscCheck(nn_unet_check(&spec, why, sizeof why), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-net %s -channels -blocks on the %s lattice: %s", nets[o.net], o.input, why);
+  }
   const int64_t nval = (int64_t)floor(o.validation * (double)r->n), ntrain = r->n - nval;
   PetscCheck(r->n >= 2 && nval >= 1 && ntrain >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: %lld configurations cannot be split by -validation %g into training and validation sets", o.input,
@@ -377,22 +430,21 @@ PetscErrorCode cmd_train(app_run *run)
     double unused; /* the validation set only needs the finiteness check */
     PetscCall(data_sigma(&val, o.input, &unused));
   }
-  if (o.net == 0) PetscCall(nn_net_create_mlp((int)r->volume, o.hidden, o.layers, o.embed, 1024, o.odd, &m));
-  else PetscCall(nn_net_create_conv(r->meta.d, r->meta.L, o.hidden, o.layers, o.embed, 64, o.odd, (nn_precision)o.precision, &m));
+  fill_info(&o, r, 0, sigma_data, 0, 0, &info);
+  PetscCall(model_net_create(&info, &m));
+  info.nparams = m->nparams;
   nn_net_init(m, o.seed);
   PetscCall(nn_adamw_create(m->nparams, o.lr, &opt));
   opt->weight_decay = o.weight_decay;
   PetscCall(PetscMalloc1((size_t)m->nparams, &ema));
   PetscCall(PetscArraycpy(ema, m->p, m->nparams));
-  model_info info;
-  fill_info(&o, r, m, sigma_data, 0, 0, &info);
   if (o.restart && files.ckpt) PetscCall(resume(&o, ckpt, &info, m, ema, opt, &done));
   if (done > 0)
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "restarting at step %lld of %d\n", (long long)done, o.steps));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
                        "%s %d x %d, %lld parameters; %lld training and %lld validation configurations of %lld values; "
                        "sigma_data %.4g\n",
-                       m->kind, o.layers, o.hidden, (long long)m->nparams, (long long)ntrain, (long long)nval,
+                       m->kind, info.layers, info.hidden, (long long)m->nparams, (long long)ntrain, (long long)nval,
                        (long long)r->volume, sigma_data));
   app_catch_signals();
 
@@ -443,7 +495,7 @@ PetscErrorCode cmd_train(app_run *run)
       last = now;
     }
     if (stop || (done % o.checkpoint_every == 0 && done < o.steps)) {
-      fill_info(&o, r, m, sigma_data, done, opt->step, &info);
+      fill_info(&o, r, m->nparams, sigma_data, done, opt->step, &info);
       PetscCall(save(ckpt, r, &info, m, ema, opt, c.base));
     }
   }
@@ -451,7 +503,7 @@ PetscErrorCode cmd_train(app_run *run)
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "%s: stopped after step %lld with a checkpoint; continue with the "
                          "same options and -restart\n", stop == 2 ? "signal received" : "stop file found", (long long)done));
   else {
-    fill_info(&o, r, m, sigma_data, done, opt->step, &info);
+    fill_info(&o, r, m->nparams, sigma_data, done, opt->step, &info);
     PetscCall(save(o.output, r, &info, m, ema, opt, c.base));
     PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld steps, final loss %.5f, validation %.5f)\n",

@@ -6,10 +6,9 @@
  * the network's batch. */
 #include "latdiff/dsm.h"
 #include "latdiff/phi4_whole.h"
-#include "latdiff/model.h"
+#include "latdiff/model_net.h"
 #include "latdiff/score_model.h"
 
-#define NETWORK_BATCH 4096
 
 typedef struct {
   char path[PETSC_MAX_PATH_LEN];
@@ -41,13 +40,7 @@ static PetscErrorCode net_setup(score_model *m)
 
   PetscFunctionBeginUser;
   PetscCall(model_read(m->comm, n->path, &n->info, &st));
-  if (!strcmp(n->info.net, "mlp"))
-    PetscCall(nn_net_create_mlp(n->info.dim, n->info.hidden, n->info.layers, n->info.J, NETWORK_BATCH, n->info.odd, &n->mlp));
-  else if (!strcmp(n->info.net, "conv"))
-    PetscCall(nn_net_create_conv(n->info.data_meta.d, n->info.data_meta.L, n->info.hidden, n->info.layers, n->info.J,
-                                 64, n->info.odd, strcmp(n->info.precision, "single") ? NN_DOUBLE : NN_SINGLE, &n->mlp));
-  else SETERRQ(m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network '%s'; this latdiff samples mlp and conv", n->path,
-               n->info.net);
+  PetscCall(model_net_create(&n->info, &n->mlp));
   PetscCheck(n->mlp->dim == n->info.dim, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dim %d, but the lattice has %lld sites",
              n->path, n->info.dim, (long long)n->mlp->dim);
   PetscCheck(n->mlp->nparams == n->info.nparams, m->comm, PETSC_ERR_FILE_UNEXPECTED,

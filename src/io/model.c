@@ -30,6 +30,11 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(h5_attr_put_int(f, "hidden", info->hidden));
     PetscCall(h5_attr_put_int(f, "layers", info->layers));
     PetscCall(h5_attr_put_int(f, "embed_frequencies", info->J));
+    if (info->levels > 0) {
+      PetscCall(h5_attr_put_ints(f, "channels", info->levels, info->channels));
+      PetscCall(h5_attr_put_int(f, "blocks", info->blocks));
+      PetscCall(h5_attr_put_string(f, "padding", info->padding));
+    }
     PetscCall(h5_attr_put_string(f, "schedule", info->schedule));
     PetscCall(h5_attr_put_double(f, "sigma", info->sigma));
     PetscCall(h5_attr_put_double(f, "beta_min", info->beta_min));
@@ -120,6 +125,14 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   info->layers = (int)v;
   PetscCall(h5_attr_get_int(f, path, "embed_frequencies", &v));
   info->J = (int)v;
+  if (!strcmp(info->net, "unet") || !strcmp(info->net, "tutorial")) {
+    PetscCall(h5_attr_get_ints(f, path, "channels", MODEL_MAXLEVELS, &info->levels, info->channels));
+    PetscCall(h5_attr_get_int(f, path, "blocks", &v));
+    info->blocks = (int)v;
+    PetscCall(h5_attr_get_string(f, path, "padding", sizeof info->padding, info->padding));
+    PetscCheck(!strcmp(info->padding, "periodic") || !strcmp(info->padding, "zero"), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: padding '%s'; this latdiff knows periodic and zero", path, info->padding);
+  }
   PetscCall(h5_attr_get_string(f, path, "schedule", sizeof info->schedule, info->schedule));
   PetscCall(h5_attr_get_double(f, path, "sigma", &info->sigma));
   PetscCall(h5_attr_get_double(f, path, "beta_min", &info->beta_min));
@@ -135,7 +148,7 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   PetscCall(ensemble_meta_read(g, path, &info->data_meta));
   H5CALL(H5Gclose(g));
   PetscCheck(info->dim >= 1 && info->dim <= 1 << 20 && info->hidden >= 1 && info->hidden <= 1 << 16 && info->layers >= 1 &&
-               info->layers <= 8 && info->J >= 1 && info->J <= 16 && info->sigma_data > 0 && info->steps_done >= 0,
+               info->layers <= 8 && info->J >= 1 && info->J <= 512 && info->sigma_data > 0 && info->steps_done >= 0,
              comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network sizes or normalisation out of range (damaged?)", path);
   for (int k = 0; k < 4; k++) PetscCall(read_array(comm, f, path, arrays[k], &info->nparams, &data[k]));
   double *propagator = NULL;

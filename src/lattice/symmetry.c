@@ -1,4 +1,4 @@
-/* symmetry.c — point symmetries of the lattice on whole fields (symmetry.h). */
+/* symmetry.c — symmetries of the lattice on whole fields (symmetry.h). */
 #include "latdiff/symmetry.h"
 
 void symmetry_draw(int d, const int *L, uint64_t bits, lattice_symmetry *s)
@@ -18,6 +18,10 @@ void symmetry_draw(int d, const int *L, uint64_t bits, lattice_symmetry *s)
     const int tmp = s->perm[mu];
     s->perm[mu] = s->perm[pick], s->perm[pick] = tmp;
   }
+  for (int mu = 0; mu < d; mu++) { /* translations (of the output's axes) */
+    s->shift[mu] = (int)(bits % (uint64_t)L[s->perm[mu]]);
+    bits /= (uint64_t)L[s->perm[mu]];
+  }
 }
 
 void symmetry_apply(const lattice_symmetry *s, const double *in, double *out)
@@ -29,7 +33,7 @@ void symmetry_apply(const lattice_symmetry *s, const double *in, double *out)
     int64_t r = v, w = 0;
     for (int mu = s->d - 1; mu >= 0; mu--) x[mu] = (int)(r % s->L[mu]), r /= s->L[mu];
     for (int mu = 0; mu < s->d; mu++) y[s->perm[mu]] = s->flip[mu] ? (s->L[mu] - x[mu]) % s->L[mu] : x[mu];
-    for (int mu = 0; mu < s->d; mu++) w = w * s->L[mu] + y[mu];
+    for (int mu = 0; mu < s->d; mu++) w = w * s->L[mu] + (y[mu] + s->shift[mu]) % s->L[mu];
     out[w] = s->sign * in[v];
   }
 }
