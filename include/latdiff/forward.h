@@ -16,6 +16,20 @@
  *   forward_measure  C  diffuse and measure every configuration
  *   forward_analyze     estimates from the measurements (every rank)
  *   forward_free        release both
+ * The same measurements of states that come one batch at a time (the
+ * reverse process, sample -record_times), with c0 = 0 (the cumulants do
+ * not depend on it) and slot T the final states:
+ *   forward_samples_create  zeroed arrays for T times, S shells, n samples
+ *   forward_samples_add     add the measurements of nb samples (global
+ *                           indices first ..) at slot k; x holds each
+ *                           sample's part of the spectrum's layout, so a
+ *                           spread sample adds partial sums on every rank
+ *   forward_samples_reduce  C  sum the ranks' parts
+ *   forward_write    C  the flow file (format "latdiff-flow", read by
+ *                       latdiff-plot-flow): times, f, Xi, k*, cumulants of
+ *                       M and of the site field and the spectrum, each
+ *                       [T][..][measured, predicted, difference][value,
+ *                       error]; rank 0 writes PATH.partial and renames it
  */
 #ifndef LATDIFF_FORWARD_H
 #define LATDIFF_FORWARD_H
@@ -32,6 +46,8 @@ typedef struct {
   int ntimes;
   const double *times;
   uint64_t seed;
+  double t0; /* the time of the baseline (slot T): 0 for an ensemble; the
+              * laws then run from t0, f(t)/f(t0) and Xi(t) - (f(t)/f(t0))^2 Xi(t0) */
 } forward_params;
 
 typedef struct {
@@ -64,5 +80,13 @@ PetscErrorCode forward_measure(MPI_Comm comm, ensemble_reader *r, const forward_
 PetscErrorCode forward_analyze(const forward_samples *s, const forward_params *p, const spectrum_layout *lay,
                                int64_t block, forward_result *out);
 PetscErrorCode forward_free(forward_samples *s, forward_result *res);
+PetscErrorCode forward_samples_create(int T, int S, int64_t n, double volume, forward_samples *out);
+PetscErrorCode forward_samples_add(forward_samples *s, spectrum *sp, int k, uint64_t first, int64_t nb,
+                                   const double *x);
+PetscErrorCode forward_samples_reduce(MPI_Comm comm, forward_samples *s);
+/* source: the metadata of the ensemble the flow comes from; input its file */
+PetscErrorCode forward_write(MPI_Comm comm, const char *path, const forward_params *p, const ensemble_meta *source,
+                             const char *input, int64_t n, const forward_result *res, const spectrum_layout *lay,
+                             const char *options);
 
 #endif

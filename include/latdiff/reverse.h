@@ -54,6 +54,11 @@ typedef struct {
   double rtol, atol; /* adaptive ode */
 } sampler_params;
 
+/* the state of a batch handed out at a record time: record time i (of
+ * times ascending), the time t the state is at, global index of the first
+ * sample, nb samples of x */
+typedef PetscErrorCode (*reverse_record_fn)(void *ctx, int i, double t, uint64_t first, int64_t nb, const double *x);
+
 typedef struct {
   const schedule *sched;
   sampler_params p;
@@ -67,6 +72,12 @@ typedef struct {
   /* the schedule on the time grid t_k = 1 - k dt, k = 0..steps: computed
    * once, since pow and exp per step would dominate a cheap score */
   double *t, *f, *xi, *beta, *g2;
+  /* reverse_set_record */
+  int nrec;
+  double *rec_t; /* the times the states are recorded at, ascending */
+  int *rec_k;    /* fixed steps: the grid index of each */
+  reverse_record_fn rec_fn;
+  void *rec_ctx;
 } reverse_sampler;
 
 /* model: set up (score_model_setup); its action is needed when p.mh_t > 0.
@@ -78,6 +89,12 @@ PetscErrorCode reverse_destroy(reverse_sampler **rs);
 PetscErrorCode reverse_ode_steps(reverse_sampler *rs, MPI_Comm comm, double *mean);
 /* the acceptance rate of the Metropolis window over all samples so far */
 PetscErrorCode reverse_acceptance(reverse_sampler *rs, MPI_Comm comm, double *rate, double *proposed);
+/* hand the state to fn at each of n times in [eps, tmax] (ascending):
+ * exactly there for the adaptive ode (its solve is split at them), at the
+ * first grid time at or below each for the fixed-step samplers; the times
+ * used are rs->rec_t. The end state at t = eps (before -denoise) is
+ * handed out as record n. Collective like reverse_run. */
+PetscErrorCode reverse_set_record(reverse_sampler *rs, int n, const double *times, reverse_record_fn fn, void *ctx);
 /* x: nb <= batch samples of dim values, the prior at t = tmax on entry,
  * the generated samples on return; `first` is the global index of sample 0 */
 PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint64_t first, double *x);

@@ -90,59 +90,6 @@ static PetscErrorCode print_tables(const forward_options *o, const forward_resul
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode write_flow(const forward_options *o, const ensemble_reader *r, const forward_result *res,
-                                 const spectrum_layout *lay)
-{
-  char partial[PETSC_MAX_PATH_LEN + 16], *echo;
-  int rank;
-  const int T = res->T, S = res->S;
-
-  PetscFunctionBeginUser;
-  MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  output_name(o->output, ".partial", partial, sizeof partial);
-  PetscCall(options_echo(&echo));
-  if (rank == 0) {
-    hid_t f, g;
-    double *fx, *xi;
-    hsize_t t1[1] = {(hsize_t)T}, s1[1] = {(hsize_t)S}, cum[4] = {(hsize_t)T, FORWARD_NCUM, 3, 2},
-            sp[4] = {(hsize_t)T, (hsize_t)S, 3, 2};
-    PetscCall(h5_create(PETSC_COMM_SELF, partial, &f));
-    PetscCall(h5_attr_put_string(f, "format", "latdiff-flow"));
-    PetscCall(h5_attr_put_int(f, "format_version", 1));
-    PetscCall(h5_attr_put_string(f, "code_version", latdiff_version()));
-    PetscCall(h5_attr_put_string(f, "git_commit", latdiff_git_commit()));
-    PetscCall(h5_attr_put_string(f, "input", o->input));
-    H5CALL(g = H5Gcreate2(f, "source", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    PetscCall(ensemble_meta_write(g, &r->meta)); /* what the flow was computed from */
-    H5CALL(H5Gclose(g));
-    PetscCall(h5_attr_put_string(f, "schedule", schedule_names[o->sched.kind]));
-    PetscCall(h5_attr_put_double(f, "sigma", o->sched.sigma));
-    PetscCall(h5_attr_put_double(f, "beta_min", o->sched.beta_min));
-    PetscCall(h5_attr_put_double(f, "beta_max", o->sched.beta_max));
-    PetscCall(h5_attr_put_int(f, "noise_seed", (int64_t)o->seed));
-    PetscCall(h5_attr_put_int(f, "n", r->n));
-    PetscCall(h5_attr_put_int(f, "jackknife_block", res->block));
-    PetscCall(h5_attr_put_string(f, "options", echo));
-    PetscCall(PetscMalloc2(T, &fx, T, &xi));
-    for (int k = 0; k < T; k++) fx[k] = schedule_f(&o->sched, o->times[k]), xi[k] = schedule_xi(&o->sched, o->times[k]);
-    PetscCall(h5_write_doubles(f, "times", 1, t1, o->times));
-    PetscCall(h5_write_doubles(f, "f", 1, t1, fx));
-    PetscCall(h5_write_doubles(f, "xi", 1, t1, xi));
-    PetscCall(h5_write_doubles(f, "kstar", 1, t1, res->kstar));
-    PetscCall(PetscFree2(fx, xi));
-    /* [T][n][measured, predicted, difference][value, error] */
-    PetscCall(h5_write_doubles(f, "cumulants_M", 4, cum, (const double *)res->cum_M));
-    PetscCall(h5_write_doubles(f, "cumulants_site", 4, cum, (const double *)res->cum_site));
-    PetscCall(h5_write_doubles(f, "spectrum", 4, sp, (const double *)res->spec));
-    PetscCall(h5_write_doubles(f, "shell_k", 1, s1, lay->shell_k));
-    PetscCall(h5_write_doubles(f, "shell_modes", 1, s1, lay->shell_modes));
-    PetscCall(h5_close(&f));
-  }
-  PetscCall(PetscFree(echo));
-  PetscCall(file_commit(PETSC_COMM_WORLD, partial, o->output));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode cmd_forward(app_run *run)
 {
   forward_options o = {0};
@@ -166,11 +113,16 @@ PetscErrorCode cmd_forward(app_run *run)
   PetscCheck(r->n >= 2, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s: %lld configurations; at least 2 are needed",
              o.input, (long long)r->n);
   PetscCall(spectrum_create(PETSC_COMM_WORLD, r->meta.d, r->meta.L, o.shells, &sp));
-  forward_params p = {o.sched, o.ntimes, o.times, o.seed};
+  forward_params p = {o.sched, o.ntimes, o.times, o.seed, 0};
   PetscCall(forward_measure(PETSC_COMM_WORLD, r, &p, sp, &samples));
   PetscCall(forward_analyze(&samples, &p, spectrum_get_layout(sp), o.block, &res));
   PetscCall(print_tables(&o, &res, spectrum_get_layout(sp)));
-  PetscCall(write_flow(&o, r, &res, spectrum_get_layout(sp)));
+  {
+    char *echo;
+    PetscCall(options_echo(&echo));
+    PetscCall(forward_write(PETSC_COMM_WORLD, o.output, &p, &r->meta, o.input, r->n, &res, spectrum_get_layout(sp), echo));
+    PetscCall(PetscFree(echo));
+  }
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s\n", o.output));
   PetscCall(forward_free(&samples, &res));
   PetscCall(spectrum_destroy(&sp));

@@ -9,6 +9,7 @@
  *     batch of fields together (the score is an FFTW-MPI transform). */
 #include "app.h"
 #include "latdiff/ensemble.h"
+#include "latdiff/forward.h"
 #include "latdiff/reverse.h"
 #include "latdiff/score_model.h"
 
@@ -22,7 +23,9 @@ typedef struct {
   sampler_params sp;
   int nsamples;
   uint64_t seed;
-  char score[16], output[PETSC_MAX_PATH_LEN];
+  char score[16], output[PETSC_MAX_PATH_LEN], record_output[PETSC_MAX_PATH_LEN];
+  double *record_times;
+  int nrecord, record_shells;
   PetscBool force, help;
 } sample_options;
 
@@ -34,6 +37,7 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
                            .atol = 1e-6};
   o->nsamples = 10000;
   o->seed = 1;
+  o->record_shells = 16;
   PetscCall(PetscStrncpy(o->score, "exact", sizeof o->score));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff sample: generate by the reverse process", NULL);
   PetscCall(score_model_set_from_options(PetscOptionsObject, "-theory", m));
@@ -66,6 +70,19 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
   PetscCall(PetscOptionsString("-output", "ensemble file to write", "latdiff", o->output, o->output, sizeof o->output,
                                NULL));
   PetscCall(PetscOptionsBool("-force", "overwrite an existing output", "latdiff", o->force, &o->force, NULL));
+  {
+    PetscBool set;
+    PetscCall(opt_reals_any(PetscOptionsObject, "-record_times",
+                            "lattice fields: reverse times t1,t2,... (increasing, in [eps, tmax]) at which the site "
+                            "cumulants and the spectrum of the generated batch are measured, into -record_output",
+                            &o->record_times, &o->nrecord, &set));
+  }
+  PetscCall(PetscOptionsString("-record_output",
+                               "the flow file of -record_times (latdiff-plot-flow reads it: the reverse process's "
+                               "cumulants and spectra against the forward laws from the generated ensemble)",
+                               "latdiff", o->record_output, o->record_output, sizeof o->record_output, NULL));
+  PetscCall(opt_int(PetscOptionsObject, "-record_shells", "-record_times: shells of |p_hat| for the spectrum (1..64)", 1,
+                    &o->record_shells));
   PetscOptionsEnd();
   o->sp.kind = (sampler_kind)o->sampler;
   if (o->sp.tmax == 0) o->sp.tmax = o->sched.kind == SCHEDULE_COSINE ? 0.995 : 1.0;
@@ -90,6 +107,18 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
              PETSC_ERR_USER_INPUT, "-sampler exact draws the target itself: no -prior gaussian, -metropolis_t or -denoise");
   PetscCheck(o->sp.mh_t == 0 || !o->sp.denoise, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-metropolis_t and -denoise exclude each other: the denoising step would undo the exact target");
+  PetscCheck(!o->nrecord == !o->record_output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-record_times and -record_output go together: the times to record and the flow file to write them to");
+  PetscCheck(!o->nrecord || o->sp.kind != SAMPLER_EXACT, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-record_times: -sampler exact has no reverse process to record");
+  PetscCheck(o->record_shells <= 64, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-record_shells: %d; at most 64",
+             o->record_shells);
+  for (int i = 0; i < o->nrecord; i++)
+    PetscCheck(o->record_times[i] >= o->sp.eps && o->record_times[i] <= o->sp.tmax &&
+                 (i == 0 || o->record_times[i] > o->record_times[i - 1]),
+               PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-record_times: %g at position %d; times must increase within [eps, tmax] = [%g, %g]",
+               o->record_times[i], i, o->sp.eps, o->sp.tmax);
   PetscCall(schedule_check(PETSC_COMM_WORLD, &o->sched));
   PetscCheck(o->sched.kind != SCHEDULE_COSINE || o->sp.tmax < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-tmax 1: the cosine schedule's beta(t) diverges at t = 1; use -tmax 0.995 (the default) or less");
@@ -152,6 +181,61 @@ static void fill_meta(const sample_options *o, const score_model *m, ensemble_me
   ensemble_meta_set_real(meta, "h", o->sp.kind == SAMPLER_H ? o->sp.h : o->sp.kind == SAMPLER_ODE ? 0 : 1);
 }
 
+/* -record_times: the states handed out by the sampler, measured as the
+ * forward process measures its own (forward.h), into the flow file */
+typedef struct {
+  spectrum *sp;
+  forward_samples fs;
+} recorder;
+
+static PetscErrorCode record_state(void *ctx, int i, double t, uint64_t first, int64_t nb, const double *x)
+{
+  recorder *rec = ctx;
+  (void)t;
+  return forward_samples_add(&rec->fs, rec->sp, i, first, nb, x);
+}
+
+static PetscErrorCode recorder_create(const sample_options *o, const score_model *m, const ensemble_meta *meta,
+                                      reverse_sampler *rs, recorder *rec)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!strcmp(meta->theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-record_times: for lattice fields; theory '%s' has no lattice", meta->theory);
+  PetscCall(spectrum_create(m->spread ? PETSC_COMM_WORLD : PETSC_COMM_SELF, meta->d, meta->L, o->record_shells, &rec->sp));
+  PetscCheck(spectrum_get_layout(rec->sp)->local_sites == m->shape.dim, PETSC_COMM_WORLD, PETSC_ERR_SUP,
+             "-record_times: this rank holds %lld sites of a sample, the transform's layout %lld (a rank count that "
+             "does not divide the first extent %d)",
+             (long long)m->shape.dim, (long long)spectrum_get_layout(rec->sp)->local_sites, meta->L[0]);
+  double V = 1;
+  for (int mu = 0; mu < meta->d; mu++) V *= meta->L[mu];
+  PetscCall(forward_samples_create(o->nrecord, o->record_shells, o->nsamples, V, &rec->fs));
+  PetscCall(reverse_set_record(rs, o->nrecord, o->record_times, record_state, rec));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the cumulants and spectra at the recorded times against the forward
+ * laws from the generated ensemble (slot T), into the flow file */
+static PetscErrorCode recorder_finish(const sample_options *o, const ensemble_meta *meta, reverse_sampler *rs,
+                                      recorder *rec)
+{
+  forward_result res;
+  char *echo;
+
+  PetscFunctionBeginUser;
+  PetscCall(forward_samples_reduce(PETSC_COMM_WORLD, &rec->fs));
+  forward_params p = {o->sched, o->nrecord, rs->rec_t, o->seed, o->sp.eps}; /* the baseline: the end state at eps */
+  PetscCall(forward_analyze(&rec->fs, &p, spectrum_get_layout(rec->sp), 1, &res));
+  PetscCall(options_echo(&echo));
+  PetscCall(forward_write(PETSC_COMM_WORLD, o->record_output, &p, meta, o->output, o->nsamples, &res,
+                          spectrum_get_layout(rec->sp), echo));
+  PetscCall(PetscFree(echo));
+  PetscCall(forward_free(&rec->fs, &res));
+  PetscCall(spectrum_destroy(&rec->sp));
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (the reverse process at %d times)\n", o->record_output,
+                       o->nrecord));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Every generated value finite, or a collective error naming the sample. */
 static PetscErrorCode check_generated(const score_model *m, int64_t nb, int64_t first, const double *x)
 {
@@ -201,6 +285,14 @@ PetscErrorCode cmd_sample(app_run *run)
                              8.0 * (double)o.nsamples * (double)(m->shape.stride + 2), &claim));
   PetscCall(output_check_fresh(claim, o.force));
   output_discard_on_failure(claim);
+  recorder rec = {0};
+  if (o.nrecord) {
+    output_claim *rclaim;
+    PetscCall(app_claim_output(run, PETSC_COMM_WORLD, "-record_output", o.record_output, 0, &rclaim));
+    PetscCall(output_check_fresh(rclaim, o.force));
+    output_discard_on_failure(rclaim);
+    PetscCall(recorder_create(&o, m, &meta, rs, &rec));
+  }
   app_catch_signals();
   PetscCall(options_echo(&echo));
   if (m->lat) PetscCall(ensemble_writer_create(m->lat, &meta, o.output, echo, &w));
@@ -261,11 +353,13 @@ PetscErrorCode cmd_sample(app_run *run)
   } else {
     PetscCall(ensemble_writer_finish(&w, 0, NULL, NULL));
   }
+  if (o.nrecord) PetscCall(recorder_finish(&o, &meta, rs, &rec));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "%d samples, %s sampler, %d steps, %s schedule: %.2f s; wrote %s\n",
                        o.nsamples, sampler_names[o.sp.kind], o.sp.steps, schedule_names[o.sched.kind], t1 - t0,
                        o.output));
   PetscCall(reverse_destroy(&rs));
   PetscCall(score_model_destroy(&m));
   PetscCall(PetscFree3(x, S, M));
+  PetscCall(PetscFree(o.record_times));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

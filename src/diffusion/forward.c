@@ -1,6 +1,8 @@
 /* forward.c — the forward process on an ensemble, checked against the
  * exact cumulant and spectrum laws (forward.h). */
 #include "latdiff/forward.h"
+#include "latdiff/h5.h"
+#include "latdiff/output.h"
 #include "latdiff/profile.h"
 #include "latdiff/rng.h"
 
@@ -70,6 +72,62 @@ PetscErrorCode forward_measure(MPI_Comm comm, ensemble_reader *r, const forward_
   PetscCall(PetscFree(phi0));
   PetscCall(PetscFree(phit));
   PetscCall(PetscFree(vals));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ---- samples measured state by state (the reverse process) ------------ */
+
+PetscErrorCode forward_samples_create(int T, int S, int64_t n, double volume, forward_samples *out)
+{
+  PetscFunctionBeginUser;
+  *out = (forward_samples){.n = n, .T = T, .S = S, .replicas = 1, .volume = volume};
+  PetscCall(PetscCalloc1((size_t)((T + 1) * n), &out->M));
+  PetscCall(PetscCalloc1((size_t)((T + 1) * 8 * n), &out->site));
+  PetscCall(PetscCalloc1((size_t)((T + 1) * S * n), &out->shell));
+  out->M0 = out->M + T * n;
+  out->site0 = out->site + T * 8 * n;
+  out->shell0 = out->shell + T * S * n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode forward_samples_add(forward_samples *s, spectrum *sp, int k, uint64_t first, int64_t nb,
+                                   const double *x)
+{
+  const spectrum_layout *lay = spectrum_get_layout(sp);
+  const int64_t n = s->n, nloc = lay->local_sites;
+  double v[9 + 64];
+
+  PetscFunctionBeginUser;
+  PetscCheck(s->S <= 64 && k >= 0 && k <= s->T, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "forward_samples_add: slot %d",
+             k);
+  for (int64_t b = 0; b < nb; b++) {
+    const int64_t i = (int64_t)first + b;
+    const double *phi = x + b * nloc;
+    PetscCheck(i >= 0 && i < n, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "forward_samples_add: sample %lld",
+               (long long)i);
+    PetscCall(PetscArrayzero(v, 9 + s->S));
+    for (int64_t j = 0; j < nloc; j++) {
+      double pw = phi[j];
+      v[0] += phi[j];
+      for (int q = 1; q <= 8; q++, pw *= phi[j]) v[q] += pw;
+    }
+    PetscCall(spectrum_power(sp, phi, v + 9));
+    s->M[k * n + i] += v[0] / s->volume;
+    for (int q = 0; q < 8; q++) s->site[(k * 8 + q) * n + i] += v[1 + q] / s->volume;
+    for (int c = 0; c < s->S; c++)
+      s->shell[(k * s->S + c) * n + i] += lay->shell_modes[c] > 0 ? v[9 + c] / lay->shell_modes[c] : 0;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode forward_samples_reduce(MPI_Comm comm, forward_samples *s)
+{
+  const int64_t n = s->n;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, s->M, (int)((s->T + 1) * n), MPI_DOUBLE, MPI_SUM, comm));
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, s->site, (int)((s->T + 1) * 8 * n), MPI_DOUBLE, MPI_SUM, comm));
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, s->shell, (int)((s->T + 1) * s->S * n), MPI_DOUBLE, MPI_SUM, comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -164,7 +222,9 @@ PetscErrorCode forward_analyze(const forward_samples *s, const forward_params *p
     for (int64_t i = 0; i < n; i++) P0[s2] += s->shell0[s2 * n + i] / (double)n;
   }
   for (int k = 0; k < T; k++) {
-    const double f = schedule_f(&p->sched, p->times[k]), xi = schedule_xi(&p->sched, p->times[k]);
+    /* the kernel from the baseline's time t0 to t */
+    const double f = schedule_f(&p->sched, p->times[k]) / schedule_f(&p->sched, p->t0),
+                 xi = schedule_xi(&p->sched, p->times[k]) - f * f * schedule_xi(&p->sched, p->t0);
     /* magnetisation: powers of M_t - f c0 and of M_0 - c0 */
     for (int64_t i = 0; i < n; i++) {
       const double y = s->M[k * n + i] - f * s->c0, y0 = s->M0[i] - s->c0;
@@ -215,5 +275,60 @@ PetscErrorCode forward_free(forward_samples *s, forward_result *res)
   PetscCall(PetscFree(res->cum_site));
   PetscCall(PetscFree(res->spec));
   PetscCall(PetscFree(res->kstar));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ---- the flow file ---------------------------------------------------- */
+
+PetscErrorCode forward_write(MPI_Comm comm, const char *path, const forward_params *p, const ensemble_meta *source,
+                             const char *input, int64_t n, const forward_result *res, const spectrum_layout *lay,
+                             const char *options)
+{
+  char partial[PETSC_MAX_PATH_LEN + 16];
+  int rank;
+  const int T = res->T, S = res->S;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(comm, &rank));
+  output_name(path, ".partial", partial, sizeof partial);
+  if (rank == 0) {
+    hid_t f, g;
+    double *fx, *xi;
+    hsize_t t1[1] = {(hsize_t)T}, s1[1] = {(hsize_t)S}, cum[4] = {(hsize_t)T, FORWARD_NCUM, 3, 2},
+            sp[4] = {(hsize_t)T, (hsize_t)S, 3, 2};
+    PetscCall(h5_create(PETSC_COMM_SELF, partial, &f));
+    PetscCall(h5_attr_put_string(f, "format", "latdiff-flow"));
+    PetscCall(h5_attr_put_int(f, "format_version", 1));
+    PetscCall(h5_attr_put_string(f, "code_version", latdiff_version()));
+    PetscCall(h5_attr_put_string(f, "git_commit", latdiff_git_commit()));
+    PetscCall(h5_attr_put_string(f, "input", input));
+    H5CALL(g = H5Gcreate2(f, "source", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    PetscCall(ensemble_meta_write(g, source)); /* what the flow was computed from */
+    H5CALL(H5Gclose(g));
+    PetscCall(h5_attr_put_string(f, "schedule", schedule_names[p->sched.kind]));
+    PetscCall(h5_attr_put_double(f, "sigma", p->sched.sigma));
+    PetscCall(h5_attr_put_double(f, "beta_min", p->sched.beta_min));
+    PetscCall(h5_attr_put_double(f, "beta_max", p->sched.beta_max));
+    PetscCall(h5_attr_put_int(f, "noise_seed", (int64_t)p->seed));
+    PetscCall(h5_attr_put_double(f, "baseline_t", p->t0));
+    PetscCall(h5_attr_put_int(f, "n", n));
+    PetscCall(h5_attr_put_int(f, "jackknife_block", res->block));
+    PetscCall(h5_attr_put_string(f, "options", options));
+    PetscCall(PetscMalloc2(T, &fx, T, &xi));
+    for (int k = 0; k < T; k++) fx[k] = schedule_f(&p->sched, p->times[k]), xi[k] = schedule_xi(&p->sched, p->times[k]);
+    PetscCall(h5_write_doubles(f, "times", 1, t1, p->times));
+    PetscCall(h5_write_doubles(f, "f", 1, t1, fx));
+    PetscCall(h5_write_doubles(f, "xi", 1, t1, xi));
+    PetscCall(h5_write_doubles(f, "kstar", 1, t1, res->kstar));
+    PetscCall(PetscFree2(fx, xi));
+    /* [T][n][measured, predicted, difference][value, error] */
+    PetscCall(h5_write_doubles(f, "cumulants_M", 4, cum, (const double *)res->cum_M));
+    PetscCall(h5_write_doubles(f, "cumulants_site", 4, cum, (const double *)res->cum_site));
+    PetscCall(h5_write_doubles(f, "spectrum", 4, sp, (const double *)res->spec));
+    PetscCall(h5_write_doubles(f, "shell_k", 1, s1, lay->shell_k));
+    PetscCall(h5_write_doubles(f, "shell_modes", 1, s1, lay->shell_modes));
+    PetscCall(h5_close(&f));
+  }
+  PetscCall(file_commit(comm, partial, path));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

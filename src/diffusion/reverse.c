@@ -65,6 +65,7 @@ PetscErrorCode reverse_destroy(reverse_sampler **rs)
   PetscCall(PetscFree3((*rs)->s, (*rs)->k1, (*rs)->xt));
   if ((*rs)->psi) PetscCall(PetscFree5((*rs)->psi, (*rs)->d_psi, (*rs)->S_x, (*rs)->S_psi, (*rs)->logq));
   PetscCall(PetscFree5((*rs)->t, (*rs)->f, (*rs)->xi, (*rs)->beta, (*rs)->g2));
+  PetscCall(PetscFree2((*rs)->rec_t, (*rs)->rec_k));
   PetscCall(PetscFree(*rs));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -213,7 +214,9 @@ static PetscErrorCode ode_rhs(TS ts, PetscReal tau, Vec X, Vec F, void *ptr)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode ode_solve(reverse_sampler *rs, TS ts, Vec X)
+/* one solve from tmax to eps, stopped at each record time (latest first)
+ * to hand out the state of the nb samples x (X's array) */
+static PetscErrorCode ode_solve(reverse_sampler *rs, TS ts, Vec X, uint64_t first, int64_t nb, const double *x)
 {
   PetscInt steps;
 
@@ -221,7 +224,17 @@ static PetscErrorCode ode_solve(reverse_sampler *rs, TS ts, Vec X)
   PetscCall(TSSetTime(ts, 0));
   PetscCall(TSSetStepNumber(ts, 0));
   PetscCall(TSSetTimeStep(ts, (rs->p.tmax - rs->p.eps) / rs->p.steps));
+  for (int i = rs->nrec - 1; i >= 0; i--) {
+    const double tau = rs->p.tmax - rs->rec_t[i];
+    if (tau > 0) {
+      PetscCall(TSSetMaxTime(ts, tau));
+      PetscCall(TSSolve(ts, X));
+    }
+    PetscCall(rs->rec_fn(rs->rec_ctx, i, rs->rec_t[i], first, nb, x));
+  }
+  PetscCall(TSSetMaxTime(ts, rs->p.tmax - rs->p.eps));
   PetscCall(TSSolve(ts, X));
+  if (rs->rec_fn) PetscCall(rs->rec_fn(rs->rec_ctx, rs->nrec, rs->p.eps, first, nb, x));
   PetscCall(TSGetStepNumber(ts, &steps));
   rs->ode_steps += (double)steps;
   rs->ode_solves += 1;
@@ -231,7 +244,7 @@ static PetscErrorCode ode_solve(reverse_sampler *rs, TS ts, Vec X)
 /* Dormand-Prince 5(4) with PETSc's adaptive step control. A sample held
  * whole is solved alone, so its steps do not depend on the other samples
  * on its rank; a spread batch is one distributed vector. */
-static PetscErrorCode ode_adaptive(reverse_sampler *rs, MPI_Comm comm, int64_t nb, double *x)
+static PetscErrorCode ode_adaptive(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint64_t first, double *x)
 {
   const int64_t dim = rs->shape.dim;
   const PetscBool spread = rs->shape.dim != rs->shape.stride;
@@ -253,12 +266,12 @@ static PetscErrorCode ode_adaptive(reverse_sampler *rs, MPI_Comm comm, int64_t n
   PetscCall(TSSetFromOptions(ts)); /* every -ts_* option of PETSc */
   if (spread) {
     PetscCall(VecCreateMPIWithArray(c, 1, (PetscInt)(nb * dim), PETSC_DECIDE, x, &X));
-    PetscCall(ode_solve(rs, ts, X));
+    PetscCall(ode_solve(rs, ts, X, first, nb, x));
   } else {
     PetscCall(VecCreateSeqWithArray(c, 1, (PetscInt)dim, NULL, &X));
     for (int64_t b = 0; b < nb; b++) {
       PetscCall(VecPlaceArray(X, x + b * dim));
-      PetscCall(ode_solve(rs, ts, X));
+      PetscCall(ode_solve(rs, ts, X, first + (uint64_t)b, 1, x + b * dim));
       PetscCall(VecResetArray(X));
     }
   }
@@ -278,6 +291,29 @@ PetscErrorCode reverse_ode_steps(reverse_sampler *rs, MPI_Comm comm, double *mea
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode reverse_set_record(reverse_sampler *rs, int n, const double *times, reverse_record_fn fn, void *ctx)
+{
+  const int steps = rs->p.steps;
+  const double dt = (rs->p.tmax - rs->p.eps) / steps;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree2(rs->rec_t, rs->rec_k));
+  PetscCall(PetscMalloc2((size_t)n, &rs->rec_t, (size_t)n, &rs->rec_k));
+  for (int i = 0; i < n; i++) {
+    PetscCheck(times[i] >= rs->p.eps && times[i] <= rs->p.tmax && (i == 0 || times[i] > times[i - 1]),
+               PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "record time %g: need increasing times in [eps, tmax]",
+               times[i]);
+    /* the first grid time t_k = tmax - k dt at or below times[i] */
+    int k = (int)ceil((rs->p.tmax - times[i]) / dt - 1e-9);
+    k = PetscMax(0, PetscMin(steps, k));
+    const PetscBool adaptive = rs->p.kind == SAMPLER_ODE && !rs->p.ode_fixed;
+    rs->rec_k[i] = k;
+    rs->rec_t[i] = adaptive ? times[i] : rs->t[k];
+  }
+  rs->nrec = n, rs->rec_fn = fn, rs->rec_ctx = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint64_t first, double *x)
 {
   const int n = rs->p.steps;
@@ -291,12 +327,17 @@ PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint6
   PetscCheck(rs->p.mh_t <= 0 || h > 0, comm, PETSC_ERR_ARG_WRONG, "the Metropolis window needs a stochastic sampler");
   if (rs->p.kind == SAMPLER_EXACT) PetscFunctionReturn(PETSC_SUCCESS); /* x holds exact samples already */
   const PetscBool adaptive = rs->p.kind == SAMPLER_ODE && !rs->p.ode_fixed;
-  if (adaptive) PetscCall(ode_adaptive(rs, comm, nb, x));
+  if (adaptive) PetscCall(ode_adaptive(rs, comm, nb, first, x));
+  for (int i = rs->nrec - 1; i >= 0 && !adaptive; i--)
+    if (rs->rec_k[i] == 0) PetscCall(rs->rec_fn(rs->rec_ctx, i, rs->rec_t[i], first, nb, x));
   for (int k = 0; k < n && !adaptive; k++) {
     if (rs->t[k] < rs->p.mh_t) PetscCall(metropolis_step(rs, comm, k, dt, h, nb, first, x));
     else PetscCall(step_batch(rs, k, dt, h, nb, first, x));
     if (rs->p.kind == SAMPLER_PC) PetscCall(correct(rs, comm, k + 1, nb, first, x));
+    for (int i = rs->nrec - 1; i >= 0; i--)
+      if (rs->rec_k[i] == k + 1) PetscCall(rs->rec_fn(rs->rec_ctx, i, rs->rec_t[i], first, nb, x));
   }
+  if (rs->rec_fn && !adaptive) PetscCall(rs->rec_fn(rs->rec_ctx, rs->nrec, rs->t[n], first, nb, x));
   if (rs->p.denoise) {
     PetscCall(score_at(rs, n, nb, x, rs->s));
     for (int64_t j = 0; j < nb * dim; j++) x[j] = (x[j] + rs->xi[n] * rs->s[j]) / rs->f[n];
