@@ -6,13 +6,13 @@
 . "$top_srcdir/tests/tap.sh"
 w="$workdir"
 net="-hidden 16 -layers 2 -batch 256"
-# params A B TOL: the /params of two model files agree to TOL (bitwise: 0)
+# params A B TOL: the float64 parameters (/optimizer/params) of two model files agree to TOL (bitwise: 0)
 params() {
   /usr/bin/python3 -c "
 import sys, h5py, numpy as np
-a, b = (h5py.File(f, 'r')['params'][:] for f in sys.argv[1:3])
+a, b = (h5py.File(f, 'r')['optimizer/params'][:] for f in sys.argv[1:3])
 d = np.max(np.abs(a - b)) if a.shape == b.shape else np.inf
-print('max |difference| of /params:', d)
+print('max |difference| of /optimizer/params:', d)
 sys.exit(0 if d <= float(sys.argv[3]) else 1)" "$1" "$2" "$3"
 }
 if ! /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
@@ -147,6 +147,13 @@ bad "-net mlp on a lattice" "is for point targets" $LATDIFF train -input "$w/lat
 bad "-net conv on points" "is for lattice fields" $LATDIFF train -input "$w/data.h5" -output "$out" -net conv
 head -c 3000 "$w/model.h5" > "$w/trunc.h5"
 bad "sample with a truncated model file" "trunc.h5" $LATDIFF sample -model "$w/trunc.h5" -nsamples 10 -output "$out"
+cp "$w/model.h5" "$w/edited.h5"
+/usr/bin/python3 -c "import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); f['params'][0] += 1" "$w/edited.h5"
+bad "sample with a model whose float32 /params was edited" "is not /optimizer/params rounded to float32" \
+  $LATDIFF sample -model "$w/edited.h5" -nsamples 10 -output "$out"
+check "the model's /params and /ema are float32, its masters float64" sh -c "
+  h5dump -H -d params '$w/model.h5' | grep -q H5T_IEEE_F32LE && h5dump -H -d ema '$w/model.h5' | grep -q H5T_IEEE_F32LE &&
+  h5dump -H -d optimizer/params '$w/model.h5' | grep -q H5T_IEEE_F64LE"
 bad "sample with a schedule the model was not trained with" "the model was trained with the ve schedule" \
   $LATDIFF sample -model "$w/model.h5" -schedule vp -nsamples 10 -output "$out"
 bad "-model and -theory together" "exclude each other" $LATDIFF sample -model "$w/model.h5" -theory twopeak -output "$out"

@@ -37,6 +37,8 @@ PetscErrorCode h5_attrs_copy(hid_t src, hid_t dst);
 
 /* A float64 dataset of the given shape, written by the calling rank alone. */
 PetscErrorCode h5_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims, const double *data);
+/* The same stored as float32 (rounded to nearest by HDF5's conversion). */
+PetscErrorCode h5_write_doubles_as_floats(hid_t loc, const char *name, int rank, const hsize_t *dims, const double *data);
 
 /* The reason of HDF5's latest failure, e.g. "No space left on device"
  * (static text, like strerror). */

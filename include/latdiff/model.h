@@ -1,8 +1,13 @@
 /* model.h — a trained score network in HDF5, self-describing and readable
- * with h5py (format "latdiff-model", version 2):
- *   /params, /ema        float64 [nparams]: the engine's flat buffer and its
- *                        exponential moving average (used for sampling)
- *   /adam_m, /adam_v     float64 [nparams]: the optimiser's moments
+ * with h5py (format "latdiff-model", version 3):
+ *   /params, /ema        float32 [nparams]: the engine's flat buffer and its
+ *                        exponential moving average (used for sampling), as
+ *                        a float32 network computes with them
+ *   /optimizer/params, /optimizer/ema, /optimizer/adam_m, /optimizer/adam_v
+ *                        float64 [nparams]: the optimiser's master copies
+ *                        and moments: what sampling and -restart read, so
+ *                        a restart continues bit for bit (a reader checks
+ *                        that /params and /ema are them rounded)
  *   /base_propagator     float64 [dim], with base "gaussian": the measured
  *                        propagator G(p) of the Gaussian base score
  *                        (gauss_base.h), modes row-major in n_mu
@@ -24,7 +29,7 @@
 #include "latdiff/ensemble.h"
 
 #define MODEL_FORMAT "latdiff-model"
-#define MODEL_FORMAT_VERSION 2
+#define MODEL_FORMAT_VERSION 3
 #define MODEL_MAXLEVELS 6 /* NN_UNET_MAXLEVELS */
 
 typedef struct {

@@ -297,17 +297,28 @@ PetscErrorCode h5_attrs_copy(hid_t src, hid_t dst)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode h5_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims, const double *data)
+static PetscErrorCode write_reals(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
+                                  const double *data)
 {
   hid_t space, ds;
 
   PetscFunctionBeginUser;
   H5CALL(space = H5Screate_simple(rank, dims, NULL));
-  H5CALL(ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  H5CALL(ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   H5CALL(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
   H5CALL(H5Dclose(ds));
   H5CALL(H5Sclose(space));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode h5_write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims, const double *data)
+{
+  return write_reals(loc, name, H5T_IEEE_F64LE, rank, dims, data);
+}
+
+PetscErrorCode h5_write_doubles_as_floats(hid_t loc, const char *name, int rank, const hsize_t *dims, const double *data)
+{
+  return write_reals(loc, name, H5T_IEEE_F32LE, rank, dims, data);
 }
 
 PetscBool file_exists(const char *path) { return access(path, F_OK) == 0 ? PETSC_TRUE : PETSC_FALSE; }

@@ -4,7 +4,8 @@
 
 #include <math.h>
 
-static const char *const arrays[] = {"params", "ema", "adam_m", "adam_v"};
+/* the float64 master copies, in the optimizer group */
+static const char *const arrays[] = {"optimizer/params", "optimizer/ema", "optimizer/adam_m", "optimizer/adam_v"};
 
 PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *info, const model_state *st,
                            const char *options, hid_t source)
@@ -51,7 +52,11 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(ensemble_meta_write(g, &info->data_meta)); /* theory, lattice, couplings of the training data */
     if (source >= 0) PetscCall(h5_attrs_copy(source, g)); /* and the target's parameters */
     H5CALL(H5Gclose(g));
+    H5CALL(g = H5Gcreate2(f, "optimizer", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5CALL(H5Gclose(g));
     for (int k = 0; k < 4; k++) PetscCall(h5_write_doubles(f, arrays[k], 1, &n, data[k]));
+    PetscCall(h5_write_doubles_as_floats(f, "params", 1, &n, st->params));
+    PetscCall(h5_write_doubles_as_floats(f, "ema", 1, &n, st->ema));
     if (st->propagator) {
       const hsize_t dim = (hsize_t)info->dim;
       PetscCall(h5_write_doubles(f, "base_propagator", 1, &dim, st->propagator));
@@ -64,7 +69,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* /name: a 1-d float64 dataset of finite values; *n its length (checked if *n > 0) */
+/* /name: a 1-d dataset of finite values, read as float64; *n its length (checked if *n > 0) */
 static PetscErrorCode read_array(MPI_Comm comm, hid_t f, const char *path, const char *name, int64_t *n, double **data)
 {
   hid_t ds, space;
@@ -151,6 +156,16 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
                info->layers <= 8 && info->J >= 1 && info->J <= 512 && info->sigma_data > 0 && info->steps_done >= 0,
              comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network sizes or normalisation out of range (damaged?)", path);
   for (int k = 0; k < 4; k++) PetscCall(read_array(comm, f, path, arrays[k], &info->nparams, &data[k]));
+  for (int k = 0; k < 2; k++) { /* /params and /ema: the masters rounded to float32, or edited */
+    double *single;
+    PetscCall(read_array(comm, f, path, k ? "ema" : "params", &info->nparams, &single));
+    for (int64_t i = 0; i < info->nparams; i++)
+      PetscCheck(single[i] == (double)(float)data[k][i], comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: /%s[%lld] = %g is not /%s rounded to float32 (%g): edited? the float64 masters are what "
+                 "sampling and -restart use",
+                 path, k ? "ema" : "params", (long long)i, single[i], arrays[k], data[k][i]);
+    PetscCall(PetscFree(single));
+  }
   double *propagator = NULL;
   if (!strcmp(info->base, "gaussian")) {
     int64_t n = info->dim;
