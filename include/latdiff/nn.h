@@ -77,6 +77,17 @@ PetscErrorCode nn_stencil_destroy(nn_stencil **st);
 NN_DECLARE(float, f)
 NN_DECLARE(double, d)
 
+/* what a network computes in: double (exact tests) or single (production) */
+typedef enum { NN_DOUBLE, NN_SINGLE } nn_precision;
+
+/* a network's pass in its precision on double data: n values from x into
+ * the arena (of that precision) at offset `at`, or out of it into y;
+ * nn_round: the float copy of the parameters; nn_widen_add: g += gf */
+void nn_stage_in(nn_precision precision, void *arena, int64_t at, const double *x, int64_t n);
+void nn_stage_out(nn_precision precision, const void *arena, int64_t at, double *y, int64_t n);
+void nn_round(float *pf, const double *p, int64_t n);
+void nn_widen_add(double *g, const float *gf, int64_t n);
+
 /* coarse[v] for the V sites of an L lattice (every L_mu even): the site
  * x / 2 of the L / 2 lattice, lexicographic as nn_stencil */
 void nn_coarse_map(int d, const int *L, int64_t *coarse);

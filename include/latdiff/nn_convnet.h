@@ -31,7 +31,6 @@
 #define NN_CONV_MAXLAYERS 8
 #define NN_CONV_FEATURES(J) (2 * (J) + 3) /* per sample: time embedding, m, m^2, m^3 */
 
-typedef enum { NN_DOUBLE, NN_SINGLE } nn_precision;
 
 typedef struct {
   nn_stencil *st;

@@ -19,17 +19,12 @@ PetscErrorCode forward_measure(MPI_Comm comm, ensemble_reader *r, const forward_
   double *phi0, *phit, *vals, *M0;
 
   PetscFunctionBeginUser;
-  *out = (forward_samples){.n = n, .T = T, .S = S, .replicas = r->meta.replicas, .volume = (double)r->volume};
+  PetscCall(forward_samples_create(T, S, n, (double)r->volume, out));
+  out->replicas = r->meta.replicas;
   PetscCall(PetscMalloc1((size_t)n, &M0));
   PetscCall(ensemble_read_scalars(r, "magnetisation", M0));
   for (int64_t i = 0; i < n; i++) out->c0 += M0[i] / (double)n;
   PetscCall(PetscFree(M0));
-  PetscCall(PetscCalloc1((size_t)((T + 1) * n), &out->M));
-  PetscCall(PetscCalloc1((size_t)((T + 1) * 8 * n), &out->site));
-  PetscCall(PetscCalloc1((size_t)((T + 1) * S * n), &out->shell));
-  out->M0 = out->M + T * n;
-  out->site0 = out->site + T * 8 * n;
-  out->shell0 = out->shell + T * S * n;
   PetscCall(PetscMalloc1((size_t)PetscMax(nloc, 1), &phi0));
   PetscCall(PetscMalloc1((size_t)PetscMax(nloc, 1), &phit));
   PetscCall(PetscMalloc1((size_t)((T + 1) * per), &vals));

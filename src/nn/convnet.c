@@ -105,41 +105,26 @@ void nn_convnet_init(nn_convnet *n, uint64_t seed)
 
 PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, const double *t, double *out)
 {
-  const int64_t nx = B * n->V;
-
   PetscFunctionBeginUser;
   PetscCheck(B <= n->batch, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_convnet: batch %lld > %lld", (long long)B,
              (long long)n->batch);
+  nn_stage_in(n->precision, n->arena, n->x_at, x, B * n->V);
   if (n->precision == NN_SINGLE) {
-    float *A = n->arena;
-    for (int64_t i = 0; i < n->nparams; i++) n->pf[i] = (float)n->p[i];
-    for (int64_t i = 0; i < nx; i++) A[n->x_at + i] = (float)x[i];
+    nn_round(n->pf, n->p, n->nparams);
     forward_f(n, n->pf, B, t);
-    for (int64_t i = 0; i < nx; i++) out[i] = A[n->out_at + i];
-  } else {
-    double *A = n->arena;
-    PetscCall(PetscArraycpy(A + n->x_at, x, nx));
-    forward_d(n, n->p, B, t);
-    PetscCall(PetscArraycpy(out, A + n->out_at, nx));
-  }
+  } else forward_d(n, n->p, B, t);
+  nn_stage_out(n->precision, n->arena, n->out_at, out, B * n->V);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode nn_convnet_backward(nn_convnet *n, int64_t B, const double *dout)
 {
-  const int64_t nx = B * n->V;
-
   PetscFunctionBeginUser;
+  nn_stage_in(n->precision, n->arena, n->out_at, dout, B * n->V);
   if (n->precision == NN_SINGLE) {
-    float *A = n->arena;
-    for (int64_t i = 0; i < nx; i++) A[n->out_at + i] = (float)dout[i];
     PetscCall(PetscArrayzero(n->gf, n->nparams));
     backward_f(n, n->pf, n->gf, B);
-    for (int64_t i = 0; i < n->nparams; i++) n->g[i] += n->gf[i];
-  } else {
-    double *A = n->arena;
-    PetscCall(PetscArraycpy(A + n->out_at, dout, nx));
-    backward_d(n, n->p, n->g, B);
-  }
+    nn_widen_add(n->g, n->gf, n->nparams);
+  } else backward_d(n, n->p, n->g, B);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

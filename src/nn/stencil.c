@@ -1,4 +1,5 @@
-/* stencil.c — the neighbour table of a 3^d convolution (nn.h). */
+/* stencil.c — the neighbour table of a 3^d convolution, the coarse map of
+ * the U-Net, and the precision staging of a network pass (nn.h). */
 #include "latdiff/nn.h"
 
 PetscErrorCode nn_stencil_create(int d, const int *L, PetscBool periodic, nn_stencil **out)
@@ -78,4 +79,27 @@ void nn_coarse_map(int d, const int *L, int64_t *coarse)
     }
     coarse[v] = c;
   }
+}
+
+void nn_stage_in(nn_precision precision, void *arena, int64_t at, const double *x, int64_t n)
+{
+  if (precision == NN_SINGLE) nn_round((float *)arena + at, x, n);
+  else memcpy((double *)arena + at, x, (size_t)n * sizeof *x);
+}
+
+void nn_stage_out(nn_precision precision, const void *arena, int64_t at, double *y, int64_t n)
+{
+  if (precision == NN_SINGLE)
+    for (int64_t i = 0; i < n; i++) y[i] = ((const float *)arena)[at + i];
+  else memcpy(y, (const double *)arena + at, (size_t)n * sizeof *y);
+}
+
+void nn_round(float *pf, const double *p, int64_t n)
+{
+  for (int64_t i = 0; i < n; i++) pf[i] = (float)p[i];
+}
+
+void nn_widen_add(double *g, const float *gf, int64_t n)
+{
+  for (int64_t i = 0; i < n; i++) g[i] += gf[i];
 }

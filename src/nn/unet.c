@@ -272,34 +272,27 @@ void nn_unet_init(nn_unet *n, uint64_t seed)
 
 PetscErrorCode nn_unet_forward(nn_unet *n, int64_t B, const double *x, const double *t, double *out)
 {
-  const int64_t nx = B * n->V;
-  const nn_unet_slot *in = &n->slot[0], *o = &n->slot[n->nslots - 1];
-
   PetscFunctionBeginUser;
   PetscCheck(B <= n->batch, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_unet: batch %lld > %lld", (long long)B,
              (long long)n->batch);
+  nn_stage_in(n->precision, n->arena, n->slot[0].val, x, B * n->V);
   if (n->precision == NN_SINGLE) {
-    float *A = n->arena;
-    for (int64_t i = 0; i < n->nparams; i++) n->pf[i] = (float)n->p[i];
-    for (int64_t i = 0; i < nx; i++) A[in->val + i] = (float)x[i];
+    nn_round(n->pf, n->p, n->nparams);
     forward_f(n, n->pf, B, t);
-    for (int64_t i = 0; i < nx; i++) out[i] = A[o->val + i];
-  } else {
-    double *A = n->arena;
-    PetscCall(PetscArraycpy(A + in->val, x, nx));
-    forward_d(n, n->p, B, t);
-    PetscCall(PetscArraycpy(out, A + o->val, nx));
-  }
+  } else forward_d(n, n->p, B, t);
+  nn_stage_out(n->precision, n->arena, n->slot[n->nslots - 1].val, out, B * n->V);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* dout: the gradient of the output, staged into the output slot's gradient */
 PetscErrorCode nn_unet_backward(nn_unet *n, int64_t B, const double *dout)
 {
   PetscFunctionBeginUser;
+  nn_stage_in(n->precision, n->arena, n->slot[n->nslots - 1].grad, dout, B * n->V);
   if (n->precision == NN_SINGLE) {
     PetscCall(PetscArrayzero(n->gf, n->nparams));
-    backward_f(n, n->pf, n->gf, B, dout);
-    for (int64_t i = 0; i < n->nparams; i++) n->g[i] += n->gf[i];
-  } else backward_d(n, n->p, n->g, B, dout);
+    backward_f(n, n->pf, n->gf, B);
+    nn_widen_add(n->g, n->gf, n->nparams);
+  } else backward_d(n, n->p, n->g, B);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
