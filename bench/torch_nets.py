@@ -8,10 +8,10 @@ sample (3 x the convolutions' forward multiply-adds x 2). The data are random
 (the cost does not depend on them). Needs python3-torch (Debian).
 
 NET:
-  conv      the periodic conv net: LAYERS hidden 3x3 circular convolutions of
-            C channels, Fourier time embedding of 8 frequencies added per
+  conv      the periodic conv net: input channels [x, x^3], LAYERS hidden 3x3
+            circular convolutions of C channels, Fourier time embedding of 8 frequencies added per
             channel, swish, a C -> 1 output convolution
-  unet      latdiff's default U-Net: channels 16/32/64, average-pool down,
+  unet      latdiff's default U-Net: input [x, x^3], channels 16/32/64, average-pool down,
             nearest up, circular padding, GroupNorm(8), embedding [Fourier 8,
             m, m^2, m^3] -> dense 64 -> swish
   tutorial  the ScoreNet of the Wang-Aarts-Zhou notebook (arXiv 2309.17082)
@@ -34,7 +34,7 @@ class ConvNet(nn.Module):
         super().__init__()
         self.freq = torch.tensor([0.5 * 2.0 ** j for j in range(J)])
         self.convs = nn.ModuleList(
-            [nn.Conv2d(1 if l == 0 else channels, channels, 3, padding=1, padding_mode="circular") for l in range(layers)]
+            [nn.Conv2d(2 if l == 0 else channels, channels, 3, padding=1, padding_mode="circular") for l in range(layers)]
         )
         self.embeds = nn.ModuleList([nn.Linear(2 * J + 3, channels, bias=False) for _ in range(layers)])
         self.out = nn.Conv2d(channels, 1, 3, padding=1, padding_mode="circular")
@@ -43,7 +43,7 @@ class ConvNet(nn.Module):
         a = 2 * math.pi * t[:, None] * self.freq[None, :]
         m = x.mean(dim=(1, 2, 3))[:, None]
         e = torch.cat([torch.sin(a), torch.cos(a), m, m * m, m * m * m], dim=1)
-        h = x
+        h = torch.cat([x, x * x * x], dim=1)
         for conv, emb in zip(self.convs, self.embeds):
             h = F.silu(conv(h) + emb(e)[:, :, None, None])
         return self.out(h)
@@ -52,9 +52,10 @@ class ConvNet(nn.Module):
 class UNet(nn.Module):
     """latdiff's nn_unet.h layer list, in PyTorch."""
 
-    def __init__(self, channels, resample, periodic, J, scale, moments, embed, groups_first, groups, transposed=False):
+    def __init__(self, channels, resample, periodic, J, scale, moments, embed, groups_first, groups, transposed=False,
+                 cubic=False):
         super().__init__()
-        self.resample, self.moments = resample, moments
+        self.resample, self.moments, self.cubic = resample, moments, cubic
         self.freq = torch.randn(J) * scale if scale > 0 else torch.tensor([0.5 * 2.0 ** j for j in range(J)])
         self.embed = nn.Linear(2 * J + (3 if moments else 0), embed)
         mode = "circular" if periodic else "zeros"
@@ -67,7 +68,7 @@ class UNet(nn.Module):
         n = len(channels)
         self.enc = nn.ModuleList()
         for i in range(n):
-            cin = 1 if i == 0 else channels[i - 1]
+            cin = (2 if cubic else 1) if i == 0 else channels[i - 1]
             g = groups_first if i == 0 else groups
             self.enc.append(nn.ModuleList([conv(cin, channels[i]), nn.Linear(embed, channels[i]),
                                            nn.GroupNorm(min(g, channels[i]), channels[i])]))
@@ -86,7 +87,7 @@ class UNet(nn.Module):
             m = x.mean(dim=(1, 2, 3))[:, None]
             feats += [m, m * m, m * m * m]
         e = F.silu(self.embed(torch.cat(feats, dim=1)))
-        skips, h = [], x
+        skips, h = [], torch.cat([x, x * x * x], dim=1) if self.cubic else x
         for i, (c, d, g) in enumerate(self.enc):
             if i > 0 and self.resample:
                 h = F.avg_pool2d(h, 2)
@@ -134,7 +135,7 @@ def main(argv):
         C, layers = int(argv[6]), int(argv[7])
         net = ConvNet(C, layers)
     elif kind == "unet":
-        net = UNet([16, 32, 64], True, True, 8, 0, True, 64, 8, 8)
+        net = UNet([16, 32, 64], True, True, 8, 0, True, 64, 8, 8, cubic=True)
     elif kind == "tutorial":
         net = UNet([32, 64, 128, 256], False, False, 128, 30, False, 256, 4, 32, transposed=True)
     else:

@@ -27,6 +27,8 @@
  *                 up-sampling (each fine site takes its block's value);
  *                 coarse[v] is the block of fine site v (nn_coarse_map)
  *   nn_concat     [a, b] along channels (skip connections)
+ *   nn_cubic      [x, x^3] per site: input channels (no backward: the
+ *                 input needs no gradient)
  * None is collective.
  */
 #ifndef LATDIFF_NN_H
@@ -71,6 +73,7 @@ PetscErrorCode nn_stencil_destroy(nn_stencil **st);
   void nn_down_backward_##S(R *din, const R *dout, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C); \
   void nn_up_forward_##S(R *out, const R *in, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C);     \
   void nn_up_backward_##S(R *din, const R *dout, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C);   \
+  void nn_cubic_forward_##S(R *out, const R *x, int64_t n);                                                         \
   void nn_concat_forward_##S(R *out, const R *a, const R *b, int64_t n, int c1, int c2);                            \
   void nn_concat_backward_##S(R *da, R *db, const R *dout, int64_t n, int c1, int c2);
 

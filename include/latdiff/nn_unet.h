@@ -19,7 +19,10 @@
  * stream when fourier_scale > 0) and, with moments, the sample mean m,
  * m^2, m^3 (the order parameter; m is not differentiated).
  *
- *   unet      (the default): resample, periodic padding, moments
+ * With cubic the input channels are [x, x^3] (the local form of the phi^4
+ * interaction, as for the conv net: nn_convnet.h).
+ *
+ *   unet      (the default): resample, periodic padding, moments, cubic
  *   tutorial  the network of Wang, Aarts and Zhou (arXiv 2309.17082) and
  *             of Song's score-SDE tutorial: channels 32/64/128/256 at full
  *             resolution (no resampling), zero padding (or periodic),
@@ -50,7 +53,7 @@ typedef struct {
   int d, L[NN_MAXDIM];
   int levels, channels[NN_UNET_MAXLEVELS], blocks;
   int groups_first, groups; /* GroupNorm groups of the first block, of all others */
-  PetscBool resample, periodic, moments;
+  PetscBool resample, periodic, moments, cubic; /* cubic: input channels [x, x^3] */
   int J;                /* Fourier frequencies */
   double fourier_scale; /* 0: 0.5 2^j; > 0: N(0, scale^2) from a fixed stream */
   int embed;            /* width of the time embedding */
@@ -74,7 +77,7 @@ typedef struct {
   int64_t *coarse[NN_UNET_MAXLEVELS]; /* coarse[l]: level l's site -> level l+1's */
   double *p, *g;
   float *pf, *gf;
-  int nops, nslots;
+  int nops, nslots, ninputs;
   nn_unet_op op[NN_UNET_MAXOPS];
   nn_unet_slot slot[NN_UNET_MAXOPS];
   int64_t emb_w, emb_b; /* the embedding's dense, in p */

@@ -32,7 +32,7 @@ PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, 
   const int K = n->st->K, C = channels;
   /* layer l: conv in_l -> out_l (W [out][K][in], b [out]), and for l < layers E_l [C][features] */
   for (int l = 0; l <= layers; l++) {
-    const int in = l == 0 ? 1 : C, o = l == layers ? 1 : C;
+    const int in = l == 0 ? 2 : C, o = l == layers ? 1 : C;
     n->w[l] = off;
     off += (int64_t)o * K * in;
     n->b[l] = off;
@@ -50,6 +50,7 @@ PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, 
   int64_t at = 0;
   n->freq_at = at, at += J;
   n->x_at = at, at += nx;
+  n->in_at = at, at += 2 * nx;
   n->out_at = at, at += nx;
   n->embraw = at, at += batch * 2 * J;
   n->emb = at, at += batch * NN_CONV_FEATURES(J);
@@ -91,7 +92,7 @@ void nn_convnet_init(nn_convnet *n, uint64_t seed)
   uint64_t k = 0;
   const int K = n->st->K, C = n->channels;
   for (int l = 0; l <= n->layers; l++) {
-    const int in = l == 0 ? 1 : C, o = l == n->layers ? 1 : C;
+    const int in = l == 0 ? 2 : C, o = l == n->layers ? 1 : C;
     /* the output layer starts at 0: an untrained network adds nothing to
      * the base score (-base gaussian starts from the Gaussian's exact score) */
     const double sd = l == n->layers ? 0 : 1 / sqrt((double)(K * in));

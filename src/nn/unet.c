@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-enum { OP_CONV, OP_BLOCK_TAIL, OP_DOWN, OP_UP, OP_CONCAT };
+enum { OP_CONV, OP_BLOCK_TAIL, OP_DOWN, OP_UP, OP_CONCAT, OP_CUBIC };
 
 #define R float
 #define S f
@@ -34,7 +34,7 @@ void nn_unet_spec_default(const char *kind, int d, const int *L, nn_unet_spec *s
   spec->levels = 3;
   for (int i = 0; i < 3; i++) spec->channels[i] = c[i];
   spec->groups_first = spec->groups = 8;
-  spec->resample = spec->periodic = spec->moments = PETSC_TRUE;
+  spec->resample = spec->periodic = spec->moments = spec->cubic = PETSC_TRUE;
   spec->J = 8, spec->embed = 64;
 }
 
@@ -144,6 +144,8 @@ static void build(builder *b)
   const nn_unet_spec *s = &n->spec;
   const int levels = s->levels, *C = s->channels;
   int skip[NN_UNET_MAXLEVELS], h = slot(b, 0, 1); /* slot 0: the input */
+  if (s->cubic) h = op(b, (nn_unet_op){.type = OP_CUBIC, .in = h, .cin = 1, .cout = 2}, 2);
+  n->ninputs = n->nslots; /* the input slots need no gradient */
   n->emb_w = params(b, (int64_t)s->embed * n->F);
   n->emb_b = params(b, s->embed);
   for (int i = 0; i < levels; i++) {
