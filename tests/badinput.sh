@@ -11,6 +11,11 @@ bad() {
   check "$desc: no output file" sh -c "test ! -e '$out' && test ! -e '$out.partial' && test ! -e '$workdir/r.json'"
 }
 
+# every verb's -help exits 0 and lists the verb's own options
+for vo in hmc:-ntraj langevin:-ntraj forward:-times train:-channels sample:-record_times analyze:-compare run:-dir; do
+  check "latdiff ${vo%%:*} -help lists ${vo#*:}" sh -c "$LATDIFF ${vo%%:*} -help 2>&1 | grep -q -- '^  ${vo#*:} '"
+done
+
 bad "zero extent"              "extent 1 is 0"          $LATDIFF hmc -lattice 8,0 -output "$out"
 bad "negative extent"          "extent 0 is -4"         $LATDIFF hmc -lattice -4,8 -output "$out"
 bad "five extents (d > 4)"     "at most 4"              $LATDIFF hmc -lattice 4,4,4,4,4 -output "$out"

@@ -11,7 +11,7 @@ static const char usage[] =
   "  langevin  generate a phi^4 ensemble by stochastic quantisation (Langevin, optional MALA)\n"
   "  analyze   observables with errors for one or more ensembles, side by side\n"
   "  forward   the forward (noising) process on an ensemble: cumulant flow, spectra, k*(t)\n"
-  "  train     learn a score network by denoising score matching, data parallel (mlp, conv)\n"
+  "  train     learn a score network by denoising score matching, data parallel (unet, tutorial, conv, mlp)\n"
   "  sample    generate an ensemble by the reverse process (exact scores, or -model from train)\n"
   "  run       the main job: hmc training and testing ensembles, train, sample, analyze, in one directory\n"
   "every verb: -options_file FILE, -quiet (only results and errors), -log_view (profile)\n";

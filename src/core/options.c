@@ -137,9 +137,10 @@ PetscErrorCode opt_reals_any(PetscOptionItems *o, const char *name, const char *
   PetscFunctionBeginUser;
   PetscCall(validate(name, PETSC_TRUE, PETSC_TRUE));
   PetscCall(count_values(name, &count));
-  if (count == 0) { /* register it for -help with the defaults */
+  if (count == 0) { /* register it for -help with the defaults (an empty list: no array for PETSc to print) */
+    double none = 0;
     got = *n;
-    PetscCall(PetscOptionsRealArray_Private(o, name, help, "latdiff", *v, &got, set));
+    PetscCall(PetscOptionsRealArray_Private(o, name, help, "latdiff", *n ? *v : &none, &got, set));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(PetscFree(*v));
