@@ -11,6 +11,9 @@
  *   /base_propagator     float64 [dim], with base "gaussian": the measured
  *                        propagator G(p) of the Gaussian base score
  *                        (gauss_base.h), modes row-major in n_mu
+ *   /base_magnetisation  float64 [n], with base "gaussian": the training
+ *                        configurations' magnetisations, from which the
+ *                        prior's zero mode is drawn
  *   /data_source         attributes: the training data's metadata and
  *                        parameters (theory, lattice, couplings, mu0, ...)
  *   attributes of /: format, format_version, net, base, odd, precision, dim, hidden, layers,
@@ -54,6 +57,8 @@ typedef struct {
 typedef struct {
   double *params, *ema, *m, *v; /* nparams each */
   double *propagator;           /* dim values with base "gaussian", else NULL */
+  double *magnetisation;        /* nmagnetisation values with base "gaussian", else NULL */
+  int64_t nmagnetisation;
 } model_state;
 
 /* source: the training data file; its attributes (the target's parameters)

@@ -325,10 +325,11 @@ static void fill_info(const train_options *o, const ensemble_reader *r, int64_t 
   snprintf(info->data, sizeof info->data, "%s", o->input);
 }
 
+/* mag: with a base, the training configurations' magnetisations (the prior's zero mode) */
 static PetscErrorCode save(const char *path, const ensemble_reader *r, const model_info *info, nn_net *m, double *ema,
-                           nn_adamw *opt, const gauss_base *base)
+                           nn_adamw *opt, const gauss_base *base, double *mag, int64_t nmag)
 {
-  model_state st = {m->p, ema, opt->m, opt->v, base ? base->G : NULL};
+  model_state st = {m->p, ema, opt->m, opt->v, base ? base->G : NULL, base ? mag : NULL, nmag};
   char *echo;
 
   PetscFunctionBeginUser;
@@ -450,9 +451,12 @@ PetscErrorCode cmd_train(app_run *run)
 
   dsm_ctx c = {.mlp = m, .sched = &o.sched, .sigma_data = sigma_data, .eps = o.eps, .seed = o.seed,
                .augment = o.augment ? &r->meta : NULL, .weighting = (dsm_weighting)o.weighting};
-  if (o.base == 1) { /* the Gaussian part from the training configurations */
+  double *mag = NULL;
+  if (o.base == 1) { /* the Gaussian part from the training configurations, and their magnetisations */
     PetscCall(gauss_base_create(r->meta.d, r->meta.L, &c.base));
     PetscCall(gauss_base_measure(c.base, PETSC_COMM_WORLD, train.hi - train.lo, train.x));
+    PetscCall(PetscMalloc1((size_t)r->n, &mag));
+    PetscCall(ensemble_read_scalars(r, "magnetisation", mag));
   }
   const int64_t D = r->volume;
   PetscCall(PetscMalloc5((size_t)(m->batch * D), &c.x0, (size_t)(m->batch * D), &c.s0, (size_t)m->batch, &c.t,
@@ -496,7 +500,7 @@ PetscErrorCode cmd_train(app_run *run)
     }
     if (stop || (done % o.checkpoint_every == 0 && done < o.steps)) {
       fill_info(&o, r, m->nparams, sigma_data, done, opt->step, &info);
-      PetscCall(save(ckpt, r, &info, m, ema, opt, c.base));
+      PetscCall(save(ckpt, r, &info, m, ema, opt, c.base, mag, ntrain));
     }
   }
   if (stop)
@@ -504,7 +508,7 @@ PetscErrorCode cmd_train(app_run *run)
                          "same options and -restart\n", stop == 2 ? "signal received" : "stop file found", (long long)done));
   else {
     fill_info(&o, r, m->nparams, sigma_data, done, opt->step, &info);
-    PetscCall(save(o.output, r, &info, m, ema, opt, c.base));
+    PetscCall(save(o.output, r, &info, m, ema, opt, c.base, mag, ntrain));
     PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld steps, final loss %.5f, validation %.5f)\n",
                          o.output, (long long)done, loss, vloss));
@@ -512,6 +516,7 @@ PetscErrorCode cmd_train(app_run *run)
   PetscCall(PetscFree5(c.x0, c.s0, c.t, c.z, c.work));
   PetscCall(PetscFree(train.s0));
   PetscCall(gauss_base_destroy(&c.base));
+  PetscCall(PetscFree(mag));
   PetscCall(PetscFree(ema));
   PetscCall(nn_adamw_destroy(&opt));
   PetscCall(nn_net_destroy(&m));

@@ -6,6 +6,7 @@
  * the network's batch. */
 #include "latdiff/dsm.h"
 #include "latdiff/phi4_whole.h"
+#include "latdiff/rng.h"
 #include "latdiff/model_net.h"
 #include "latdiff/score_model.h"
 
@@ -15,6 +16,8 @@ typedef struct {
   model_info info;
   nn_net *mlp;
   gauss_base *base; /* -base gaussian models */
+  double *mag;      /* and the training data's magnetisations */
+  int64_t nmag;
   double *work;
   score_model *target; /* the training data's theory: its action (point targets) */
   phi4_whole *phi4; /* phi^4 data: the action of whole fields on this rank */
@@ -53,6 +56,11 @@ static PetscErrorCode net_setup(score_model *m)
     PetscCall(gauss_base_create(n->info.data_meta.d, n->info.data_meta.L, &n->base));
     PetscCall(gauss_base_set(n->base, st.propagator));
     m->ops.diffused = net_diffused; /* the default prior: the base's Gaussian, diffused */
+    if (st.magnetisation) {
+      PetscCall(PetscMalloc1((size_t)st.nmagnetisation, &n->mag));
+      PetscCall(PetscArraycpy(n->mag, st.magnetisation, st.nmagnetisation));
+      n->nmag = st.nmagnetisation;
+    }
   }
   PetscCall(model_state_free(&st));
   PetscCall(PetscMalloc1((size_t)dsm_work_size(n->mlp), &n->work));
@@ -93,6 +101,18 @@ static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t 
   PetscFunctionBeginUser;
   score_model_white_noise(m, seed, nb, first, x);
   PetscCall(gauss_base_color(n->base, f, xi, nb, x));
+  if (n->mag) { /* the zero mode: a training magnetisation M, diffused: f M + sqrt(Xi / V) z */
+    const int64_t V = m->shape.dim;
+    const rng_key key = {seed, RNG_DIFFUSION, 1, 0};
+    for (int64_t b = 0; b < nb; b++) {
+      const uint64_t i = first + (uint64_t)b;
+      const int64_t pick = PetscMin((int64_t)(rng_uniform(key, 2 * i) * (double)n->nmag), n->nmag - 1);
+      const double zero = f * n->mag[pick] + sqrt(xi / (double)V) * rng_normal(key, 2 * i + 1);
+      double mean = 0;
+      for (int64_t j = 0; j < V; j++) mean += x[b * V + j] / (double)V;
+      for (int64_t j = 0; j < V; j++) x[b * V + j] += zero - mean;
+    }
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -137,6 +157,7 @@ static PetscErrorCode net_destroy(score_model *m)
   PetscCall(score_model_destroy(&n->target));
   PetscCall(phi4_whole_destroy(&n->phi4));
   PetscCall(PetscFree(n->work));
+  PetscCall(PetscFree(n->mag));
   PetscCall(PetscFree(m->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -61,6 +61,10 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
       const hsize_t dim = (hsize_t)info->dim;
       PetscCall(h5_write_doubles(f, "base_propagator", 1, &dim, st->propagator));
     }
+    if (st->magnetisation) {
+      const hsize_t nm = (hsize_t)st->nmagnetisation;
+      PetscCall(h5_write_doubles(f, "base_magnetisation", 1, &nm, st->magnetisation));
+    }
     PetscCall(h5_flush(f, tmp));
     PetscCall(h5_attr_put_int(f, "complete", 1));
     PetscCheck(H5Fclose(f) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write: %s", tmp, h5_write_error(tmp));
@@ -173,8 +177,11 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
     for (int64_t i = 0; i < n; i++)
       PetscCheck(propagator[i] >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: /base_propagator is negative (damaged?)", path);
   }
+  double *magnetisation = NULL;
+  int64_t nmag = 0;
+  if (H5Lexists(f, "base_magnetisation", H5P_DEFAULT) > 0) PetscCall(read_array(comm, f, path, "base_magnetisation", &nmag, &magnetisation));
   PetscCall(h5_close(&f));
-  *st = (model_state){data[0], data[1], data[2], data[3], propagator};
+  *st = (model_state){data[0], data[1], data[2], data[3], propagator, magnetisation, nmag};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -186,5 +193,6 @@ PetscErrorCode model_state_free(model_state *st)
   PetscCall(PetscFree(st->m));
   PetscCall(PetscFree(st->v));
   PetscCall(PetscFree(st->propagator));
+  PetscCall(PetscFree(st->magnetisation));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
