@@ -47,6 +47,9 @@ assert math.isclose(d['observables']['chi2'], (g['value'] - t['value']) / math.h
 assert len(d['spectrum']) == len(e[0]['spectrum']['k'])
 "
 fi
+check "the generation section passes -record_times: the reverse flow file is written" sh -c "
+  $TESTMPIRUN -n 2 $LATDIFF run -options_file '$w/run.opts' -dir '$w/rec' -gen_record_times 0.1,0.5 \
+    -gen_record_output '$w/recflow.h5' >/dev/null && h5dump -a format '$w/recflow.h5' | grep -q latdiff-flow"
 check "-restart after a finished run keeps every step" sh -c "
   $TESTMPIRUN -n 2 $LATDIFF run -options_file '$w/run.opts' -dir '$w/job' -restart > '$w/restart.log' 2>&1 &&
   grep -q 'train.h5 is complete already' '$w/restart.log' && grep -q 'gen.h5 is complete; kept' '$w/restart.log'"
