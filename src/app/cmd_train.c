@@ -398,15 +398,11 @@ PetscErrorCode cmd_train(app_run *run)
   PetscCheck(o.net == NET_MLP || !strcmp(r->meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: theory '%s'; -net %s is for lattice fields (use -net mlp for point targets)", o.input, r->meta.theory,
              nets[o.net]);
+  /* the network first: one the lattice cannot take (-channels, -blocks) is refused before any work */
   model_info info;
-  fill_info(&o, r, 0, 1, 0, 0, &info);
-  if (o.net >= NET_UNET) { /* refuse a U-Net the lattice cannot take before any work */
-    nn_unet_spec spec;
-    char why[256];
-    model_net_spec(&info, &spec);
-    PetscCheck(nn_unet_check(&spec, why, sizeof why), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-               "-net %s -channels -blocks on the %s lattice: %s", nets[o.net], o.input, why);
-  }
+  fill_info(&o, r, 0, 0, 0, 0, &info);
+  PetscCall(model_net_create(&info, &m));
+  info.nparams = m->nparams;
   const int64_t nval = (int64_t)floor(o.validation * (double)r->n), ntrain = r->n - nval;
   PetscCheck(r->n >= 2 && nval >= 1 && ntrain >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: %lld configurations cannot be split by -validation %g into training and validation sets", o.input,
@@ -431,9 +427,7 @@ PetscErrorCode cmd_train(app_run *run)
     double unused; /* the validation set only needs the finiteness check */
     PetscCall(data_sigma(&val, o.input, &unused));
   }
-  fill_info(&o, r, 0, sigma_data, 0, 0, &info);
-  PetscCall(model_net_create(&info, &m));
-  info.nparams = m->nparams;
+  info.sigma_data = sigma_data;
   nn_net_init(m, o.seed);
   PetscCall(nn_adamw_create(m->nparams, o.lr, &opt));
   opt->weight_decay = o.weight_decay;

@@ -25,7 +25,8 @@ PetscErrorCode model_net_create(const model_info *info, nn_net **out)
     nn_unet_spec spec;
     char why[256];
     model_net_spec(info, &spec);
-    PetscCheck(nn_unet_check(&spec, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-net %s: %s", info->net, why);
+    PetscCheck(nn_unet_check(&spec, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+               "-net %s -channels -blocks: %s", info->net, why);
     PetscCall(nn_net_create_unet(info->net, &spec, 16, info->odd, precision, out));
   } else SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "network '%s'; this latdiff knows mlp, conv, unet, tutorial", info->net);
   PetscFunctionReturn(PETSC_SUCCESS);

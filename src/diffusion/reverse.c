@@ -295,6 +295,7 @@ PetscErrorCode reverse_set_record(reverse_sampler *rs, int n, const double *time
 {
   const int steps = rs->p.steps;
   const double dt = (rs->p.tmax - rs->p.eps) / steps;
+  const PetscBool adaptive = rs->p.kind == SAMPLER_ODE && !rs->p.ode_fixed;
 
   PetscFunctionBeginUser;
   PetscCall(PetscFree2(rs->rec_t, rs->rec_k));
@@ -306,7 +307,6 @@ PetscErrorCode reverse_set_record(reverse_sampler *rs, int n, const double *time
     /* the first grid time t_k = tmax - k dt at or below times[i] */
     int k = (int)ceil((rs->p.tmax - times[i]) / dt - 1e-9);
     k = PetscMax(0, PetscMin(steps, k));
-    const PetscBool adaptive = rs->p.kind == SAMPLER_ODE && !rs->p.ode_fixed;
     rs->rec_k[i] = k;
     rs->rec_t[i] = adaptive ? times[i] : rs->t[k];
   }

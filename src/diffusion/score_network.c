@@ -56,11 +56,8 @@ static PetscErrorCode net_setup(score_model *m)
     PetscCall(gauss_base_create(n->info.data_meta.d, n->info.data_meta.L, &n->base));
     PetscCall(gauss_base_set(n->base, st.propagator));
     m->ops.diffused = net_diffused; /* the default prior: the base's Gaussian, diffused */
-    if (st.magnetisation) {
-      PetscCall(PetscMalloc1((size_t)st.nmagnetisation, &n->mag));
-      PetscCall(PetscArraycpy(n->mag, st.magnetisation, st.nmagnetisation));
-      n->nmag = st.nmagnetisation;
-    }
+    n->mag = st.magnetisation, n->nmag = st.nmagnetisation; /* kept: the prior's zero mode */
+    st.magnetisation = NULL;
   }
   PetscCall(model_state_free(&st));
   PetscCall(PetscMalloc1((size_t)dsm_work_size(n->mlp), &n->work));
@@ -90,9 +87,9 @@ static PetscErrorCode net_apply(score_model *m, double t, double f, double xi, i
 }
 
 /* with a Gaussian base, the exact prior of its Gaussian part: white noise
- * keyed by (sample, site), colored to the diffused propagator f^2 G + Xi
- * (the data's zero mode, far wider than Xi(1) in the broken phase, is
- * there from the start; a white prior would have it Xi(1) wide) */
+ * keyed by (sample, site), colored to the diffused propagator f^2 G + Xi;
+ * the zero mode then replaced by a training magnetisation, diffused (the
+ * broken phase's two vacua, which no Gaussian and no network recovers) */
 static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
                                    double *x)
 {

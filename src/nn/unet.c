@@ -7,6 +7,9 @@
 
 enum { OP_CONV, OP_BLOCK_TAIL, OP_DOWN, OP_UP, OP_CONCAT, OP_CUBIC };
 
+/* the sites of a slot's level */
+static int64_t slot_sites(const nn_unet *n, int slot) { return n->st[n->slot[slot].level]->V; }
+
 #define R float
 #define S f
 #include "unet_impl.inc"
@@ -206,7 +209,7 @@ PetscErrorCode nn_unet_create(const nn_unet_spec *spec, int64_t batch, nn_precis
   n->deraw_at = at, at += batch * E;
   for (int i = 0; i < n->nslots; i++) {
     nn_unet_slot *sl = &n->slot[i];
-    const int64_t size = batch * n->st[sl->level]->V * sl->C;
+    const int64_t size = batch * slot_sites(n, i) * sl->C;
     sl->val = at, at += size;
     sl->grad = at, at += size;
     cmax = PetscMax(cmax, sl->C);
