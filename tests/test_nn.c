@@ -9,7 +9,11 @@
  *                      small network (conv, swish, dense, conv) with
  *                      respect to every parameter and input, to 1e-7
  *   test_nn float      the float kernels against the double ones
+ *   test_nn jet        derivatives to third order by jets (jet.h), of MLPs
+ *                      (plain and odd) and of the Gaussian mixtures, each
+ *                      order against central differences of the one below
  * Each case exits non-zero on failure. */
+#include "latdiff/mixture.h"
 #include "latdiff/nn.h"
 #include "latdiff/nn_net.h"
 #include "latdiff/symmetry.h"
@@ -608,6 +612,120 @@ static int unet_checks(void)
   return fails;
 }
 
+/* --- jets ---------------------------------------------------------------- */
+
+/* a function of x (dim values) with its jets along dirs [n][dim]: out [dim][ncoef] */
+typedef struct {
+  int dim;
+  nn_net *net;
+  mixture *mx;
+  double t;
+} jet_case;
+
+static void jet_eval(jet_case *c, const double *x, const jet_space *js, const double *dirs, double *out)
+{
+  if (c->net) nn_net_jet(c->net, 1, x, &c->t, js, dirs, out);
+  else {
+    double work[(MIXTURE_MAXDIM + 9) * 64];
+    mixture_score_jet(c->mx, 0.9, 0.3, x, js, dirs, out, work);
+  }
+}
+
+static void jet_value(jet_case *c, const double *x, double *s)
+{
+  if (c->net) nn_net_forward(c->net, 1, x, &c->t, s);
+  else mixture_score(c->mx, 0.9, 0.3, x, s);
+}
+
+/* fourth-order central difference of g(x + h e_k) for the value picked by pick */
+static double central(jet_case *c, const double *x, int k, const jet_space *js, const double *dirs, int what,
+                      const int *idx)
+{
+  const double h = 1e-3, step[4] = {h, -h, 2 * h, -2 * h};
+  double v[4], xs[8], out[8 * 64], s[8];
+  for (int side = 0; side < 4; side++) {
+    for (int j = 0; j < c->dim; j++) xs[j] = x[j] + (j == k ? step[side] : 0);
+    if (what == 0) {
+      jet_value(c, xs, s);
+      v[side] = s[idx[0]];
+    } else {
+      jet_eval(c, xs, js, dirs, out);
+      const double *a = out + idx[0] * js->ncoef;
+      v[side] = what == 1 ? jet_d1(js, a, idx[1]) : jet_d2(js, a, idx[1], idx[2]);
+    }
+  }
+  return (8 * (v[0] - v[1]) - (v[2] - v[3])) / (12 * h);
+}
+
+static int jet_check(jet_case *c, const char *name)
+{
+  const int n = c->dim;
+  jet_space *js, *j1;
+  double x[8], unit[64] = {0}, out[8 * 64], s[8], v[8], outv[8 * 2], worst[4] = {0, 0, 0, 0};
+  int fails = 0;
+  jet_space_create(n, 3, &js);
+  jet_space_create(1, 1, &j1);
+  for (int j = 0; j < n; j++) unit[j * n + j] = 1;
+  fill(x, n), fill(v, n);
+  for (int j = 0; j < n; j++) x[j] *= 0.5;
+  jet_eval(c, x, js, unit, out);
+  jet_value(c, x, s);
+  for (int i = 0; i < n; i++) {
+    const double *a = out + i * js->ncoef;
+    worst[0] = fmax(worst[0], fabs(a[0] - s[i]) / fmax(1, fabs(s[i])));
+    for (int j = 0; j < n; j++) {
+      int idx[3] = {i, j, 0};
+      worst[1] = fmax(worst[1], fabs(jet_d1(js, a, j) - central(c, x, j, js, unit, 0, idx)) / fmax(1, fabs(jet_d1(js, a, j))));
+      for (int k = 0; k < n; k++) {
+        int i2[3] = {i, j, 0}, i3[3] = {i, j, k};
+        worst[2] = fmax(worst[2], fabs(jet_d2(js, a, j, k) - central(c, x, k, js, unit, 1, i2)) / fmax(1, fabs(jet_d2(js, a, j, k))));
+        for (int l = 0; l < n; l++)
+          worst[3] = fmax(worst[3], fabs(jet_d3(js, a, j, k, l) - central(c, x, l, js, unit, 2, i3)) /
+                                        fmax(1, fabs(jet_d3(js, a, j, k, l))));
+      }
+    }
+  }
+  /* one random direction to order 1: J v */
+  jet_eval(c, x, j1, v, outv);
+  double jv = 0;
+  for (int i = 0; i < n; i++) {
+    double want = 0;
+    for (int j = 0; j < n; j++) want += jet_d1(js, out + i * js->ncoef, j) * v[j];
+    jv = fmax(jv, fabs(outv[i * 2 + 1] - want) / fmax(1, fabs(want)));
+  }
+  EXPECT(fails, worst[0] < 1e-13 && worst[1] < 1e-8 && worst[2] < 1e-8 && worst[3] < 1e-8 && jv < 1e-13,
+         "%s: jets against the plain value %.2g, central differences of order 1 %.2g, 2 %.2g, 3 %.2g; J v %.2g", name,
+         worst[0], worst[1], worst[2], worst[3], jv);
+  jet_space_destroy(&js);
+  jet_space_destroy(&j1);
+  return fails;
+}
+
+static int jet_checks(void)
+{
+  int fails = 0;
+  for (int odd = 0; odd < 2; odd++)
+    for (int dim = 1; dim <= 3; dim++) {
+      jet_case c = {.dim = dim, .t = 0.37};
+      char name[64];
+      nn_net_create_mlp(dim, 6, 2, 3, 4, odd ? PETSC_TRUE : PETSC_FALSE, &c.net);
+      nn_net_init(c.net, 5);
+      fill(c.net->p, c.net->nparams); /* biases too */
+      snprintf(name, sizeof name, "MLP dim %d%s", dim, odd ? " -odd" : "");
+      fails += jet_check(&c, name);
+      nn_net_destroy(&c.net);
+    }
+  jet_case c = {.dim = 2};
+  mixture_create_gauss25(PETSC_COMM_SELF, 0.5, 0.3, &c.mx);
+  fails += jet_check(&c, "gauss25 mixture");
+  mixture_destroy(&c.mx);
+  c.dim = 1;
+  mixture_create_twopeak(PETSC_COMM_SELF, 1, 0.25, &c.mx);
+  fails += jet_check(&c, "twopeak mixture");
+  mixture_destroy(&c.mx);
+  return fails;
+}
+
 int main(int argc, char **argv)
 {
   int fails = 0;
@@ -633,8 +751,9 @@ int main(int argc, char **argv)
   else if (!strcmp(what, "single")) fails += single_checks();
   else if (!strcmp(what, "symmetry")) fails += symmetry_checks();
   else if (!strcmp(what, "unet")) fails += unet_checks();
+  else if (!strcmp(what, "jet")) fails += jet_checks();
   else {
-    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry|single|unet\n");
+    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry|single|unet|jet\n");
     fails = 1;
   }
   PetscCall(PetscFinalize());

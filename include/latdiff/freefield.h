@@ -13,6 +13,9 @@
  *   freefield_diffused    C  x = exact sample of P_t from white noise z (in place)
  *   freefield_score       C  s = exact score of P_t at x
  *   freefield_action      C  S of each field
+ *   freefield_sums        C  sum_p log(f^2 G + Xi) and sum_p 1 / (f^2 G + Xi)
+ *                            over all modes: log det of the covariance of
+ *                            P_t and minus the divergence of its score
  */
 #ifndef LATDIFF_FREEFIELD_H
 #define LATDIFF_FREEFIELD_H
@@ -33,5 +36,6 @@ PetscErrorCode freefield_destroy(freefield **ff);
 PetscErrorCode freefield_diffused(freefield *ff, double f, double xi, int nb, double *z);
 PetscErrorCode freefield_score(freefield *ff, double f, double xi, int nb, const double *x, double *s);
 PetscErrorCode freefield_action(freefield *ff, int nb, const double *x, double *S);
+PetscErrorCode freefield_sums(freefield *ff, double f, double xi, double *logdet, double *trace_inv);
 
 #endif

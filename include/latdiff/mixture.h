@@ -12,6 +12,7 @@
 #ifndef LATDIFF_MIXTURE_H
 #define LATDIFF_MIXTURE_H
 
+#include "latdiff/jet.h"
 #include "latdiff/rng.h"
 
 #define MIXTURE_MAXDIM 2
@@ -25,11 +26,19 @@ typedef struct {
 
 PetscErrorCode mixture_create_gauss25(MPI_Comm comm, double spacing, double s0, mixture **out);
 PetscErrorCode mixture_create_swissroll(MPI_Comm comm, int n, double s0, mixture **out);
+/* [N(mu0, s0^2) + N(-mu0, s0^2)] / 2 on the line (twopeak.h) */
+PetscErrorCode mixture_create_twopeak(MPI_Comm comm, double mu0, double s0, mixture **out);
 PetscErrorCode mixture_destroy(mixture **mx);
 /* an exact sample of P_0 into x (dim values), from the numbers (key, index) */
 void mixture_sample(const mixture *mx, rng_key key, uint64_t index, double *x);
 /* grad log P_t at x for the kernel (f, Xi) */
 void mixture_score(const mixture *mx, double f, double xi, const double *x, double *s);
+/* the jets (jet.h) of grad log P_t along the directions dirs [n][dim]:
+ * out [dim][ncoef]; work: (dim + 9) ncoef values */
+void mixture_score_jet(const mixture *mx, double f, double xi, const double *x, const jet_space *js,
+                       const double *dirs, double *out, double *work);
+/* log P_t(x), normalised */
+double mixture_logpdf(const mixture *mx, double f, double xi, const double *x);
 /* -log P_0(x) up to a constant */
 double mixture_action(const mixture *mx, const double *x);
 /* exact mean (dim) and covariance (dim x dim) of P_0 */

@@ -15,12 +15,15 @@
  *   nn_mlp_forward    out [B][dim] from x [B][dim], t [B]
  *   nn_mlp_backward   g += d loss / d p for dout = d loss / d out (after
  *                     a forward of the same batch)
+ *   nn_mlp_jet        derivatives of the outputs in the inputs to third
+ *                     order (mlp_jet.c)
  *   nn_adamw_step     one AdamW update of p from g over the flat buffer
  * None is collective.
  */
 #ifndef LATDIFF_NN_MLP_H
 #define LATDIFF_NN_MLP_H
 
+#include "latdiff/jet.h"
 #include "latdiff/nn.h"
 
 #define NN_MLP_MAXLAYERS 8
@@ -35,6 +38,8 @@ typedef struct {
   /* arena: input, pre-activations and activations of each hidden layer,
    * and their gradients */
   double *arena, *in, *a[NN_MLP_MAXLAYERS], *h[NN_MLP_MAXLAYERS], *da, *dh;
+  double *jet_arena; /* nn_mlp_jet's, grown to the largest call */
+  int64_t jet_size;
 } nn_mlp;
 
 typedef struct {
@@ -48,6 +53,12 @@ PetscErrorCode nn_mlp_destroy(nn_mlp **m);
 void nn_mlp_init(nn_mlp *m, uint64_t seed);
 PetscErrorCode nn_mlp_forward(nn_mlp *m, int64_t B, const double *x, const double *t, double *out);
 PetscErrorCode nn_mlp_backward(nn_mlp *m, int64_t B, const double *dout);
+/* The jets (jet.h) of the outputs at x [B][dim] along the directions
+ * dirs [B][n][dim] of each sample (n = js->n): out [B][dim][ncoef]. The
+ * time embedding does not depend on x; dense layers act on every
+ * coefficient, swish by composition with its derivatives. */
+PetscErrorCode nn_mlp_jet(nn_mlp *m, int64_t B, const double *x, const double *t, const jet_space *js,
+                          const double *dirs, double *out);
 
 PetscErrorCode nn_adamw_create(int64_t n, double lr, nn_adamw **out);
 PetscErrorCode nn_adamw_destroy(nn_adamw **a);

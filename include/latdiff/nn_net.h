@@ -15,6 +15,8 @@
  *   nn_net_init       weights from the seed
  *   nn_net_forward    out [B][dim] from x [B][dim], t [B]
  *   nn_net_backward   g += d loss / d p (after a forward of the same batch)
+ *   nn_net_jet        the outputs' jets in the inputs (jet.h), exact
+ *                     derivatives to third order: mlp only so far
  *   nn_net_destroy
  * None is collective. */
 #ifndef LATDIFF_NN_NET_H
@@ -43,6 +45,9 @@ PetscErrorCode nn_net_create_unet(const char *kind, const nn_unet_spec *spec, in
 void nn_net_init(nn_net *n, uint64_t seed);
 PetscErrorCode nn_net_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out);
 PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout);
+/* out [B][dim][ncoef] at x [B][dim] along dirs [B][js->n][dim] */
+PetscErrorCode nn_net_jet(nn_net *n, int64_t B, const double *x, const double *t, const jet_space *js,
+                          const double *dirs, double *out);
 PetscErrorCode nn_net_destroy(nn_net **n);
 
 #endif

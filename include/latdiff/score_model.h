@@ -30,6 +30,13 @@
  *   score_model_diffused    C* exact samples of P_t: sample first + b from
  *                              the random numbers of (seed, first + b)
  *   score_model_action      C* S(x) for nb samples (every rank gets all)
+ *   score_model_jet         C* the jets (jet.h) of s along directions: its
+ *                              derivatives in x to third order, exact (the
+ *                              closed forms; the network's engine); for a
+ *                              spread sample order 1 only (J v)
+ *   score_model_divergence  C* the exact trace of ds/dx per sample
+ *   score_model_log_prior   C* log P_t(x), normalised, of the exact types
+ *                              (the prior of a likelihood)
  *   score_model_describe       theory, lattice and couplings into the
  *                              ensemble metadata
  *   score_model_write_attrs    the type's parameters as attributes of a file
@@ -42,6 +49,7 @@
 #define LATDIFF_SCORE_MODEL_H
 
 #include "latdiff/ensemble.h"
+#include "latdiff/jet.h"
 #include "latdiff/schedule.h"
 
 /* this rank's part of one sample: `dim` values whose global indices are
@@ -60,6 +68,14 @@ typedef struct {
   PetscErrorCode (*diffused)(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
                              double *x);
   PetscErrorCode (*action)(score_model *m, int64_t nb, const double *x, double *S);
+  /* for likelihoods, where a type has them: out [nb][dim][ncoef] from
+   * dirs [nb][n][dim]; the trace of ds/dx (default: from the jets); the
+   * normalised log-density of the diffused target */
+  PetscErrorCode (*jet)(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                        const jet_space *js, const double *dirs, double *out);
+  PetscErrorCode (*divergence)(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                               double *div);
+  PetscErrorCode (*log_prior)(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
   void (*describe)(const score_model *m, ensemble_meta *meta);
   PetscErrorCode (*write_attrs)(const score_model *m, hid_t file);
   PetscErrorCode (*read_attrs)(score_model *m, hid_t obj, const char *path); /* the inverse of write_attrs */
@@ -91,6 +107,11 @@ PetscErrorCode score_model_apply(score_model *m, double t, double f, double xi, 
 PetscErrorCode score_model_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
                                     double *x);
 PetscErrorCode score_model_action(score_model *m, int64_t nb, const double *x, double *S);
+PetscErrorCode score_model_jet(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                               const jet_space *js, const double *dirs, double *out);
+PetscErrorCode score_model_divergence(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                      double *div);
+PetscErrorCode score_model_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
 void score_model_describe(const score_model *m, ensemble_meta *meta);
 PetscErrorCode score_model_write_attrs(const score_model *m, hid_t file);
 /* A model of the registered type `type` with its parameters read from the

@@ -9,6 +9,7 @@
  *   stats_jackknife   value and error of a function of means, by jackknife
  *                     over blocks (blocks never straddle replicas)
  *   stats_cumulants   cumulants 1..n from raw moments 1..n
+ *   stats_mean        mean and standard error of independent values
  * None is collective.
  */
 #ifndef LATDIFF_STATS_H
@@ -35,5 +36,8 @@ PetscErrorCode stats_jackknife(const double *data, int K, int64_t n, int replica
 
 /* kappa[1..nmax] from raw moments m[1..nmax] (index 0 unused). */
 void stats_cumulants(const double *m, int nmax, double *kappa);
+
+/* the error is the standard deviation over sqrt(n) (0 for n < 2) */
+estimate stats_mean(const double *a, int64_t n);
 
 #endif

@@ -7,6 +7,7 @@
 #include "latdiff/options.h"
 #include "latdiff/output.h"
 #include "latdiff/schedule.h"
+#include "latdiff/score_model.h"
 #include "latdiff/stats.h"
 
 /* What the driver keeps of a verb's run, to clean up after a failure: the
@@ -25,6 +26,7 @@ PetscErrorCode cmd_forward(app_run *run);
 PetscErrorCode cmd_sample(app_run *run);
 PetscErrorCode cmd_train(app_run *run);
 PetscErrorCode cmd_run(app_run *run);
+PetscErrorCode cmd_nll(app_run *run);
 
 /* Claim an output for this run (output.h); released by the driver at the
  * end, with its temporaries deleted if the run fails and discard is set. */
@@ -72,6 +74,11 @@ int args_check(int argc, char **argv, char *msg, size_t len);
 
 /* -schedule, -sigma, -beta_min, -beta_max into s (s holds the defaults). */
 PetscErrorCode opt_schedule(PetscOptionItems *o, schedule *s);
+
+/* A trained score is valid only for the schedule it learned: take it
+ * (and the default tmax of its kind) from the model; a conflicting
+ * -schedule, -sigma, -beta_min or -beta_max option is refused. */
+PetscErrorCode opt_adopt_schedule(const score_model *m, schedule *sched, double *tmax);
 
 /* value(error) with two significant digits of the error, for tables */
 void format_estimate(estimate e, char *out, size_t len);

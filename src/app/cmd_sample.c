@@ -140,31 +140,6 @@ static PetscErrorCode prior(const sample_options *o, score_model *m, int64_t nb,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* A trained score is valid only for the schedule it learned: take it from
- * the model; a conflicting -schedule option is refused. */
-static PetscErrorCode adopt_schedule(sample_options *o, const score_model *m)
-{
-  PetscBool given, tmax;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-schedule", &given));
-  PetscCheck(!given || o->sched.kind == m->sched.kind, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-schedule %s: the model was trained with the %s schedule", schedule_names[o->sched.kind],
-             schedule_names[m->sched.kind]);
-  for (int k = 0; k < 3; k++) {
-    static const char *const names[] = {"-sigma", "-beta_min", "-beta_max"};
-    const double mine[] = {o->sched.sigma, o->sched.beta_min, o->sched.beta_max};
-    const double theirs[] = {m->sched.sigma, m->sched.beta_min, m->sched.beta_max};
-    PetscCall(PetscOptionsHasName(NULL, NULL, names[k], &given));
-    PetscCheck(!given || mine[k] == theirs[k], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-               "%s %g: the model was trained with %g", names[k], mine[k], theirs[k]);
-  }
-  o->sched = m->sched;
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-tmax", &tmax));
-  if (!tmax) o->sp.tmax = o->sched.kind == SCHEDULE_COSINE ? 0.995 : 1.0;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* a point theory without couplings is stored as configurations of its
  * dim values (a 0-dimensional one on a 1-site lattice) */
 static void fill_meta(const sample_options *o, const score_model *m, ensemble_meta *meta)
@@ -276,7 +251,7 @@ PetscErrorCode cmd_sample(app_run *run)
   }
   PetscCall(log_banner("sample"));
   PetscCall(score_model_setup(m, o.nsamples));
-  if (m->trained) PetscCall(adopt_schedule(&o, m));
+  if (m->trained) PetscCall(opt_adopt_schedule(m, &o.sched, &o.sp.tmax));
   PetscCall(reverse_create(&o.sched, &o.sp, m, o.seed, &rs));
   PetscCall(options_check_unused("sample"));
   fill_meta(&o, m, &meta);

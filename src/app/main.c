@@ -13,6 +13,7 @@ static const char usage[] =
   "  forward   the forward (noising) process on an ensemble: cumulant flow, spectra, k*(t)\n"
   "  train     learn a score network by denoising score matching, data parallel (unet, tutorial, conv, mlp)\n"
   "  sample    generate an ensemble by the reverse process (exact scores, or -model from train)\n"
+  "  nll       negative log-likelihood of configurations through the probability-flow ODE (+ the O(h) correction)\n"
   "  run       the main job: hmc training and testing ensembles, train, sample, analyze, in one directory\n"
   "every verb: -options_file FILE, -quiet (only results and errors), -log_view (profile)\n";
 
@@ -21,7 +22,7 @@ typedef struct {
   PetscErrorCode (*run)(app_run *run);
 } verb;
 
-static const verb verbs[] = {{"hmc", cmd_hmc}, {"langevin", cmd_langevin}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {"train", cmd_train}, {"run", cmd_run}, {NULL, NULL}};
+static const verb verbs[] = {{"hmc", cmd_hmc}, {"langevin", cmd_langevin}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {"train", cmd_train}, {"nll", cmd_nll}, {"run", cmd_run}, {NULL, NULL}};
 
 /* app.h: the claims of the run, released at the end; a failure deletes
  * the temporaries of verbs that cannot restart */

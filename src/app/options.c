@@ -20,6 +20,29 @@ PetscErrorCode opt_schedule(PetscOptionItems *o, schedule *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode opt_adopt_schedule(const score_model *m, schedule *sched, double *tmax)
+{
+  PetscBool given, tmax_given;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-schedule", &given));
+  PetscCheck(!given || sched->kind == m->sched.kind, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-schedule %s: the model was trained with the %s schedule", schedule_names[sched->kind],
+             schedule_names[m->sched.kind]);
+  for (int k = 0; k < 3; k++) {
+    static const char *const names[] = {"-sigma", "-beta_min", "-beta_max"};
+    const double mine[] = {sched->sigma, sched->beta_min, sched->beta_max};
+    const double theirs[] = {m->sched.sigma, m->sched.beta_min, m->sched.beta_max};
+    PetscCall(PetscOptionsHasName(NULL, NULL, names[k], &given));
+    PetscCheck(!given || mine[k] == theirs[k], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "%s %g: the model was trained with %g", names[k], mine[k], theirs[k]);
+  }
+  *sched = m->sched;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-tmax", &tmax_given));
+  if (!tmax_given) *tmax = sched->kind == SCHEDULE_COSINE ? 0.995 : 1.0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* the sections an options file may hold for `latdiff run` (cmd_run.c):
  * every verb run alone on that file leaves them to run */
 static const char *const run_sections[] = {"test_", "train_", "gen_", "analyze_", NULL};

@@ -102,3 +102,23 @@ PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double 
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* s(x) = n(norm x, t) / sqrt(Xi): the input jet is scaled by norm, the
+ * output's by 1 / sqrt(Xi) */
+PetscErrorCode dsm_score_jet(nn_net *m, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
+                             const jet_space *js, const double *dirs, double *out)
+{
+  const int64_t D = m->dim, nx = B * D, nd = nx * js->n, no = nx * js->ncoef;
+  const double norm = 1 / sqrt(f * f * sigma_data * sigma_data + xi), out_scale = 1 / sqrt(xi);
+  double *xs, *ds, *ts;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc3((size_t)nx, &xs, (size_t)nd, &ds, (size_t)B, &ts));
+  for (int64_t i = 0; i < nx; i++) xs[i] = norm * x[i];
+  for (int64_t i = 0; i < nd; i++) ds[i] = norm * dirs[i];
+  for (int64_t b = 0; b < B; b++) ts[b] = t;
+  PetscCall(nn_net_jet(m, B, xs, ts, js, ds, out));
+  for (int64_t i = 0; i < no; i++) out[i] *= out_scale;
+  PetscCall(PetscFree3(xs, ds, ts));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -84,6 +84,62 @@ static PetscErrorCode ff_action(score_model *m, int64_t nb, const double *x, dou
   return freefield_action(((freefield_model *)m->data)->ff, (int)nb, x, S);
 }
 
+/* the score is linear in x: a jet's linear terms are the scores of the
+ * directions, its higher terms zero */
+static PetscErrorCode ff_jet(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                             const jet_space *js, const double *dirs, double *out)
+{
+  freefield *ff = ((freefield_model *)m->data)->ff;
+  const int64_t D = m->shape.dim, K = js->ncoef, n = js->n;
+  double *s;
+
+  PetscFunctionBeginUser;
+  (void)t;
+  PetscCall(PetscMalloc1((size_t)D, &s));
+  PetscCall(PetscArrayzero(out, nb * D * K));
+  for (int64_t b = 0; b < nb; b++)
+    for (int64_t q = 0; q <= n; q++) {
+      PetscCall(freefield_score(ff, f, xi, 1, q ? dirs + (b * n + q - 1) * D : x + b * D, s));
+      for (int64_t j = 0; j < D; j++) out[(b * D + j) * K + q] = s[j];
+    }
+  PetscCall(PetscFree(s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ds/dx = -C^-1, C the covariance of P_t: trace -sum_p 1 / (f^2 G + Xi) */
+static PetscErrorCode ff_divergence(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                    double *div)
+{
+  double logdet, trace_inv;
+
+  PetscFunctionBeginUser;
+  (void)t, (void)x;
+  PetscCall(freefield_sums(((freefield_model *)m->data)->ff, f, xi, &logdet, &trace_inv));
+  for (int64_t b = 0; b < nb; b++) div[b] = -trace_inv;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* log P_t = -(1/2) x C^-1 x - (1/2) log det (2 pi C), with C^-1 x = -s */
+static PetscErrorCode ff_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp)
+{
+  freefield *ff = ((freefield_model *)m->data)->ff;
+  const int64_t D = m->shape.dim;
+  double logdet, trace_inv, *s;
+
+  PetscFunctionBeginUser;
+  PetscCall(freefield_sums(ff, f, xi, &logdet, &trace_inv));
+  PetscCall(PetscMalloc1((size_t)D, &s));
+  for (int64_t b = 0; b < nb; b++) {
+    PetscCall(freefield_score(ff, f, xi, 1, x + b * D, s));
+    lp[b] = 0;
+    for (int64_t j = 0; j < D; j++) lp[b] += 0.5 * x[b * D + j] * s[j];
+  }
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, lp, (int)nb, MPI_DOUBLE, MPI_SUM, m->comm));
+  for (int64_t b = 0; b < nb; b++) lp[b] -= 0.5 * ((double)m->shape.stride * log(2 * PETSC_PI) + logdet);
+  PetscCall(PetscFree(s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static void ff_describe(const score_model *m, ensemble_meta *meta)
 {
   const freefield_model *p = m->data;
@@ -113,7 +169,8 @@ PetscErrorCode score_exact_freefield(score_model *m)
   p->batch = 64;
   m->data = p;
   m->ops = (score_model_ops){.set_from_options = ff_options, .setup = ff_setup, .apply = ff_apply,
-                             .diffused = ff_diffused, .action = ff_action, .describe = ff_describe,
+                             .diffused = ff_diffused, .action = ff_action, .jet = ff_jet, .divergence = ff_divergence,
+                             .log_prior = ff_log_prior, .describe = ff_describe,
                              .destroy = ff_destroy};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -12,9 +12,14 @@
 
 /* --- twopeak ----------------------------------------------------------- */
 
+typedef struct {
+  twopeak tp;
+  mixture *mx; /* the same target as a mixture: its derivatives and density */
+} twopeak_model;
+
 static PetscErrorCode twopeak_options(PetscOptionItems *o, score_model *m)
 {
-  twopeak *tp = m->data;
+  twopeak *tp = &((twopeak_model *)m->data)->tp;
 
   PetscFunctionBeginUser;
   PetscCall(opt_real(o, "-mu0", "twopeak: peak position", &tp->mu0));
@@ -24,8 +29,11 @@ static PetscErrorCode twopeak_options(PetscOptionItems *o, score_model *m)
 
 static PetscErrorCode twopeak_setup(score_model *m)
 {
+  twopeak_model *p = m->data;
+
   PetscFunctionBeginUser;
-  PetscCall(twopeak_check(m->comm, m->data));
+  PetscCall(twopeak_check(m->comm, &p->tp));
+  PetscCall(mixture_create_twopeak(m->comm, p->tp.mu0, p->tp.s0, &p->mx));
   PetscCall(score_model_split_points(m, 1));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -34,7 +42,7 @@ static PetscErrorCode twopeak_apply(score_model *m, double t, double f, double x
                                     double *s)
 {
   (void)t;
-  for (int64_t b = 0; b < nb; b++) s[b] = twopeak_score(m->data, f, xi, x[b]);
+  for (int64_t b = 0; b < nb; b++) s[b] = twopeak_score(&((twopeak_model *)m->data)->tp, f, xi, x[b]);
   return PETSC_SUCCESS;
 }
 
@@ -43,14 +51,14 @@ static PetscErrorCode twopeak_diffused(score_model *m, double f, double xi, int6
 {
   rng_key start = {seed, RNG_START, 0, 0}, diffuse = {seed, RNG_DIFFUSION, 0, 0};
   for (int64_t b = 0; b < nb; b++)
-    x[b] = f * twopeak_sample(m->data, start, first + (uint64_t)b) + sqrt(xi) * rng_normal(diffuse, first + (uint64_t)b);
+    x[b] = f * twopeak_sample(&((twopeak_model *)m->data)->tp, start, first + (uint64_t)b) + sqrt(xi) * rng_normal(diffuse, first + (uint64_t)b);
   return PETSC_SUCCESS;
 }
 
 /* -log P_0(x) up to a constant, without overflow of cosh */
 static PetscErrorCode twopeak_action(score_model *m, int64_t nb, const double *x, double *S)
 {
-  const twopeak *tp = m->data;
+  const twopeak *tp = &((twopeak_model *)m->data)->tp;
   const double v = tp->s0 * tp->s0;
   for (int64_t b = 0; b < nb; b++) {
     const double a = fabs(tp->mu0 * x[b] / v);
@@ -61,7 +69,7 @@ static PetscErrorCode twopeak_action(score_model *m, int64_t nb, const double *x
 
 static PetscErrorCode twopeak_attrs(const score_model *m, hid_t file)
 {
-  const twopeak *tp = m->data;
+  const twopeak *tp = &((const twopeak_model *)m->data)->tp;
 
   PetscFunctionBeginUser;
   PetscCall(h5_attr_put_double(file, "mu0", tp->mu0));
@@ -71,7 +79,7 @@ static PetscErrorCode twopeak_attrs(const score_model *m, hid_t file)
 
 static PetscErrorCode twopeak_read_attrs(score_model *m, hid_t obj, const char *path)
 {
-  twopeak *tp = m->data;
+  twopeak *tp = &((twopeak_model *)m->data)->tp;
 
   PetscFunctionBeginUser;
   PetscCall(h5_attr_get_double(obj, path, "mu0", &tp->mu0));
@@ -79,19 +87,32 @@ static PetscErrorCode twopeak_read_attrs(score_model *m, hid_t obj, const char *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode free_data(score_model *m) { return PetscFree(m->data); }
+static PetscErrorCode points_jet(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                 const jet_space *js, const double *dirs, double *out);
+static PetscErrorCode points_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
+
+static PetscErrorCode twopeak_destroy(score_model *m)
+{
+  twopeak_model *p = m->data;
+
+  PetscFunctionBeginUser;
+  PetscCall(mixture_destroy(&p->mx));
+  PetscCall(PetscFree(m->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 PetscErrorCode score_exact_twopeak(score_model *m)
 {
-  twopeak *tp;
+  twopeak_model *p;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscNew(&tp));
-  *tp = (twopeak){1.0, 0.25};
-  m->data = tp;
+  PetscCall(PetscNew(&p));
+  p->tp = (twopeak){1.0, 0.25};
+  m->data = p;
   m->ops = (score_model_ops){.set_from_options = twopeak_options, .setup = twopeak_setup, .apply = twopeak_apply,
-                             .diffused = twopeak_diffused, .action = twopeak_action, .write_attrs = twopeak_attrs,
-                             .read_attrs = twopeak_read_attrs, .destroy = free_data};
+                             .diffused = twopeak_diffused, .action = twopeak_action, .jet = points_jet,
+                             .log_prior = points_log_prior, .write_attrs = twopeak_attrs,
+                             .read_attrs = twopeak_read_attrs, .destroy = twopeak_destroy};
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -209,9 +230,39 @@ static PetscErrorCode create_planar(score_model *m, PetscBool grid)
   *p = (planar){.grid = grid, .spacing = 1, .width = 0.05, .components = 100};
   m->data = p;
   m->ops = (score_model_ops){.set_from_options = planar_options, .setup = planar_setup, .apply = planar_apply,
-                             .diffused = planar_diffused, .action = planar_action, .describe = planar_describe,
+                             .diffused = planar_diffused, .action = planar_action, .jet = points_jet,
+                             .log_prior = points_log_prior, .describe = planar_describe,
                              .write_attrs = planar_attrs, .read_attrs = planar_read_attrs, .destroy = planar_destroy};
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* --- the likelihood's needs, from the mixture (both kinds) ------------- */
+
+static mixture *mixture_of(score_model *m)
+{
+  return strcmp(m->type, "twopeak") ? ((planar *)m->data)->mx : ((twopeak_model *)m->data)->mx;
+}
+
+static PetscErrorCode points_jet(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                 const jet_space *js, const double *dirs, double *out)
+{
+  const mixture *mx = mixture_of(m);
+  const int D = mx->dim, K = js->ncoef;
+  double *work;
+
+  PetscFunctionBeginUser;
+  (void)t;
+  PetscCall(PetscMalloc1((size_t)((D + 9) * K), &work));
+  for (int64_t b = 0; b < nb; b++) mixture_score_jet(mx, f, xi, x + b * D, js, dirs + b * js->n * D, out + b * D * K, work);
+  PetscCall(PetscFree(work));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode points_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp)
+{
+  const mixture *mx = mixture_of(m);
+  for (int64_t b = 0; b < nb; b++) lp[b] = mixture_logpdf(mx, f, xi, x + b * mx->dim);
+  return PETSC_SUCCESS;
 }
 
 PetscErrorCode score_exact_gauss25(score_model *m) { return create_planar(m, PETSC_TRUE); }

@@ -142,6 +142,57 @@ PetscErrorCode score_model_action(score_model *m, int64_t nb, const double *x, d
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode score_model_jet(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                               const jet_space *js, const double *dirs, double *out)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ops.jet, m->comm, PETSC_ERR_SUP, "the %s score has no derivatives in its input", m->type);
+  PetscCall(m->ops.jet(m, t, f, xi, nb, x, js, dirs, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the trace of the Jacobian from first-order jets along every unit vector,
+ * a chunk of samples at a time (dim^2 values per sample) */
+PetscErrorCode score_model_divergence(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                      double *div)
+{
+  const int64_t D = m->shape.dim, chunk = PetscMax(1, PetscMin(nb, (int64_t)(1 << 22) / (D * D + 1)));
+  jet_space *js;
+  double *dirs, *out;
+
+  PetscFunctionBeginUser;
+  if (m->ops.divergence) {
+    PetscCall(m->ops.divergence(m, t, f, xi, nb, x, div));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCheck(!m->spread, m->comm, PETSC_ERR_SUP, "the %s score's exact divergence needs whole samples on each rank",
+             m->type);
+  PetscCall(jet_space_create((int)D, 1, &js));
+  PetscCall(PetscCalloc2((size_t)(chunk * D * D), &dirs, (size_t)(chunk * D * (D + 1)), &out));
+  for (int64_t b = 0; b < chunk; b++)
+    for (int64_t j = 0; j < D; j++) dirs[(b * D + j) * D + j] = 1;
+  for (int64_t b0 = 0; b0 < nb; b0 += chunk) {
+    const int64_t n = PetscMin(chunk, nb - b0);
+    PetscCall(score_model_jet(m, t, f, xi, n, x + b0 * D, js, dirs, out));
+    for (int64_t b = 0; b < n; b++) {
+      div[b0 + b] = 0;
+      for (int64_t j = 0; j < D; j++) div[b0 + b] += out[(b * D + j) * (D + 1) + 1 + j];
+    }
+  }
+  PetscCall(PetscFree2(dirs, out));
+  PetscCall(jet_space_destroy(&js));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode score_model_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ops.log_prior, m->comm, PETSC_ERR_SUP, "the %s score has no exact prior density; use -prior gaussian",
+             m->type);
+  PetscCall(m->ops.log_prior(m, f, xi, nb, x, lp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 void score_model_describe(const score_model *m, ensemble_meta *meta)
 {
   snprintf(meta->theory, sizeof meta->theory, "%s", m->type);

@@ -86,6 +86,18 @@ static PetscErrorCode net_apply(score_model *m, double t, double f, double xi, i
   return dsm_score(n->mlp, n->base, n->info.sigma_data, t, f, xi, nb, x, s, n->work);
 }
 
+static PetscErrorCode net_jet(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                              const jet_space *js, const double *dirs, double *out)
+{
+  network *n = m->data;
+
+  PetscFunctionBeginUser;
+  PetscCheck(!n->base, m->comm, PETSC_ERR_SUP, "%s: the derivatives of a -base gaussian network are not implemented yet",
+             n->path);
+  PetscCall(dsm_score_jet(n->mlp, n->info.sigma_data, t, f, xi, nb, x, js, dirs, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* with a Gaussian base, the exact prior of its Gaussian part: white noise
  * keyed by (sample, site), colored to the diffused propagator f^2 G + Xi;
  * the zero mode then replaced by a training magnetisation, diffused (the
@@ -166,7 +178,7 @@ PetscErrorCode score_network(score_model *m)
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&n));
   m->data = n;
-  m->ops = (score_model_ops){.set_from_options = net_options, .setup = net_setup, .apply = net_apply,
+  m->ops = (score_model_ops){.set_from_options = net_options, .setup = net_setup, .apply = net_apply, .jet = net_jet,
                              .action = net_action, .describe = net_describe, .write_attrs = net_attrs, .destroy = net_destroy};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

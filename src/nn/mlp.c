@@ -47,6 +47,7 @@ PetscErrorCode nn_mlp_destroy(nn_mlp **mp)
   if (!*mp) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree2((*mp)->p, (*mp)->g));
   PetscCall(PetscFree((*mp)->arena));
+  PetscCall(PetscFree((*mp)->jet_arena));
   PetscCall(PetscFree(*mp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

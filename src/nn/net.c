@@ -99,6 +99,27 @@ PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* odd: n(x) - n(-x) over 2, the jet of n(-x) that of n at -x along -v */
+PetscErrorCode nn_net_jet(nn_net *n, int64_t B, const double *x, const double *t, const jet_space *js,
+                          const double *dirs, double *out)
+{
+  const int64_t nx = B * n->dim, nd = nx * js->n, no = nx * js->ncoef;
+  double *xm, *dm, *om;
+
+  PetscFunctionBeginUser;
+  PetscCheck(n->mlp, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "the derivatives of a -net %s in its input are not implemented yet (-net mlp has them)", n->kind);
+  PetscCall(nn_mlp_jet(n->mlp, B, x, t, js, dirs, out));
+  if (!n->odd) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscMalloc3((size_t)nx, &xm, (size_t)nd, &dm, (size_t)no, &om));
+  for (int64_t i = 0; i < nx; i++) xm[i] = -x[i];
+  for (int64_t i = 0; i < nd; i++) dm[i] = -dirs[i];
+  PetscCall(nn_mlp_jet(n->mlp, B, xm, t, js, dm, om));
+  for (int64_t i = 0; i < no; i++) out[i] = 0.5 * (out[i] - om[i]);
+  PetscCall(PetscFree3(xm, dm, om));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode nn_net_destroy(nn_net **np)
 {
   PetscFunctionBeginUser;

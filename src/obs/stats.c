@@ -116,3 +116,11 @@ void stats_cumulants(const double *m, int nmax, double *kappa)
     kappa[n] = s;
   }
 }
+
+estimate stats_mean(const double *a, int64_t n)
+{
+  double mean = 0, var = 0;
+  for (int64_t i = 0; i < n; i++) mean += a[i] / (double)n;
+  for (int64_t i = 0; i < n; i++) var += (a[i] - mean) * (a[i] - mean);
+  return (estimate){mean, n > 1 ? sqrt(var / (double)(n - 1) / (double)n) : 0};
+}

@@ -74,3 +74,18 @@ PetscErrorCode freefield_action(freefield *ff, int nb, const double *x, double *
   MPICHECK(MPI_Allreduce(MPI_IN_PLACE, S, nb, MPI_DOUBLE, MPI_SUM, ff->comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode freefield_sums(freefield *ff, double f, double xi, double *logdet, double *trace_inv)
+{
+  const int64_t modes = fourier_get_layout(ff->ft)->out_sites;
+  double sums[2] = {0, 0};
+
+  PetscFunctionBeginUser;
+  for (int64_t j = 0; j < modes; j++) {
+    const double c = f * f * ff->G[j] + xi;
+    sums[0] += log(c), sums[1] += 1 / c;
+  }
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, ff->comm));
+  *logdet = sums[0], *trace_inv = sums[1];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -43,6 +43,14 @@ PetscErrorCode mixture_create_swissroll(MPI_Comm comm, int n, double s0, mixture
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode mixture_create_twopeak(MPI_Comm comm, double mu0, double s0, mixture **out)
+{
+  PetscFunctionBeginUser;
+  PetscCall(create(comm, 2, 1, s0, out));
+  (*out)->means[0] = mu0, (*out)->means[1] = -mu0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode mixture_destroy(mixture **mx)
 {
   PetscFunctionBeginUser;
@@ -90,6 +98,55 @@ void mixture_score(const mixture *mx, double f, double xi, const double *x, doub
     for (int j = 0; j < mx->dim; j++) acc[j] += w * f * mx->means[c * mx->dim + j];
   }
   for (int j = 0; j < mx->dim; j++) s[j] = (acc[j] / z - x[j]) / v;
+}
+
+/* the same formula on jets: the weights w_c = exp(e_c - emax) / Z with
+ * e_c = -|x - f m_c|^2 / 2v, then s = (sum_c w_c f m_c - x) / v */
+void mixture_score_jet(const mixture *mx, double f, double xi, const double *x, const jet_space *js,
+                       const double *dirs, double *out, double *work)
+{
+  const int K = js->ncoef, D = mx->dim;
+  const double v = f * f * mx->s0 * mx->s0 + xi;
+  double ep[MIXTURE_MAXCOMP], d[JET_MAXORDER + 1];
+  double *r = work, *r2 = r + K, *e = r2 + K, *w = e + K, *z = w + K, *iz = z + K, *tmp = iz + K, *cw = tmp + K,
+         *acc = cw + 2 * K;
+  const double emax = exponents(mx, f, v, x, ep);
+
+  for (int k = 0; k < K; k++) z[k] = 0;
+  for (int k = 0; k < D * K; k++) acc[k] = 0;
+  for (int c = 0; c < mx->n; c++) {
+    for (int k = 0; k < K; k++) e[k] = 0;
+    for (int j = 0; j < D; j++) {
+      for (int k = 0; k < K; k++) r[k] = 0;
+      r[0] = x[j] - f * mx->means[c * D + j];
+      for (int q = 0; q < js->n; q++) r[1 + q] = dirs[q * D + j];
+      jet_mul(js, r, r, r2);
+      for (int k = 0; k < K; k++) e[k] -= r2[k] / (2 * v);
+    }
+    e[0] = ep[c] - emax; /* the same constant as mixture_score's */
+    for (int k = 0; k <= js->order; k++) d[k] = exp(e[0]);
+    jet_compose(js, e, d, w, cw);
+    for (int k = 0; k < K; k++) z[k] += w[k];
+    for (int j = 0; j < D; j++)
+      for (int k = 0; k < K; k++) acc[j * K + k] += w[k] * f * mx->means[c * D + j];
+  }
+  d[0] = 1 / z[0], d[1] = -d[0] * d[0], d[2] = -2 * d[1] * d[0], d[3] = -3 * d[2] * d[0]; /* (1/z)^(k) */
+  jet_compose(js, z, d, iz, cw);
+  for (int j = 0; j < D; j++) {
+    jet_mul(js, acc + j * K, iz, tmp);
+    tmp[0] -= x[j];
+    for (int q = 0; q < js->n; q++) tmp[1 + q] -= dirs[q * D + j];
+    for (int k = 0; k < K; k++) out[j * K + k] = tmp[k] / v;
+  }
+}
+
+double mixture_logpdf(const mixture *mx, double f, double xi, const double *x)
+{
+  const double v = f * f * mx->s0 * mx->s0 + xi;
+  double ep[MIXTURE_MAXCOMP], z = 0;
+  const double emax = exponents(mx, f, v, x, ep);
+  for (int c = 0; c < mx->n; c++) z += exp(ep[c] - emax);
+  return emax + log(z / mx->n) - 0.5 * mx->dim * log(2 * PETSC_PI * v);
 }
 
 double mixture_action(const mixture *mx, const double *x)

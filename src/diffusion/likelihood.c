@@ -1,0 +1,314 @@
+/* likelihood.c — log-likelihoods through the probability-flow ODE and the
+ * O(h) correction (likelihood.h). */
+#include "latdiff/likelihood.h"
+#include "latdiff/rng.h"
+
+#include <math.h>
+#include <petscts.h>
+
+const char *const divergence_names[] = {"exact", "hutchinson", "divergence", "DIVERGENCE_", NULL};
+
+struct likelihood {
+  schedule sched;
+  likelihood_params p;
+  score_model *m;
+  MPI_Comm comm;   /* of a solve: the model's for spread samples, else self */
+  int64_t D;       /* values of a sample on this rank */
+  double V;        /* values of a whole sample */
+  PetscBool owner; /* this rank holds the integral components of the state */
+  int nint;        /* integral components: one, or one per probe */
+  uint64_t sample; /* the sample being solved (its probes) */
+  TS ts, tsb;      /* the forward solve; the backward one of h_correction */
+  Vec X, Xb;
+  double *s, *div, *v, *jet; /* score, divergences, probes, jets */
+  jet_space *js1, *js3;      /* probes to order 1; unit vectors to order 3 */
+  double *unit;              /* D x D identity: js3's directions */
+};
+
+static double sum_over(const likelihood *l, double local)
+{
+  double g = local;
+  if (l->comm != PETSC_COMM_SELF) MPI_Allreduce(MPI_IN_PLACE, &g, 1, MPI_DOUBLE, MPI_SUM, l->comm);
+  return g;
+}
+
+/* probe k of the current sample: +-1 per value, keyed by its global index */
+static void draw_probes(likelihood *l)
+{
+  const reverse_shape *sh = &l->m->shape;
+  for (int k = 0; k < l->p.probes; k++) {
+    const rng_key key = {l->p.seed, RNG_HUTCHINSON, (uint64_t)k, 0};
+    for (int64_t j = 0; j < l->D; j++)
+      l->v[k * l->D + j] = rng_uniform(key, l->sample * (uint64_t)sh->stride + (uint64_t)(sh->offset + j)) < 0.5 ? -1 : 1;
+  }
+}
+
+/* dx/dt = F, and d/dt of each integral: div F, exact or one per probe */
+static PetscErrorCode forward_rhs(TS ts, PetscReal t, Vec X, Vec R, void *ptr)
+{
+  likelihood *l = ptr;
+  const int64_t D = l->D;
+  const double f = schedule_f(&l->sched, t), xi = schedule_xi(&l->sched, t);
+  const double beta = schedule_beta(&l->sched, t), g2 = schedule_g2(&l->sched, t);
+  const PetscScalar *x;
+  PetscScalar *r;
+
+  PetscFunctionBeginUser;
+  (void)ts;
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(R, &r));
+  if (l->p.divergence == DIVERGENCE_EXACT) {
+    PetscCall(score_model_apply(l->m, t, f, xi, 1, x, l->s));
+    PetscCall(score_model_divergence(l->m, t, f, xi, 1, x, l->div));
+  } else { /* s and J v_k from one jet along all probes */
+    const int K = l->js1->ncoef;
+    PetscCall(score_model_jet(l->m, t, f, xi, 1, x, l->js1, l->v, l->jet));
+    for (int64_t j = 0; j < D; j++) l->s[j] = l->jet[j * K];
+    for (int k = 0; k < l->p.probes; k++) {
+      double vjv = 0;
+      for (int64_t j = 0; j < D; j++) vjv += l->v[k * D + j] * l->jet[j * K + 1 + k];
+      l->div[k] = sum_over(l, vjv);
+    }
+  }
+  for (int64_t j = 0; j < D; j++) r[j] = -0.5 * beta * x[j] - 0.5 * g2 * l->s[j];
+  if (l->owner)
+    for (int k = 0; k < l->nint; k++) r[D + k] = -0.5 * beta * l->V - 0.5 * g2 * l->div[k];
+  PetscCall(VecRestoreArray(R, &r));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the backward solve of h_correction in tau = tmax - t, state
+ * [x, a, H, C]; every d/dtau = -d/dt of likelihood.h's equations */
+static PetscErrorCode backward_rhs(TS ts, PetscReal tau, Vec X, Vec R, void *ptr)
+{
+  likelihood *l = ptr;
+  const jet_space *js = l->js3;
+  const int n = (int)l->D, K = js->ncoef;
+  const double t = l->p.tmax - tau, f = schedule_f(&l->sched, t), xi = schedule_xi(&l->sched, t);
+  const double beta = schedule_beta(&l->sched, t), h2 = 0.5 * schedule_g2(&l->sched, t);
+  const PetscScalar *x;
+  PetscScalar *r;
+
+  PetscFunctionBeginUser;
+  (void)ts;
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(R, &r));
+  const double *a = x + n, *H = a + n;
+  double *ra = r + n, *rH = ra + n;
+  PetscCall(score_model_jet(l->m, t, f, xi, 1, x, js, l->unit, l->jet));
+  const double *sj = l->jet;
+#define S(i) (sj + (i) * K)
+  double div = 0, as = 0, aa = 0, trH = 0;
+  for (int i = 0; i < n; i++) div += jet_d1(js, S(i), i), as += a[i] * S(i)[0], aa += a[i] * a[i], trH += H[i * n + i];
+  for (int j = 0; j < n; j++) {
+    double c = 0, JTa = 0;
+    for (int i = 0; i < n; i++) c += jet_d2(js, S(i), i, j), JTa += jet_d1(js, S(i), j) * a[i];
+    r[j] = 0.5 * beta * x[j] + h2 * S(j)[0];
+    ra[j] = -(h2 * (c + JTa) + 0.5 * beta * a[j]);
+    for (int k = 0; k < n; k++) {
+      double dd = 0, aH = 0, JH = 0;
+      for (int i = 0; i < n; i++) {
+        dd += jet_d3(js, S(i), i, j, k);
+        aH += a[i] * jet_d2(js, S(i), j, k);
+        JH += jet_d1(js, S(i), j) * H[i * n + k] + H[j * n + i] * jet_d1(js, S(i), k);
+      }
+      rH[j * n + k] = -(h2 * (dd + aH + JH) + beta * H[j * n + k]);
+    }
+  }
+#undef S
+  r[n + n + n * n] = h2 * (as - aa + div - trH); /* -dC/dt */
+  PetscCall(VecRestoreArray(R, &r));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode make_ts(MPI_Comm comm, Vec X, PetscErrorCode (*rhs)(TS, PetscReal, Vec, Vec, void *),
+                              likelihood *l, TS *ts)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TSCreate(comm, ts));
+  PetscCall(TSSetProblemType(*ts, TS_NONLINEAR));
+  PetscCall(TSSetType(*ts, TSRK));
+  PetscCall(TSRKSetType(*ts, TSRK5DP));
+  PetscCall(TSSetRHSFunction(*ts, NULL, rhs, l));
+  PetscCall(TSSetMaxSteps(*ts, 1000000));
+  PetscCall(TSSetExactFinalTime(*ts, TS_EXACTFINALTIME_MATCHSTEP));
+  PetscCall(TSSetSolution(*ts, X));
+  PetscCall(TSSetFromOptions(*ts)); /* every -ts_* option of PETSc */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode likelihood_create(const schedule *sched, const likelihood_params *p, score_model *m, likelihood **out)
+{
+  likelihood *l;
+  int rank;
+
+  PetscFunctionBeginUser;
+  PetscCheck(p->divergence == DIVERGENCE_EXACT || (p->probes >= 1 && p->probes <= LIKELIHOOD_MAXPROBES), m->comm,
+             PETSC_ERR_USER_INPUT, "-probes: %d; need 1 to %d", p->probes, LIKELIHOOD_MAXPROBES);
+  PetscCall(PetscNew(&l));
+  *out = l;
+  l->sched = *sched, l->p = *p, l->m = m;
+  l->comm = m->spread ? m->comm : PETSC_COMM_SELF;
+  l->D = m->shape.dim, l->V = (double)m->shape.stride;
+  MPICHECK(MPI_Comm_rank(l->comm, &rank));
+  l->owner = rank == 0;
+  l->nint = p->divergence == DIVERGENCE_EXACT ? 1 : p->probes;
+  PetscCall(PetscMalloc3((size_t)l->D, &l->s, (size_t)l->nint, &l->div, (size_t)(l->nint * l->D), &l->v));
+  int K = 1;
+  if (p->divergence == DIVERGENCE_HUTCHINSON) {
+    PetscCall(jet_space_create(p->probes, 1, &l->js1));
+    K = l->js1->ncoef;
+  }
+  if (p->h_correction) {
+    PetscCheck(m->shape.dim == m->shape.stride && l->D <= JET_MAXVAR, m->comm, PETSC_ERR_USER_INPUT,
+               "-h_correction: needs samples of at most %d values held whole (this one has %lld)", JET_MAXVAR,
+               (long long)m->shape.stride);
+    PetscCall(jet_space_create((int)l->D, 3, &l->js3));
+    K = PetscMax(K, l->js3->ncoef);
+    PetscCall(PetscCalloc1((size_t)(l->D * l->D), &l->unit));
+    for (int64_t j = 0; j < l->D; j++) l->unit[j * l->D + j] = 1;
+  }
+  PetscCall(PetscMalloc1((size_t)(l->D * K), &l->jet));
+  PetscCall(VecCreateMPI(l->comm, (PetscInt)(l->D + (l->owner ? l->nint : 0)), PETSC_DETERMINE, &l->X));
+  PetscCall(make_ts(l->comm, l->X, forward_rhs, l, &l->ts));
+  if (p->h_correction) {
+    PetscCall(VecCreateSeq(PETSC_COMM_SELF, (PetscInt)(2 * l->D + l->D * l->D + 1), &l->Xb));
+    PetscCall(make_ts(PETSC_COMM_SELF, l->Xb, backward_rhs, l, &l->tsb));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode likelihood_destroy(likelihood **lp)
+{
+  likelihood *l = *lp;
+
+  PetscFunctionBeginUser;
+  if (!l) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(TSDestroy(&l->ts));
+  PetscCall(TSDestroy(&l->tsb));
+  PetscCall(VecDestroy(&l->X));
+  PetscCall(VecDestroy(&l->Xb));
+  PetscCall(PetscFree3(l->s, l->div, l->v));
+  PetscCall(PetscFree(l->jet));
+  PetscCall(PetscFree(l->unit));
+  PetscCall(jet_space_destroy(&l->js1));
+  PetscCall(jet_space_destroy(&l->js3));
+  PetscCall(PetscFree(*lp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode solve(likelihood *l, TS ts, double t0, double t1, double tol_scale, double *steps)
+{
+  TSConvergedReason reason;
+  PetscInt n;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSSetTime(ts, t0));
+  PetscCall(TSSetStepNumber(ts, 0));
+  PetscCall(TSSetTimeStep(ts, 1e-3 * (t1 - t0)));
+  PetscCall(TSSetMaxTime(ts, t1));
+  PetscCall(TSSetTolerances(ts, l->p.atol * tol_scale, NULL, l->p.rtol * tol_scale, NULL));
+  PetscCall(TSSolve(ts, NULL));
+  PetscCall(TSGetConvergedReason(ts, &reason));
+  PetscCheck(reason >= 0, l->m->comm, PETSC_ERR_NOT_CONVERGED,
+             "the probability-flow ODE of sample %llu did not converge (%s); loosen -ts_rtol/-ts_atol or raise "
+             "-ts_max_steps", (unsigned long long)l->sample, TSConvergedReasons[reason]);
+  PetscCall(TSGetStepNumber(ts, &n));
+  *steps += (double)n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* log p_T at x and, for h_correction, its gradient and Hessian */
+static PetscErrorCode prior(likelihood *l, const double *x, double *lp, double *a, double *H)
+{
+  const double T = l->p.tmax, f = schedule_f(&l->sched, T), xi = schedule_xi(&l->sched, T);
+  const int64_t D = l->D;
+
+  PetscFunctionBeginUser;
+  if (l->p.exact_prior) {
+    PetscCall(score_model_log_prior(l->m, f, xi, 1, x, lp));
+    if (a) { /* the exact prior's score is the model's own */
+      const int K = l->js3->ncoef;
+      PetscCall(score_model_jet(l->m, T, f, xi, 1, x, l->js3, l->unit, l->jet));
+      for (int64_t i = 0; i < D; i++) {
+        a[i] = l->jet[i * K];
+        for (int64_t j = 0; j < D; j++) H[i * D + j] = jet_d1(l->js3, l->jet + i * K, (int)j);
+      }
+    }
+  } else {
+    const double var = f * f * l->m->prior_var + xi;
+    double r2 = 0;
+    for (int64_t j = 0; j < D; j++) r2 += x[j] * x[j];
+    *lp = -0.5 * sum_over(l, r2) / var - 0.5 * l->V * log(2 * PETSC_PI * var);
+    if (a)
+      for (int64_t i = 0; i < D; i++) {
+        a[i] = -x[i] / var;
+        for (int64_t j = 0; j < D; j++) H[i * D + j] = i == j ? -1 / var : 0;
+      }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* x(eps) = x0 forward to tmax, then (h_correction) back with a, H and C:
+ * the correction -C to -log q */
+static PetscErrorCode solve_sample(likelihood *l, const double *x0, double tol_scale, likelihood_result *r)
+{
+  const int64_t D = l->D;
+  double *x;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(l->X, &x));
+  for (int64_t j = 0; j < D; j++) x[j] = x0[j];
+  if (l->owner)
+    for (int k = 0; k < l->nint; k++) x[D + k] = 0;
+  PetscCall(VecRestoreArray(l->X, &x));
+  PetscCall(solve(l, l->ts, l->p.eps, l->p.tmax, tol_scale, &r->steps));
+  PetscCall(VecGetArray(l->X, &x));
+  double L[LIKELIHOOD_MAXPROBES] = {0};
+  if (l->owner)
+    for (int k = 0; k < l->nint; k++) L[k] = x[D + k];
+  if (l->comm != PETSC_COMM_SELF) MPICHECK(MPI_Bcast(L, l->nint, MPI_DOUBLE, 0, l->comm));
+  double mean = 0, var = 0;
+  for (int k = 0; k < l->nint; k++) mean += L[k] / l->nint;
+  for (int k = 0; k < l->nint; k++) var += (L[k] - mean) * (L[k] - mean) / PetscMax(l->nint - 1, 1);
+  r->probe_var = var;
+  if (!l->p.h_correction) {
+    PetscCall(prior(l, x, &r->log_prior, NULL, NULL));
+    PetscCall(VecRestoreArray(l->X, &x));
+    r->logq = r->log_prior + mean;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  double *y;
+  PetscCall(VecGetArray(l->Xb, &y));
+  for (int64_t j = 0; j < D; j++) y[j] = x[j];
+  PetscCall(prior(l, x, &r->log_prior, y + D, y + 2 * D));
+  y[2 * D + D * D] = 0;
+  PetscCall(VecRestoreArray(l->Xb, &y));
+  PetscCall(VecRestoreArray(l->X, &x));
+  r->logq = r->log_prior + mean;
+  PetscCall(solve(l, l->tsb, 0, l->p.tmax - l->p.eps, tol_scale, &r->steps));
+  PetscCall(VecGetArray(l->Xb, &y));
+  r->corr = y[2 * D + D * D]; /* C_tau = -C: the correction to -log q */
+  PetscCall(VecRestoreArray(l->Xb, &y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode likelihood_run(likelihood *l, int64_t nb, uint64_t first, const double *x0, likelihood_result *res)
+{
+  PetscFunctionBeginUser;
+  for (int64_t b = 0; b < nb; b++) {
+    likelihood_result *r = res + b;
+    *r = (likelihood_result){0};
+    l->sample = first + (uint64_t)b;
+    if (l->p.divergence == DIVERGENCE_HUTCHINSON) draw_probes(l);
+    PetscCall(solve_sample(l, x0 + b * l->D, 1, r));
+    if (l->p.h_correction) { /* the numerical error: the same at 10 times the tolerances */
+      likelihood_result loose = {0};
+      PetscCall(solve_sample(l, x0 + b * l->D, 10, &loose));
+      r->corr_err = fabs(r->corr - loose.corr);
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
