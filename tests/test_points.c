@@ -39,7 +39,7 @@ int main(int argc, char **argv)
   } else {
     int64_t n;
     PetscCall(h5_attr_get_int(r->file, path, "components", &n));
-    PetscCall(mixture_create_swissroll(PETSC_COMM_WORLD, (int)n, width, &mx));
+    PetscCall(mixture_create_swissroll(PETSC_COMM_WORLD, (int)n, 0.2, width, &mx));
   }
   mixture_moments(mx, mean, cov);
   const int64_t N = r->n;

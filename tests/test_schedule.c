@@ -10,10 +10,11 @@ int main(int argc, char **argv)
 {
   int fails = 0;
   const double h = 1e-5;
-  schedule all[3] = {{SCHEDULE_VE, 25, 0, 0}, {SCHEDULE_VP, 0, 0.1, 20}, {SCHEDULE_COSINE, 0, 0, 0}};
+  schedule all[4] = {{SCHEDULE_VE, 25, 0, 0, 0}, {SCHEDULE_VP, 0, 0.1, 20, 0}, {SCHEDULE_COSINE, 0, 0, 0, 0.008},
+                     {SCHEDULE_COSINE, 0, 0, 0, 0}};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
-  for (int k = 0; k < 3; k++) {
+  for (int k = 0; k < 4; k++) {
     const schedule *s = &all[k];
     const char *name = schedule_names[s->kind];
     EXPECT_CLOSE(fails, schedule_f(s, 0), 1.0, 1e-14, name);
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
   EXPECT_CLOSE(fails, schedule_xi(&all[0], 1), 624 / (2 * log(25.0)), 1e-10, "VE Xi(1)");
   EXPECT_CLOSE(fails, schedule_f(&all[1], 1), exp(-0.5 * (0.1 + 0.5 * 19.9)), 1e-14, "VP f(1)");
   EXPECT_CLOSE(fails, schedule_f(&all[2], 1), 0.0, 1e-8, "cosine f(1)");
+  EXPECT_CLOSE(fails, schedule_f(&all[3], 0.3), cos(0.15 * PETSC_PI), 1e-15, "cosine s = 0: f(t) = cos(pi t / 2)");
+  EXPECT_CLOSE(fails, schedule_beta(&all[3], 0.3), PETSC_PI * tan(0.15 * PETSC_PI), 1e-13, "cosine s = 0: beta");
   int rc = test_result(fails);
   PetscCall(PetscFinalize());
   return rc;

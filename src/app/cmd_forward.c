@@ -20,7 +20,7 @@ static PetscErrorCode parse(forward_options *o)
   PetscBool set;
 
   PetscFunctionBeginUser;
-  o->sched = (schedule){SCHEDULE_VE, 25.0, 0.1, 20.0};
+  o->sched = SCHEDULE_DEFAULT;
   o->shells = 16;
   o->seed = 1;
   o->ntimes = 11;

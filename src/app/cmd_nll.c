@@ -28,7 +28,7 @@ typedef struct {
 static PetscErrorCode parse(nll_options *o, score_model *m)
 {
   PetscFunctionBeginUser;
-  o->sched = (schedule){SCHEDULE_VE, 25.0, 0.1, 20.0};
+  o->sched = SCHEDULE_DEFAULT;
   o->lp = (likelihood_params){.eps = 1e-3, .rtol = 1e-5, .atol = 1e-5, .probes = 2, .seed = 1};
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff nll: negative log-likelihood through the probability-flow ODE",
                     NULL);
@@ -134,6 +134,7 @@ static PetscErrorCode write_output(const nll_options *o, const score_model *m, i
     PetscCall(h5_attr_put_double(f, "sigma", o->sched.sigma));
     PetscCall(h5_attr_put_double(f, "beta_min", o->sched.beta_min));
     PetscCall(h5_attr_put_double(f, "beta_max", o->sched.beta_max));
+    PetscCall(h5_attr_put_double(f, "cosine_s", o->sched.cosine_s));
     PetscCall(h5_attr_put_double(f, "eps", o->lp.eps));
     PetscCall(h5_attr_put_double(f, "tmax", o->lp.tmax));
     PetscCall(h5_attr_put_double(f, "rtol", o->lp.rtol));

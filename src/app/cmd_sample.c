@@ -32,7 +32,7 @@ typedef struct {
 static PetscErrorCode parse(sample_options *o, score_model *m)
 {
   PetscFunctionBeginUser;
-  o->sched = (schedule){SCHEDULE_VE, 25.0, 0.1, 20.0};
+  o->sched = SCHEDULE_DEFAULT;
   o->sp = (sampler_params){.kind = SAMPLER_EM, .steps = 1000, .eps = 1e-3, .h = 0.5, .snr = 0.16, .rtol = 1e-6,
                            .atol = 1e-6};
   o->nsamples = 10000;

@@ -52,7 +52,7 @@ static PetscErrorCode parse(train_options *o)
   PetscFunctionBeginUser;
   *o = (train_options){.precision = (PetscEnum)NN_SINGLE, .hidden = 64, .layers = 3, .embed = 8, .blocks = 1, .steps = 4000, .batch = 1024, .warmup = 100,
                        .checkpoint_every = 500, .lr = 2e-3, .clip = 1, .ema = 0.999, .validation = 0.1, .eps = 1e-3,
-                       .progress = 10, .seed = 1, .sched = {SCHEDULE_VE, 25.0, 0.1, 20.0}};
+                       .progress = 10, .seed = 1, .sched = {SCHEDULE_VE, 25.0, 0.1, 20.0, 0.008}};
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff train: a score network by denoising score matching", NULL);
   PetscCall(PetscOptionsString("-input", "training ensemble", "latdiff", o->input, o->input, sizeof o->input, NULL));
   PetscCall(PetscOptionsString("-output", "model file to write", "latdiff", o->output, o->output, sizeof o->output,
@@ -304,7 +304,7 @@ static void fill_info(const train_options *o, const ensemble_reader *r, int64_t 
 {
   *info = (model_info){.dim = (int)r->volume, .hidden = o->hidden, .layers = o->layers, .J = o->embed,
                        .sigma = o->sched.sigma,
-                       .beta_min = o->sched.beta_min, .beta_max = o->sched.beta_max, .eps = o->eps,
+                       .beta_min = o->sched.beta_min, .beta_max = o->sched.beta_max, .cosine_s = o->sched.cosine_s, .eps = o->eps,
                        .sigma_data = sigma_data, .data_meta = r->meta, .steps_done = steps_done,
                        .adam_step = adam_step, .nparams = nparams};
   snprintf(info->net, sizeof info->net, "%s", nets[o->net]);
@@ -354,6 +354,7 @@ static PetscErrorCode resume(const train_options *o, const char *ckpt, const mod
                !memcmp(got.channels, want->channels, sizeof got.channels) &&
                got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && got.odd == want->odd && !strcmp(got.precision, want->precision) && !strcmp(got.schedule, want->schedule) &&
                got.sigma == want->sigma && got.beta_min == want->beta_min && got.beta_max == want->beta_max &&
+               got.cosine_s == want->cosine_s &&
                got.eps == want->eps && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
              PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-restart: %s was made with another network, schedule or data; -force starts over", ckpt);

@@ -16,6 +16,7 @@ PetscErrorCode opt_schedule(PetscOptionItems *o, schedule *s)
   PetscCall(opt_real(o, "-sigma", "ve: g(t) = sigma^t", &s->sigma));
   PetscCall(opt_real(o, "-beta_min", "vp: beta(0)", &s->beta_min));
   PetscCall(opt_real(o, "-beta_max", "vp: beta(1)", &s->beta_max));
+  PetscCall(opt_real(o, "-cosine_s", "cosine: the offset s of Nichol and Dhariwal (0: f = cos(pi t / 2))", &s->cosine_s));
   s->kind = (schedule_kind)kind;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -29,10 +30,10 @@ PetscErrorCode opt_adopt_schedule(const score_model *m, schedule *sched, double 
   PetscCheck(!given || sched->kind == m->sched.kind, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-schedule %s: the model was trained with the %s schedule", schedule_names[sched->kind],
              schedule_names[m->sched.kind]);
-  for (int k = 0; k < 3; k++) {
-    static const char *const names[] = {"-sigma", "-beta_min", "-beta_max"};
-    const double mine[] = {sched->sigma, sched->beta_min, sched->beta_max};
-    const double theirs[] = {m->sched.sigma, m->sched.beta_min, m->sched.beta_max};
+  for (int k = 0; k < 4; k++) {
+    static const char *const names[] = {"-sigma", "-beta_min", "-beta_max", "-cosine_s"};
+    const double mine[] = {sched->sigma, sched->beta_min, sched->beta_max, sched->cosine_s};
+    const double theirs[] = {m->sched.sigma, m->sched.beta_min, m->sched.beta_max, m->sched.cosine_s};
     PetscCall(PetscOptionsHasName(NULL, NULL, names[k], &given));
     PetscCheck(!given || mine[k] == theirs[k], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
                "%s %g: the model was trained with %g", names[k], mine[k], theirs[k]);

@@ -304,6 +304,7 @@ PetscErrorCode forward_write(MPI_Comm comm, const char *path, const forward_para
     PetscCall(h5_attr_put_double(f, "sigma", p->sched.sigma));
     PetscCall(h5_attr_put_double(f, "beta_min", p->sched.beta_min));
     PetscCall(h5_attr_put_double(f, "beta_max", p->sched.beta_max));
+    PetscCall(h5_attr_put_double(f, "cosine_s", p->sched.cosine_s));
     PetscCall(h5_attr_put_int(f, "noise_seed", (int64_t)p->seed));
     PetscCall(h5_attr_put_double(f, "baseline_t", p->t0));
     PetscCall(h5_attr_put_int(f, "n", n));

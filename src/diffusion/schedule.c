@@ -5,8 +5,6 @@
 
 const char *const schedule_names[] = {"ve", "vp", "cosine", "schedule_kind", "SCHEDULE_", NULL};
 
-static const double COSINE_S = 0.008;
-
 PetscErrorCode schedule_check(MPI_Comm comm, const schedule *s)
 {
   PetscFunctionBeginUser;
@@ -17,6 +15,9 @@ PetscErrorCode schedule_check(MPI_Comm comm, const schedule *s)
     PetscCheck(s->beta_min >= 0 && s->beta_max >= s->beta_min && s->beta_max > 0 && isfinite(s->beta_max), comm,
                PETSC_ERR_USER_INPUT, "-beta_min %g -beta_max %g: need 0 <= beta_min <= beta_max, beta_max > 0",
                s->beta_min, s->beta_max);
+  if (s->kind == SCHEDULE_COSINE)
+    PetscCheck(s->cosine_s >= 0 && s->cosine_s < 1, comm, PETSC_ERR_USER_INPUT,
+               "-cosine_s: %g; the cosine schedule's offset must be in [0, 1)", s->cosine_s);
   /* the kernel at t = 1 in double precision: sigma^2 must not overflow */
   PetscCheck(s->kind != SCHEDULE_VE || (isfinite(schedule_xi(s, 1)) && isfinite(schedule_g2(s, 1))), comm,
              PETSC_ERR_USER_INPUT, "-sigma: %g is too large: sigma^2 overflows a double", s->sigma);
@@ -24,22 +25,21 @@ PetscErrorCode schedule_check(MPI_Comm comm, const schedule *s)
 }
 
 PetscErrorCode schedule_from_name(MPI_Comm comm, const char *name, double sigma, double beta_min, double beta_max,
-                                  schedule *s)
+                                  double cosine_s, schedule *s)
 {
   PetscFunctionBeginUser;
   for (int k = 0; k <= SCHEDULE_COSINE; k++)
     if (!strcmp(name, schedule_names[k])) {
-      *s = (schedule){(schedule_kind)k, sigma, beta_min, beta_max};
+      *s = (schedule){(schedule_kind)k, sigma, beta_min, beta_max, cosine_s};
       PetscCall(schedule_check(comm, s));
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "schedule '%s' is not one of ve, vp or cosine", name);
 }
 
-static double cosine_alphabar(double t)
+static double cosine_alphabar(const schedule *s, double t)
 {
-  const double a = cos(0.5 * PETSC_PI * (t + COSINE_S) / (1 + COSINE_S));
-  const double a0 = cos(0.5 * PETSC_PI * COSINE_S / (1 + COSINE_S));
+  const double c = s->cosine_s, a = cos(0.5 * PETSC_PI * (t + c) / (1 + c)), a0 = cos(0.5 * PETSC_PI * c / (1 + c));
   return (a * a) / (a0 * a0);
 }
 
@@ -48,7 +48,7 @@ double schedule_f(const schedule *s, double t)
   switch (s->kind) {
   case SCHEDULE_VE: return 1.0;
   case SCHEDULE_VP: return exp(-0.5 * (s->beta_min * t + 0.5 * (s->beta_max - s->beta_min) * t * t));
-  default: return sqrt(PetscMax(cosine_alphabar(t), 0.0));
+  default: return sqrt(PetscMax(cosine_alphabar(s, t), 0.0));
   }
 }
 
@@ -65,7 +65,7 @@ double schedule_beta(const schedule *s, double t)
   case SCHEDULE_VE: return 0.0;
   case SCHEDULE_VP: return s->beta_min + t * (s->beta_max - s->beta_min);
   default: /* -d ln alphabar / dt; diverges at t = 1 */
-    return PETSC_PI / (1 + COSINE_S) * tan(0.5 * PETSC_PI * (t + COSINE_S) / (1 + COSINE_S));
+    return PETSC_PI / (1 + s->cosine_s) * tan(0.5 * PETSC_PI * (t + s->cosine_s) / (1 + s->cosine_s));
   }
 }
 

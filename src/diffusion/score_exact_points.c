@@ -120,7 +120,7 @@ PetscErrorCode score_exact_twopeak(score_model *m)
 
 typedef struct {
   PetscBool grid; /* gauss25, else swissroll */
-  double spacing, width;
+  double spacing, width, scale;
   int components;
   mixture *mx;
 } planar;
@@ -131,7 +131,10 @@ static PetscErrorCode planar_options(PetscOptionItems *o, score_model *m)
 
   PetscFunctionBeginUser;
   if (p->grid) PetscCall(opt_real(o, "-spacing", "gauss25: distance of neighbouring centres", &p->spacing));
-  else PetscCall(opt_int(o, "-components", "swissroll: Gaussians along the spiral", 2, &p->components));
+  else {
+    PetscCall(opt_int(o, "-components", "swissroll: Gaussians along the spiral", 2, &p->components));
+    PetscCall(opt_real(o, "-scale", "swissroll: the spiral is scale (u cos u, u sin u)", &p->scale));
+  }
   PetscCall(opt_real(o, "-width", "width of each Gaussian", &p->width));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -142,7 +145,7 @@ static PetscErrorCode planar_setup(score_model *m)
 
   PetscFunctionBeginUser;
   if (p->grid) PetscCall(mixture_create_gauss25(m->comm, p->spacing, p->width, &p->mx));
-  else PetscCall(mixture_create_swissroll(m->comm, p->components, p->width, &p->mx));
+  else PetscCall(mixture_create_swissroll(m->comm, p->components, p->scale, p->width, &p->mx));
   PetscCall(score_model_split_points(m, 2));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -190,7 +193,10 @@ static PetscErrorCode planar_attrs(const score_model *m, hid_t file)
   PetscFunctionBeginUser;
   PetscCall(h5_attr_put_double(file, "width", p->width));
   if (p->grid) PetscCall(h5_attr_put_double(file, "spacing", p->spacing));
-  else PetscCall(h5_attr_put_int(file, "components", p->components));
+  else {
+    PetscCall(h5_attr_put_int(file, "components", p->components));
+    PetscCall(h5_attr_put_double(file, "scale", p->scale));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -207,6 +213,7 @@ static PetscErrorCode planar_read_attrs(score_model *m, hid_t obj, const char *p
     PetscCheck(n >= 2 && n <= MIXTURE_MAXCOMP, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: components %lld", path,
                (long long)n);
     p->components = (int)n;
+    if (H5Aexists(obj, "scale") > 0) PetscCall(h5_attr_get_double(obj, path, "scale", &p->scale)); /* else 1/5, as before it */
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -227,7 +234,7 @@ static PetscErrorCode create_planar(score_model *m, PetscBool grid)
 
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&p));
-  *p = (planar){.grid = grid, .spacing = 1, .width = 0.05, .components = 100};
+  *p = (planar){.grid = grid, .spacing = 1, .width = 0.05, .scale = 0.2, .components = 100};
   m->data = p;
   m->ops = (score_model_ops){.set_from_options = planar_options, .setup = planar_setup, .apply = planar_apply,
                              .diffused = planar_diffused, .action = planar_action, .jet = points_jet,

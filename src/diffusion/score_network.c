@@ -64,7 +64,8 @@ static PetscErrorCode net_setup(score_model *m)
   PetscCall(score_model_split_points(m, n->info.dim));
   m->prior_var = n->info.sigma_data * n->info.sigma_data;
   m->trained = PETSC_TRUE;
-  PetscCall(schedule_from_name(m->comm, n->info.schedule, n->info.sigma, n->info.beta_min, n->info.beta_max, &m->sched));
+  PetscCall(schedule_from_name(m->comm, n->info.schedule, n->info.sigma, n->info.beta_min, n->info.beta_max,
+                               n->info.cosine_s, &m->sched));
   if (!strcmp(n->info.data_meta.theory, "phi4")) { /* whole fields on this rank: a lattice of one rank */
     const ensemble_meta *dm = &n->info.data_meta;
     PetscCall(phi4_whole_create(dm->d, dm->L, dm->kappa, dm->lambda, &n->phi4));

@@ -40,6 +40,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(h5_attr_put_double(f, "sigma", info->sigma));
     PetscCall(h5_attr_put_double(f, "beta_min", info->beta_min));
     PetscCall(h5_attr_put_double(f, "beta_max", info->beta_max));
+    PetscCall(h5_attr_put_double(f, "cosine_s", info->cosine_s));
     PetscCall(h5_attr_put_double(f, "eps", info->eps));
     PetscCall(h5_attr_put_double(f, "sigma_data", info->sigma_data));
     PetscCall(h5_attr_put_string(f, "data", info->data));
@@ -146,6 +147,8 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   PetscCall(h5_attr_get_double(f, path, "sigma", &info->sigma));
   PetscCall(h5_attr_get_double(f, path, "beta_min", &info->beta_min));
   PetscCall(h5_attr_get_double(f, path, "beta_max", &info->beta_max));
+  info->cosine_s = 0.008;
+  if (H5Aexists(f, "cosine_s") > 0) PetscCall(h5_attr_get_double(f, path, "cosine_s", &info->cosine_s));
   PetscCall(h5_attr_get_double(f, path, "eps", &info->eps));
   PetscCall(h5_attr_get_double(f, path, "sigma_data", &info->sigma_data));
   PetscCall(h5_attr_get_string(f, path, "data", sizeof info->data, info->data));

@@ -29,16 +29,17 @@ PetscErrorCode mixture_create_gauss25(MPI_Comm comm, double spacing, double s0, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode mixture_create_swissroll(MPI_Comm comm, int n, double s0, mixture **out)
+PetscErrorCode mixture_create_swissroll(MPI_Comm comm, int n, double scale, double s0, mixture **out)
 {
   PetscFunctionBeginUser;
+  PetscCheck(scale > 0 && isfinite(scale), comm, PETSC_ERR_USER_INPUT, "-scale: %g; must be positive", scale);
   PetscCheck(n >= 2 && n <= MIXTURE_MAXCOMP, comm, PETSC_ERR_USER_INPUT,
              "-components: %d; the Swiss roll takes 2 to %d", n, MIXTURE_MAXCOMP);
   PetscCall(create(comm, n, 2, s0, out));
   for (int c = 0; c < n; c++) {
     const double u = 1.5 * PETSC_PI * (1 + 2.0 * c / (n - 1));
-    (*out)->means[2 * c] = u * cos(u) / 5;
-    (*out)->means[2 * c + 1] = u * sin(u) / 5;
+    (*out)->means[2 * c] = scale * u * cos(u);
+    (*out)->means[2 * c + 1] = scale * u * sin(u);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
