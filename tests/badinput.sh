@@ -12,7 +12,7 @@ bad() {
 }
 
 # every verb's -help exits 0 and lists the verb's own options
-for vo in hmc:-ntraj langevin:-ntraj forward:-times train:-channels sample:-record_times analyze:-compare run:-dir; do
+for vo in hmc:-ntraj langevin:-ntraj forward:-times train:-channels sample:-record_times analyze:-compare nll:-probes run:-dir; do
   check "latdiff ${vo%%:*} -help lists ${vo#*:}" sh -c "$LATDIFF ${vo%%:*} -help 2>&1 | grep -q -- '^  ${vo#*:} '"
 done
 
