@@ -324,6 +324,37 @@ static double net_gradient_error(nn_net *n, int64_t B, const double *x, const do
   return worst;
 }
 
+/* first-order jets (the tangent passes) along two random directions per
+ * sample against fourth-order central differences of the forward; the
+ * jet's value against the forward itself */
+static double tangent_error(nn_net *n, int64_t B, const double *x, const double *t)
+{
+  jet_space *js;
+  const int64_t D = n->dim, m = B * D;
+  const double h = 1e-4, step[4] = {h, -h, 2 * h, -2 * h};
+  double *dirs = dbl(2 * m), *out = dbl(3 * m), *val = dbl(m), *xs = dbl(m), *o[4], worst = 0;
+  jet_space_create(2, 1, &js);
+  fill(dirs, 2 * m);
+  for (int k = 0; k < 4; k++) o[k] = dbl(m);
+  nn_net_jet(n, B, x, t, js, dirs, out);
+  nn_net_forward(n, B, x, t, val);
+  for (int64_t i = 0; i < m; i++) worst = fmax(worst, fabs(out[i * 3] - val[i]) / fmax(1, fabs(val[i])));
+  for (int q = 0; q < 2; q++) {
+    for (int k = 0; k < 4; k++) {
+      for (int64_t b = 0; b < B; b++)
+        for (int64_t j = 0; j < D; j++) xs[b * D + j] = x[b * D + j] + step[k] * dirs[(b * 2 + q) * D + j];
+      nn_net_forward(n, B, xs, t, o[k]);
+    }
+    for (int64_t i = 0; i < m; i++) {
+      const double fd = (8 * (o[0][i] - o[1][i]) - (o[2][i] - o[3][i])) / (12 * h);
+      worst = fmax(worst, fabs(fd - out[i * 3 + 1 + q]) / fmax(1, fabs(fd)));
+    }
+  }
+  jet_space_destroy(&js);
+  release(8, dirs, out, val, xs, o[0], o[1], o[2], o[3]);
+  return worst;
+}
+
 /* the MLP's gradient against central differences of 1/2 |out - target|^2,
  * and one AdamW step against its closed form */
 static int mlp_gradients(void)
@@ -372,8 +403,9 @@ static int convnet_checks(void)
   fill(n->p, n->nparams);
   for (int64_t i = 0; i < n->nparams; i++) n->p[i] *= 0.5;
   fill(x, B * V), fill(target, B * V);
-  const double worst = net_gradient_error(net, B, x, t, target);
+  const double worst = net_gradient_error(net, B, x, t, target), tw = tangent_error(net, B, x, t);
   EXPECT(fails, worst < 1e-7, "conv net gradient vs central differences: worst relative error %.3g", worst);
+  EXPECT(fails, tw < 1e-8, "conv net tangents (J v) vs central differences: worst relative error %.3g", tw);
   /* shift by +1 in both directions (stencil entry K - 1) */
   const nn_stencil *st = n->st;
   for (int64_t s = 0; s < B; s++)
@@ -455,6 +487,10 @@ static int odd_checks(void)
            scale);
     const double g = net_gradient_error(n, B, x, t, target);
     EXPECT(fails, g < 1e-7, "%s -odd: gradient vs central differences: worst relative error %.3g", n->kind, g);
+    if (kind == 1) {
+      const double tw = tangent_error(n, B, x, t);
+      EXPECT(fails, tw < 1e-8, "conv -odd: tangents vs central differences: worst relative error %.3g", tw);
+    }
     release(5, x, xm, out, outm, target);
     nn_net_destroy(&n);
   }
@@ -554,9 +590,11 @@ static int unet_checks(void)
       const int64_t m = B * n->dim;
       double *x = dbl(m), *target = dbl(m);
       fill(x, m), fill(target, m);
-      const double worst = net_gradient_error(n, B, x, t, target);
+      const double worst = net_gradient_error(n, B, x, t, target), tw = tangent_error(n, B, x, t);
       EXPECT(fails, worst < 1e-7, "U-Net case %zu%s: gradient vs central differences: worst relative error %.3g", k,
              odd ? " -odd" : "", worst);
+      EXPECT(fails, tw < 1e-8, "U-Net case %zu%s: tangents (J v) vs central differences: worst relative error %.3g", k,
+             odd ? " -odd" : "", tw);
       release(2, x, target);
       nn_net_destroy(&n);
     }

@@ -32,7 +32,8 @@
  *                  backward m->g += d loss / d p (not cleared)
  *   dsm_score      s for B samples at one time t (f, xi: the kernel at t),
  *                  in chunks of the network's batch
- *   dsm_score_jet  the jets (jet.h) of that score without a base, along
+ *   dsm_score_jet  the jets (jet.h) of that score (the base adds its linear
+ *                  part), along
  *                  dirs [B][n][dim]: out [B][dim][ncoef]
  * None is collective.
  */
@@ -51,7 +52,7 @@ PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dsm
                              const double *z, double scale, PetscBool backward, double *work, double *loss);
 PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
                          const double *x, double *s, double *work);
-PetscErrorCode dsm_score_jet(nn_net *m, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
+PetscErrorCode dsm_score_jet(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
                              const jet_space *js, const double *dirs, double *out);
 
 #endif

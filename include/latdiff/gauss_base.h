@@ -20,6 +20,10 @@
  *   gauss_base_mix       out = v + F^-1 [ A(p) F[u - v] ], A(p) = Xi / (f^2 G(p) + Xi),
  *                        for one field: the mixture of two estimates of the
  *                        score that is exact for this Gaussian (dsm.h)
+ *   gauss_base_logpdf    log-density of the diffused Gaussian for one field, its
+ *                        zero mode instead (nmag > 0) the mixture over the
+ *                        magnetisations mag of N(f M, Xi / V) for the mean: the
+ *                        prior that sample -model draws from
  */
 #ifndef LATDIFF_GAUSS_BASE_H
 #define LATDIFF_GAUSS_BASE_H
@@ -40,6 +44,8 @@ PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
 PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, const double *xi, const double *x, double *s);
 PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, double *x);
 PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *u, const double *v, double *out);
+PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const double *x, const double *mag, int64_t nmag,
+                                 double *lp);
 PetscErrorCode gauss_base_destroy(gauss_base **g);
 
 #endif

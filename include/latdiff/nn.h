@@ -29,6 +29,15 @@
  *   nn_concat     [a, b] along channels (skip connections)
  *   nn_cubic      [x, x^3] per site: input channels (no backward: the
  *                 input needs no gradient)
+ * Tangents (forward-mode derivatives, the Jacobian-vector products of
+ * likelihoods): a linear layer's tangent is the layer without its bias;
+ *   nn_swish_tangent       y' = swish'(x) x'
+ *   nn_add_swish_tangent   a' += add' per sample, then h' = swish'(a) a'
+ *                          (a as nn_add_swish_forward left it)
+ *   nn_norm_swish_tangent  a' += add' per sample, then the tangent of
+ *                          swish(GroupNorm(a)) (a, stats as the forward
+ *                          left them)
+ *   nn_cubic_tangent       [x', 3 x^2 x']
  * None is collective.
  */
 #ifndef LATDIFF_NN_H
@@ -75,7 +84,12 @@ PetscErrorCode nn_stencil_destroy(nn_stencil **st);
   void nn_up_backward_##S(R *din, const R *dout, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C);   \
   void nn_cubic_forward_##S(R *out, const R *x, int64_t n);                                                         \
   void nn_concat_forward_##S(R *out, const R *a, const R *b, int64_t n, int c1, int c2);                            \
-  void nn_concat_backward_##S(R *da, R *db, const R *dout, int64_t n, int c1, int c2);
+  void nn_concat_backward_##S(R *da, R *db, const R *dout, int64_t n, int c1, int c2);                            \
+  void nn_swish_tangent_##S(R *yt, const R *x, const R *xt, int64_t n);                                              \
+  void nn_add_swish_tangent_##S(R *at, R *ht, const R *addt, const R *a, int64_t B, int64_t V, int C);               \
+  void nn_norm_swish_tangent_##S(R *at, R *ht, const R *addt, const R *a, const R *stats, const R *gamma,          \
+                                 const R *beta, int64_t B, int64_t V, int C, int G);                               \
+  void nn_cubic_tangent_##S(R *outt, const R *x, const R *xt, int64_t n);
 
 NN_DECLARE(float, f)
 NN_DECLARE(double, d)

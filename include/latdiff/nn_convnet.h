@@ -26,6 +26,7 @@
  *   nn_convnet_init     weights ~ N(0, 1/fan_in), the output layer and biases 0
  *   nn_convnet_forward  out [B][V] from x [B][V], t [B]
  *   nn_convnet_backward g += d loss / d p for dout [B][V]
+ *   nn_convnet_tangent  out and its tangent outt = (d out / d x) xt [B][V]
  * None is collective. */
 #ifndef LATDIFF_NN_CONVNET_H
 #define LATDIFF_NN_CONVNET_H
@@ -57,5 +58,7 @@ PetscErrorCode nn_convnet_destroy(nn_convnet **n);
 void nn_convnet_init(nn_convnet *n, uint64_t seed);
 PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, const double *t, double *out);
 PetscErrorCode nn_convnet_backward(nn_convnet *n, int64_t B, const double *dout);
+PetscErrorCode nn_convnet_tangent(nn_convnet *n, int64_t B, const double *x, const double *t, const double *xt,
+                                  double *out, double *outt);
 
 #endif

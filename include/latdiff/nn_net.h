@@ -16,7 +16,9 @@
  *   nn_net_forward    out [B][dim] from x [B][dim], t [B]
  *   nn_net_backward   g += d loss / d p (after a forward of the same batch)
  *   nn_net_jet        the outputs' jets in the inputs (jet.h), exact
- *                     derivatives to third order: mlp only so far
+ *                     derivatives: to third order for the mlp, to first
+ *                     order (Jacobian-vector products, by the tangent
+ *                     passes) for conv and unet
  *   nn_net_destroy
  * None is collective. */
 #ifndef LATDIFF_NN_NET_H

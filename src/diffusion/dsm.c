@@ -103,9 +103,10 @@ PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* s(x) = n(norm x, t) / sqrt(Xi): the input jet is scaled by norm, the
- * output's by 1 / sqrt(Xi) */
-PetscErrorCode dsm_score_jet(nn_net *m, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
+/* s(x) = n(norm x, t) / sqrt(Xi) + s_G(x): the input jet is scaled by
+ * norm, the output's by 1 / sqrt(Xi); s_G is linear, so it adds s_G(x) to
+ * the value and s_G(v) to the linear terms */
+PetscErrorCode dsm_score_jet(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
                              const jet_space *js, const double *dirs, double *out)
 {
   const int64_t D = m->dim, nx = B * D, nd = nx * js->n, no = nx * js->ncoef;
@@ -119,6 +120,16 @@ PetscErrorCode dsm_score_jet(nn_net *m, double sigma_data, double t, double f, d
   for (int64_t b = 0; b < B; b++) ts[b] = t;
   PetscCall(nn_net_jet(m, B, xs, ts, js, ds, out));
   for (int64_t i = 0; i < no; i++) out[i] *= out_scale;
+  if (base) {
+    double *sg;
+    PetscCall(PetscMalloc1((size_t)D, &sg));
+    for (int64_t b = 0; b < B; b++)
+      for (int q = 0; q <= js->n; q++) {
+        PetscCall(gauss_base_score(base, 1, &f, &xi, q ? dirs + (b * js->n + q - 1) * D : x + b * D, sg));
+        for (int64_t j = 0; j < D; j++) out[(b * D + j) * js->ncoef + q] += sg[j];
+      }
+    PetscCall(PetscFree(sg));
+  }
   PetscCall(PetscFree3(xs, ds, ts));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -80,6 +80,34 @@ PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* in the orthonormal Fourier basis: each mode p != 0 Gaussian with
+ * variance f^2 G(p) + Xi (|x(p)|^2 / V per mode); the zero mode u_0 =
+ * sqrt(V) m Gaussian too, or with magnetisations p(u_0) = p_m(m) / sqrt(V) */
+PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const double *x, const double *mag, int64_t nmag,
+                                 double *lp)
+{
+  const double V = (double)g->V;
+
+  PetscFunctionBeginUser;
+  PetscCall(fourier_power(g->ft, 1, x, g->work));
+  double sum = 0;
+  for (int64_t j = nmag > 0 ? 1 : 0; j < g->V; j++) { /* mode 0 is p = 0 */
+    const double c = f * f * g->G[j] + xi;
+    sum -= 0.5 * (g->work[j] / V / c + log(2 * PETSC_PI * c));
+  }
+  if (nmag > 0) {
+    double m = 0, emax = -INFINITY;
+    for (int64_t i = 0; i < g->V; i++) m += x[i] / V;
+    const double v = xi / V;
+    for (int64_t k = 0; k < nmag; k++) emax = PetscMax(emax, -(m - f * mag[k]) * (m - f * mag[k]) / (2 * v));
+    double z = 0;
+    for (int64_t k = 0; k < nmag; k++) z += exp(-(m - f * mag[k]) * (m - f * mag[k]) / (2 * v) - emax);
+    sum += emax + log(z / (double)nmag) - 0.5 * log(2 * PETSC_PI * v) - 0.5 * log(V);
+  }
+  *lp = sum;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, double *x)
 {
   PetscFunctionBeginUser;

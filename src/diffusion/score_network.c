@@ -35,6 +35,7 @@ static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
 
 static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
                                    double *x);
+static PetscErrorCode net_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
 
 static PetscErrorCode net_setup(score_model *m)
 {
@@ -56,6 +57,7 @@ static PetscErrorCode net_setup(score_model *m)
     PetscCall(gauss_base_create(n->info.data_meta.d, n->info.data_meta.L, &n->base));
     PetscCall(gauss_base_set(n->base, st.propagator));
     m->ops.diffused = net_diffused; /* the default prior: the base's Gaussian, diffused */
+    m->ops.log_prior = net_log_prior;
     n->mag = st.magnetisation, n->nmag = st.nmagnetisation; /* kept: the prior's zero mode */
     st.magnetisation = NULL;
   }
@@ -93,9 +95,18 @@ static PetscErrorCode net_jet(score_model *m, double t, double f, double xi, int
   network *n = m->data;
 
   PetscFunctionBeginUser;
-  PetscCheck(!n->base, m->comm, PETSC_ERR_SUP, "%s: the derivatives of a -base gaussian network are not implemented yet",
-             n->path);
-  PetscCall(dsm_score_jet(n->mlp, n->info.sigma_data, t, f, xi, nb, x, js, dirs, out));
+  PetscCall(dsm_score_jet(n->mlp, n->base, n->info.sigma_data, t, f, xi, nb, x, js, dirs, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the prior sample -model draws from with a base (net_diffused) */
+static PetscErrorCode net_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp)
+{
+  network *n = m->data;
+
+  PetscFunctionBeginUser;
+  for (int64_t b = 0; b < nb; b++)
+    PetscCall(gauss_base_logpdf(n->base, f, xi, x + b * m->shape.dim, n->mag, n->nmag, lp + b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -118,6 +118,18 @@ PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, con
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode nn_convnet_tangent(nn_convnet *n, int64_t B, const double *x, const double *t, const double *xt,
+                                  double *out, double *outt)
+{
+  PetscFunctionBeginUser;
+  PetscCall(nn_convnet_forward(n, B, x, t, out));
+  nn_stage_in(n->precision, n->arena, n->out_at, xt, B * n->V);
+  if (n->precision == NN_SINGLE) tangent_f(n, n->pf, B);
+  else tangent_d(n, n->p, B);
+  nn_stage_out(n->precision, n->arena, n->out_at, outt, B * n->V);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode nn_convnet_backward(nn_convnet *n, int64_t B, const double *dout)
 {
   PetscFunctionBeginUser;

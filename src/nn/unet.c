@@ -289,6 +289,18 @@ PetscErrorCode nn_unet_forward(nn_unet *n, int64_t B, const double *x, const dou
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode nn_unet_tangent(nn_unet *n, int64_t B, const double *x, const double *t, const double *xt, double *out,
+                               double *outt)
+{
+  PetscFunctionBeginUser;
+  PetscCall(nn_unet_forward(n, B, x, t, out));
+  nn_stage_in(n->precision, n->arena, n->slot[0].grad, xt, B * n->V);
+  if (n->precision == NN_SINGLE) tangent_f(n, n->pf, B);
+  else tangent_d(n, n->p, B);
+  nn_stage_out(n->precision, n->arena, n->slot[n->nslots - 1].grad, outt, B * n->V);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* dout: the gradient of the output, staged into the output slot's gradient */
 PetscErrorCode nn_unet_backward(nn_unet *n, int64_t B, const double *dout)
 {
