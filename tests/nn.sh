@@ -8,10 +8,10 @@ check "conv equals the direct sum across im2col chunks; periodic conv is transla
 check "gradient of a conv-swish-dense-conv loss and of swish against central differences" $T fd
 check "float kernels agree with double" $T float
 check "MLP gradient against central differences; AdamW step against its closed form" $T mlp
-check "the periodic conv net: gradient against central differences, translation equivariance to rounding" $T convnet
+check "the periodic conv net: gradient and tangents (J v) against central differences, translation equivariance to rounding" $T convnet
 check "the conv net in single precision agrees with double: output and gradient to 1e-5" $T single
 check "-odd networks (mlp, conv): s(-x) = -s(x) to rounding, gradient against central differences" $T odd
-check "U-Nets (resampled or not, periodic or zero padded, d = 1..3, -odd): down/up adjoint, gradient against central differences, equivariance by 2^(levels-1) sites, single vs double, the tutorial net's parameter count" $T unet
+check "U-Nets (resampled or not, periodic or zero padded, d = 1..3, -odd): down/up adjoint, gradient and tangents (J v) against central differences, equivariance by 2^(levels-1) sites, single vs double, the tutorial net's parameter count" $T unet
 check "-augment: the lattice symmetries are bijections that keep sum phi^2 and the hopping term" $T symmetry
 check "jets (derivatives to third order) of MLPs in 1-3 dimensions, plain and -odd, and of the Gaussian mixtures: each order against fourth-order central differences of the one below (1e-8), J v along a random v" $T jet
 finish
