@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 
   printf("chi2 = %.5f +- %.5f exact %.5f\n", c.value, c.error, chi2);
   /* <exp(-dH)> = 1 where there is a Metropolis test */
-  if (!strcmp(r->meta.generator, "hmc") || (!strcmp(r->meta.generator, "langevin") && !strcmp(ensemble_meta_get(&r->meta, "scheme")->s, "mala"))) {
+  if (!strcmp(r->meta.generator, "hmc") || !strcmp(r->meta.generator, "independence") || (!strcmp(r->meta.generator, "langevin") && !strcmp(ensemble_meta_get(&r->meta, "scheme")->s, "mala"))) {
     hid_t g;
     double ex, exerr;
     H5CALL(g = H5Gopen2(r->file, "summary", H5P_DEFAULT));

@@ -2,7 +2,8 @@
  *
  * Because random numbers are keyed by the trajectory index (rng.h), the
  * state is only: the field of every replica, the next trajectory, how many
- * configurations are stored, and each replica's running statistics. The
+ * configurations are stored, each replica's running statistics, and what
+ * a chain's update keeps besides the field (its "stepper" state). The
  * file is written as "<path>.tmp" and renamed, so a kill during a write
  * leaves the previous checkpoint intact.
  *
@@ -16,11 +17,13 @@
 #include "latdiff/ensemble.h"
 
 #define CHECKPOINT_NSTATS 6
+#define CHECKPOINT_NSTEPPER 4
 
 typedef struct {
   uint64_t next_traj;
   int64_t nstored;
-  double stats[CHECKPOINT_NSTATS]; /* this replica's accumulators */
+  double stats[CHECKPOINT_NSTATS];     /* this replica's accumulators */
+  double stepper[CHECKPOINT_NSTEPPER]; /* this replica's update state (0 in files before it) */
 } checkpoint_state;
 
 PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, const char *path, const double *phi,

@@ -33,6 +33,11 @@
  *
  *   likelihood_create     C  for a model after score_model_setup
  *   likelihood_run        C* nb samples from `first` on: results per sample
+ *   likelihood_generate   C* the probability-flow sample x from the prior
+ *                            draw z, with its log q integrated along the
+ *                            same (reverse, contracting) path
+ *   likelihood_prior_draw C* sample `first` of stream `seed` from the prior
+ *                            whose density the likelihood uses
  *   likelihood_destroy
  * C* = collective on comm for spread samples (each spread sample is one
  * distributed solve), local otherwise (each sample its own solve, its
@@ -70,6 +75,8 @@ typedef struct likelihood likelihood;
 
 PetscErrorCode likelihood_create(const schedule *sched, const likelihood_params *p, score_model *m, likelihood **out);
 PetscErrorCode likelihood_run(likelihood *l, int64_t nb, uint64_t first, const double *x0, likelihood_result *res);
+PetscErrorCode likelihood_generate(likelihood *l, uint64_t sample, const double *z, double *x, likelihood_result *r);
+PetscErrorCode likelihood_prior_draw(likelihood *l, uint64_t first, uint64_t seed, double *z);
 PetscErrorCode likelihood_destroy(likelihood **l);
 
 #endif

@@ -29,6 +29,7 @@ typedef enum {
   RNG_INIT = 8,  /* network weights */
   RNG_TRAIN = 9, /* training: batch, time and noise draws */
   RNG_HUTCHINSON = 10, /* likelihood: the probes of the divergence */
+  RNG_PROPOSAL = 11,   /* the independence chain's accept test */
   RNG_TEST = 99
 } rng_purpose;
 

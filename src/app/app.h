@@ -27,6 +27,8 @@ PetscErrorCode cmd_sample(app_run *run);
 PetscErrorCode cmd_train(app_run *run);
 PetscErrorCode cmd_run(app_run *run);
 PetscErrorCode cmd_nll(app_run *run);
+/* sample -proposal independence (cmd_independence.c) */
+PetscErrorCode cmd_independence(app_run *run);
 
 /* Claim an output for this run (output.h); released by the driver at the
  * end, with its temporaries deleted if the run fails and discard is set. */

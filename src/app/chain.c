@@ -283,7 +283,8 @@ static PetscErrorCode open_output(const chain_options *o, const ensemble_meta *m
   PetscCall(options_echo(&echo));
   PetscCall(ensemble_writer_create(lat, meta, o->output, echo, w));
   PetscCall(PetscFree(echo));
-  PetscCall(initial_field(o, lat, st->phi));
+  if (st->start) PetscCall(st->start(st->ctx));
+  else PetscCall(initial_field(o, lat, st->phi));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -304,7 +305,8 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
   PetscCall(open_output(o, meta, lat, claim, st, &cs, &w, &done));
   if (done) PetscFunctionReturn(PETSC_SUCCESS);
   app_catch_signals();
-  if (st->prepare) PetscCall(st->prepare(st->ctx));
+  if (cs.next_traj > 0 && st->load) PetscCall(st->load(st->ctx, cs.stepper)); /* restarted */
+  else if (st->prepare) PetscCall(st->prepare(st->ctx));
   PetscCall(log_layout(o, lat));
 
   const uint64_t total = (uint64_t)o->therm + (uint64_t)o->ntraj * (uint64_t)o->every;
@@ -325,6 +327,7 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
     PetscCall(app_poll(lat->world, o->stop_file, now - last >= o->progress, &stop, &progress));
     if (stop || (cs.next_traj % (uint64_t)o->checkpoint_every == 0 && cs.next_traj < total)) {
       PetscCall(ensemble_writer_flush(w));
+      if (st->save) PetscCall(st->save(st->ctx, cs.stepper));
       PetscCall(checkpoint_write(lat, meta, ckpt, st->phi, &cs));
     }
     if (progress || t + 1 == total) {

@@ -37,6 +37,12 @@ typedef struct {
   halo *h;              /* bound to phi */
   /* phi was set from outside (start or restart) */
   PetscErrorCode (*prepare)(void *ctx);
+  /* the initial field of a fresh run, instead of -start (NULL: -start) */
+  PetscErrorCode (*start)(void *ctx);
+  /* what the update keeps besides phi, into and out of the checkpoint
+   * (CHECKPOINT_NSTEPPER values); on restart load replaces prepare */
+  PetscErrorCode (*save)(void *ctx, double *state);
+  PetscErrorCode (*load)(void *ctx, const double *state);
   PetscErrorCode (*update)(void *ctx, uint64_t t, markov_result *r);
   void *ctx;
 } chain_stepper;

@@ -64,6 +64,14 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
   PetscCall(opt_real(PetscOptionsObject, "-metropolis_t",
                      "em, h: Metropolis test with the known action on the steps below this t (0: none)",
                      &o->sp.mh_t));
+  {
+    static const char *const proposals[] = {"none", "independence", "proposal", "PROPOSAL_", NULL};
+    PetscEnum p = 0;
+    PetscCall(opt_enum(PetscOptionsObject, "-proposal",
+                       "none (the reverse process), or independence: a Markov chain accepting the model's ODE samples "
+                       "against e^-S (latdiff sample -proposal independence -help lists its options)",
+                       proposals, &p));
+  }
   PetscCall(opt_enum(PetscOptionsObject, "-prior", "start: exact (the diffused target at t = tmax) or gaussian", priors, &o->prior));
   PetscCall(opt_int(PetscOptionsObject, "-nsamples", "samples to generate", 1, &o->nsamples));
   PetscCall(opt_seed(PetscOptionsObject, "-seed", "random seed", &o->seed));
@@ -242,6 +250,14 @@ PetscErrorCode cmd_sample(app_run *run)
   char *echo;
 
   PetscFunctionBeginUser;
+  {
+    char proposal[32] = "";
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-proposal", proposal, sizeof proposal, NULL));
+    if (!strcmp(proposal, "independence")) {
+      PetscCall(cmd_independence(run));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  }
   PetscCall(score_model_create(PETSC_COMM_WORLD, &m));
   PetscCall(parse(&o, m));
   if (run->dry) PetscCall(options_check_unused("sample")); /* the options of the model's setup (-ts_*) pass here */

@@ -18,6 +18,7 @@ struct likelihood {
   PetscBool owner; /* this rank holds the integral components of the state */
   int nint;        /* integral components: one, or one per probe */
   uint64_t sample; /* the sample being solved (its probes) */
+  PetscBool generate; /* the forward solve runs backward: tau = tmax - t */
   TS ts, tsb;      /* the forward solve; the backward one of h_correction */
   Vec X, Xb;
   double *s, *div, *v, *jet; /* score, divergences, probes, jets */
@@ -43,11 +44,13 @@ static void draw_probes(likelihood *l)
   }
 }
 
-/* dx/dt = F, and d/dt of each integral: div F, exact or one per probe */
-static PetscErrorCode forward_rhs(TS ts, PetscReal t, Vec X, Vec R, void *ptr)
+/* dx/dt = F, and d/dt of each integral: div F, exact or one per probe;
+ * generating, the same in tau = tmax - t (every rate negated) */
+static PetscErrorCode forward_rhs(TS ts, PetscReal time, Vec X, Vec R, void *ptr)
 {
   likelihood *l = ptr;
   const int64_t D = l->D;
+  const double t = l->generate ? l->p.tmax - time : time, sign = l->generate ? -1 : 1;
   const double f = schedule_f(&l->sched, t), xi = schedule_xi(&l->sched, t);
   const double beta = schedule_beta(&l->sched, t), g2 = schedule_g2(&l->sched, t);
   const PetscScalar *x;
@@ -70,9 +73,17 @@ static PetscErrorCode forward_rhs(TS ts, PetscReal t, Vec X, Vec R, void *ptr)
       l->div[k] = sum_over(l, vjv);
     }
   }
-  for (int64_t j = 0; j < D; j++) r[j] = -0.5 * beta * x[j] - 0.5 * g2 * l->s[j];
+  int bad = 0;
+  for (int64_t j = 0; j < D; j++) {
+    r[j] = sign * (-0.5 * beta * x[j] - 0.5 * g2 * l->s[j]);
+    bad |= !isfinite(r[j]);
+  }
+  PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "configuration %llu: the probability-flow ODE diverged at t = %g (the score is not finite there: a model "
+             "trained too little, or a configuration far from its data); nothing was written",
+             (unsigned long long)l->sample, (double)t);
   if (l->owner)
-    for (int k = 0; k < l->nint; k++) r[D + k] = -0.5 * beta * l->V - 0.5 * g2 * l->div[k];
+    for (int k = 0; k < l->nint; k++) r[D + k] = sign * (-0.5 * beta * l->V - 0.5 * g2 * l->div[k]);
   PetscCall(VecRestoreArray(R, &r));
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -292,6 +303,55 @@ static PetscErrorCode solve_sample(likelihood *l, const double *x0, double tol_s
   PetscCall(VecGetArray(l->Xb, &y));
   r->corr = y[2 * D + D * D]; /* C_tau = -C: the correction to -log q */
   PetscCall(VecRestoreArray(l->Xb, &y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode likelihood_prior_draw(likelihood *l, uint64_t first, uint64_t seed, double *z)
+{
+  const double T = l->p.tmax, f = schedule_f(&l->sched, T), xi = schedule_xi(&l->sched, T);
+
+  PetscFunctionBeginUser;
+  if (l->p.exact_prior) PetscCall(score_model_diffused(l->m, f, xi, 1, first, seed, z));
+  else {
+    const double sd = sqrt(f * f * l->m->prior_var + xi);
+    score_model_white_noise(l->m, seed, 1, first, z);
+    for (int64_t j = 0; j < l->D; j++) z[j] *= sd;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* from x(tmax) = z back to eps with the integral of div F along: log q(x)
+ * = log p_T(z) + int_eps^tmax div F dt, the integral minus the state's */
+PetscErrorCode likelihood_generate(likelihood *l, uint64_t sample, const double *z, double *x, likelihood_result *r)
+{
+  const int64_t D = l->D;
+  double *y, L[LIKELIHOOD_MAXPROBES] = {0};
+
+  PetscFunctionBeginUser;
+  PetscCheck(!l->p.h_correction, l->m->comm, PETSC_ERR_SUP, "likelihood_generate: no O(h) correction");
+  *r = (likelihood_result){0};
+  l->sample = sample;
+  if (l->p.divergence == DIVERGENCE_HUTCHINSON) draw_probes(l);
+  PetscCall(prior(l, z, &r->log_prior, NULL, NULL));
+  PetscCall(VecGetArray(l->X, &y));
+  for (int64_t j = 0; j < D; j++) y[j] = z[j];
+  if (l->owner)
+    for (int k = 0; k < l->nint; k++) y[D + k] = 0;
+  PetscCall(VecRestoreArray(l->X, &y));
+  l->generate = PETSC_TRUE;
+  PetscErrorCode err = solve(l, l->ts, 0, l->p.tmax - l->p.eps, 1, &r->steps);
+  l->generate = PETSC_FALSE;
+  PetscCall(err);
+  PetscCall(VecGetArray(l->X, &y));
+  for (int64_t j = 0; j < D; j++) x[j] = y[j];
+  if (l->owner)
+    for (int k = 0; k < l->nint; k++) L[k] = -y[D + k];
+  PetscCall(VecRestoreArray(l->X, &y));
+  if (l->comm != PETSC_COMM_SELF) MPICHECK(MPI_Bcast(L, l->nint, MPI_DOUBLE, 0, l->comm));
+  double mean = 0;
+  for (int k = 0; k < l->nint; k++) mean += L[k] / l->nint;
+  for (int k = 0; k < l->nint; k++) r->probe_var += (L[k] - mean) * (L[k] - mean) / PetscMax(l->nint - 1, 1);
+  r->logq = r->log_prior + mean;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

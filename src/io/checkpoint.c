@@ -22,15 +22,57 @@ static PetscErrorCode select_block(const lattice *lat, hid_t ds, hid_t *fspace, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Row `replica` of the [R, NSTATS] statistics, from the replica's first rank. */
-static PetscErrorCode select_stats(const lattice *lat, hid_t ds, hid_t *fspace, hid_t *mspace)
+/* Row `replica` of an [R, n] per-replica dataset (statistics, stepper
+ * state), written by the replica's first rank */
+static PetscErrorCode select_row(const lattice *lat, hid_t ds, int n, hid_t *fspace, hid_t *mspace)
 {
-  hsize_t start[2] = {(hsize_t)lat->replica, 0}, count[2] = {1, CHECKPOINT_NSTATS}, n = CHECKPOINT_NSTATS;
+  hsize_t start[2] = {(hsize_t)lat->replica, 0}, count[2] = {1, (hsize_t)n}, m = (hsize_t)n;
 
   PetscFunctionBeginUser;
   H5CALL(*fspace = H5Dget_space(ds));
   H5CALL(H5Sselect_hyperslab(*fspace, H5S_SELECT_SET, start, NULL, count, NULL));
-  H5CALL(*mspace = H5Screate_simple(1, &n, NULL));
+  H5CALL(*mspace = H5Screate_simple(1, &m, NULL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode write_rows(const lattice *lat, hid_t file, hid_t dxpl, const char *name, int n, const double *row,
+                                 const char *tmp)
+{
+  hsize_t dims[2] = {(hsize_t)lat->nreplicas, (hsize_t)n};
+  hid_t space, ds, fspace, mspace;
+
+  PetscFunctionBeginUser;
+  H5CALL(space = H5Screate_simple(2, dims, NULL));
+  H5CALL(ds = H5Dcreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  H5CALL(H5Sclose(space));
+  PetscCall(select_row(lat, ds, n, &fspace, &mspace));
+  if (lat->rank != 0) {
+    H5CALL(H5Sselect_none(fspace));
+    H5CALL(H5Sselect_none(mspace));
+  }
+  PetscCheck(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, row) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+             "%s: cannot write /%s: %s", tmp, name, h5_write_error(tmp));
+  H5CALL(H5Sclose(fspace));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Dclose(ds));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode read_rows(const lattice *lat, hid_t file, const char *name, int n, double *row, const char *path)
+{
+  hid_t ds, fspace, mspace;
+
+  PetscFunctionBeginUser;
+  H5CALL(ds = H5Dopen2(file, name, H5P_DEFAULT));
+  PetscCall(select_row(lat, ds, n, &fspace, &mspace));
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, row) >= 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_READ, "%s: cannot read /%s", path, name);
+  for (int k = 0; k < n; k++)
+    PetscCheck(isfinite(row[k]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s value %d is not finite", path,
+               name, k);
+  H5CALL(H5Sclose(fspace));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Dclose(ds));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -39,7 +81,7 @@ PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, c
 {
   char tmp[PETSC_MAX_PATH_LEN];
   hid_t file, ds, fspace, mspace, space, dxpl;
-  hsize_t dims[LATTICE_MAXDIM + 1], sdims[2] = {(hsize_t)lat->nreplicas, CHECKPOINT_NSTATS};
+  hsize_t dims[LATTICE_MAXDIM + 1];
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(EV_IO, 0, 0, 0, 0));
@@ -63,19 +105,8 @@ PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, c
   H5CALL(H5Sclose(mspace));
   H5CALL(H5Dclose(ds));
 
-  H5CALL(space = H5Screate_simple(2, sdims, NULL));
-  H5CALL(ds = H5Dcreate2(file, "stats", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  H5CALL(H5Sclose(space));
-  PetscCall(select_stats(lat, ds, &fspace, &mspace));
-  if (lat->rank != 0) {
-    H5CALL(H5Sselect_none(fspace));
-    H5CALL(H5Sselect_none(mspace));
-  }
-  PetscCheck(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, st->stats) >= 0, PETSC_COMM_SELF,
-             PETSC_ERR_FILE_WRITE, "%s: cannot write the statistics: %s", tmp, h5_write_error(tmp));
-  H5CALL(H5Sclose(fspace));
-  H5CALL(H5Sclose(mspace));
-  H5CALL(H5Dclose(ds));
+  PetscCall(write_rows(lat, file, dxpl, "stats", CHECKPOINT_NSTATS, st->stats, tmp));
+  PetscCall(write_rows(lat, file, dxpl, "stepper", CHECKPOINT_NSTEPPER, st->stepper, tmp));
   H5CALL(H5Pclose(dxpl));
   PetscCheck(H5Fclose(file) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write: %s", tmp,
              h5_write_error(tmp));
@@ -112,16 +143,10 @@ PetscErrorCode checkpoint_read(const lattice *lat, const ensemble_meta *meta, co
   H5CALL(H5Sclose(fspace));
   H5CALL(H5Sclose(mspace));
   H5CALL(H5Dclose(ds));
-  H5CALL(ds = H5Dopen2(file, "stats", H5P_DEFAULT));
-  PetscCall(select_stats(lat, ds, &fspace, &mspace));
-  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, st->stats) >= 0, PETSC_COMM_SELF,
-             PETSC_ERR_FILE_READ, "%s: cannot read the statistics", path);
-  for (int k = 0; k < CHECKPOINT_NSTATS; k++)
-    PetscCheck(isfinite(st->stats[k]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: statistic %d is not finite", path,
-               k);
-  H5CALL(H5Sclose(fspace));
-  H5CALL(H5Sclose(mspace));
-  H5CALL(H5Dclose(ds));
+  PetscCall(read_rows(lat, file, "stats", CHECKPOINT_NSTATS, st->stats, path));
+  for (int k = 0; k < CHECKPOINT_NSTEPPER; k++) st->stepper[k] = 0;
+  if (H5Lexists(file, "stepper", H5P_DEFAULT) > 0)
+    PetscCall(read_rows(lat, file, "stepper", CHECKPOINT_NSTEPPER, st->stepper, path));
   PetscCall(h5_close(&file));
   PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
