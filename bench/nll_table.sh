@@ -34,7 +34,7 @@ cosine="-schedule cosine -cosine_s 0"
 row() { # data-name data-options schedule-name schedule-options tmax net-name train-options
   dn=$1 dopt=$2 sn=$3 sopt=$4 tmax=$5 nn=$6 topt=$7
   m="$W/$dn-$sn-$nn.h5"
-  [ -e "$m" ] || $MPI $L train -input "$W/$dn-train.h5" -output "$m" $sopt -eps 0.01 -steps "$STEPS" $topt \
+  [ -e "$m" ] || $MPI $L train -input "$W/$dn-train.h5" -output "$m" $sopt -eps 0.01 -tmax "$tmax" -steps "$STEPS" $topt \
     -progress 60 -quiet
   common="-model $m -input $W/$dn-test.h5 -eps 0.01 -tmax $tmax -prior gaussian -quiet -force"
   $MPI $L nll $common -nmax "$NPTS" -ts_rtol 1e-5 -ts_atol 1e-5 -output "$W/$dn-$sn-$nn-nll.h5" >/dev/null

@@ -18,7 +18,7 @@
  *                        parameters (theory, lattice, couplings, mu0, ...)
  *   attributes of /: format, format_version, net, base, odd, precision, dim, hidden, layers,
  *     embed_frequencies, (unet, tutorial: channels, blocks, padding), schedule, sigma, beta_min, beta_max,
- *     cosine_s (0.008 when absent: files before it), eps,
+ *     cosine_s (0.008 when absent: files before it), eps, tmax (1 when absent),
  *     sigma_data, theory, lattice, kappa, lambda, data, steps_done,
  *     adam_step, options, code_version, git_commit, complete (last)
  * Written by rank 0 as PATH.tmp and renamed; every reader checks the
@@ -48,7 +48,7 @@ typedef struct {
   int levels, channels[MODEL_MAXLEVELS], blocks;
   char padding[16];
   char schedule[16];
-  double sigma, beta_min, beta_max, cosine_s, eps;
+  double sigma, beta_min, beta_max, cosine_s, eps, tmax;
   double sigma_data; /* the data's standard deviation per value */
   ensemble_meta data_meta; /* theory, lattice, couplings of the training data */
   char data[PETSC_MAX_PATH_LEN];

@@ -39,7 +39,7 @@ typedef struct {
   PetscEnum net, base, precision, target, weighting, padding;
   int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
   int channels[MODEL_MAXLEVELS], levels, blocks; /* U-Nets; levels 0: the kind's default */
-  double lr, clip, ema, validation, eps, weight_decay, progress;
+  double lr, clip, ema, validation, eps, tmax, weight_decay, progress;
   schedule sched;
   uint64_t seed;
   PetscBool force, restart, help, odd, augment, net_set, padding_set;
@@ -98,7 +98,9 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(opt_int(PetscOptionsObject, "-layers", "mlp, conv: hidden layers (1..8)", 1, &o->layers));
   PetscCall(opt_int(PetscOptionsObject, "-embed", "mlp, conv: frequencies of the time embedding (1..16)", 1, &o->embed));
   PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
-  PetscCall(opt_real(PetscOptionsObject, "-eps", "training times t in [eps, 1]", &o->eps));
+  PetscCall(opt_real(PetscOptionsObject, "-eps", "training times t in [eps, tmax]", &o->eps));
+  PetscCall(opt_real(PetscOptionsObject, "-tmax",
+                     "... (0: 1, or 0.995 for cosine, whose g^2 diverges at t = 1: the sampler's default)", &o->tmax));
   PetscCall(opt_int(PetscOptionsObject, "-steps", "optimiser steps", 1, &o->steps));
   PetscCall(opt_int(PetscOptionsObject, "-batch", "global batch (split over the ranks)", 1, &o->batch));
   PetscCall(opt_real(PetscOptionsObject, "-lr", "peak learning rate (AdamW)", &o->lr));
@@ -144,7 +146,9 @@ static PetscErrorCode parse(train_options *o)
              "-layers %d -embed %d: at most %d layers and 16 frequencies", o->layers, o->embed, NN_MLP_MAXLAYERS);
   PetscCheck(o->validation > 0 && o->validation < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-validation: %g; the held-out fraction must lie in (0, 1)", o->validation);
-  PetscCheck(o->eps > 0 && o->eps < 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-eps: %g; need 0 < eps < 1", o->eps);
+  if (o->tmax == 0) o->tmax = o->sched.kind == SCHEDULE_COSINE ? 0.995 : 1.0;
+  PetscCheck(o->eps > 0 && o->eps < o->tmax && o->tmax <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-eps %g -tmax %g: need 0 < eps < tmax <= 1", o->eps, o->tmax);
   PetscCheck(o->lr > 0 && o->clip >= 0 && o->ema >= 0 && o->ema < 1 && o->weight_decay >= 0, PETSC_COMM_WORLD,
              PETSC_ERR_USER_INPUT, "-lr %g -clip %g -ema %g -weight_decay %g: need lr > 0, clip >= 0, 0 <= ema < 1",
              o->lr, o->clip, o->ema, o->weight_decay);
@@ -227,7 +231,7 @@ typedef struct {
   dsm_weighting weighting;
   const ensemble_meta *augment; /* -augment: the lattice whose symmetries act (NULL: none) */
   const schedule *sched;
-  double sigma_data, eps;
+  double sigma_data, eps, tmax;
   uint64_t seed;
   double *x0, *s0, *t, *z, *work; /* one network batch */
 } dsm_ctx;
@@ -262,7 +266,7 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
         if (score) PetscCall(PetscArraycpy(c->s0 + n * D, score, D));
       }
       for (int64_t k = 0; k < D; k++) c->z[n * D + k] = rng_normal(noise, (uint64_t)(g * D + k));
-      c->t[n++] = c->eps + (1 - c->eps) * rng_uniform(when, (uint64_t)g);
+      c->t[n++] = c->eps + (c->tmax - c->eps) * rng_uniform(when, (uint64_t)g);
     }
     if (n == cap || (g == B && n > 0)) {
       PetscCall(dsm_loss_grad(c->mlp, c->base, c->sched, c->weighting, c->sigma_data, n, c->x0, with_s0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
@@ -304,7 +308,7 @@ static void fill_info(const train_options *o, const ensemble_reader *r, int64_t 
 {
   *info = (model_info){.dim = (int)r->volume, .hidden = o->hidden, .layers = o->layers, .J = o->embed,
                        .sigma = o->sched.sigma,
-                       .beta_min = o->sched.beta_min, .beta_max = o->sched.beta_max, .cosine_s = o->sched.cosine_s, .eps = o->eps,
+                       .beta_min = o->sched.beta_min, .beta_max = o->sched.beta_max, .cosine_s = o->sched.cosine_s, .eps = o->eps, .tmax = o->tmax,
                        .sigma_data = sigma_data, .data_meta = r->meta, .steps_done = steps_done,
                        .adam_step = adam_step, .nparams = nparams};
   snprintf(info->net, sizeof info->net, "%s", nets[o->net]);
@@ -355,7 +359,7 @@ static PetscErrorCode resume(const train_options *o, const char *ckpt, const mod
                got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && got.odd == want->odd && !strcmp(got.precision, want->precision) && !strcmp(got.schedule, want->schedule) &&
                got.sigma == want->sigma && got.beta_min == want->beta_min && got.beta_max == want->beta_max &&
                got.cosine_s == want->cosine_s &&
-               got.eps == want->eps && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
+               got.eps == want->eps && got.tmax == want->tmax && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
              PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-restart: %s was made with another network, schedule or data; -force starts over", ckpt);
   PetscCheck(got.steps_done <= o->steps && got.adam_step == got.steps_done, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
@@ -444,7 +448,7 @@ PetscErrorCode cmd_train(app_run *run)
                        (long long)r->volume, sigma_data));
   app_catch_signals();
 
-  dsm_ctx c = {.mlp = m, .sched = &o.sched, .sigma_data = sigma_data, .eps = o.eps, .seed = o.seed,
+  dsm_ctx c = {.mlp = m, .sched = &o.sched, .sigma_data = sigma_data, .eps = o.eps, .tmax = o.tmax, .seed = o.seed,
                .augment = o.augment ? &r->meta : NULL, .weighting = (dsm_weighting)o.weighting};
   double *mag = NULL;
   if (o.base == 1) { /* the Gaussian part from the training configurations, and their magnetisations */

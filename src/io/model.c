@@ -42,6 +42,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(h5_attr_put_double(f, "beta_max", info->beta_max));
     PetscCall(h5_attr_put_double(f, "cosine_s", info->cosine_s));
     PetscCall(h5_attr_put_double(f, "eps", info->eps));
+    PetscCall(h5_attr_put_double(f, "tmax", info->tmax));
     PetscCall(h5_attr_put_double(f, "sigma_data", info->sigma_data));
     PetscCall(h5_attr_put_string(f, "data", info->data));
     PetscCall(h5_attr_put_int(f, "steps_done", info->steps_done));
@@ -150,6 +151,8 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   info->cosine_s = 0.008;
   if (H5Aexists(f, "cosine_s") > 0) PetscCall(h5_attr_get_double(f, path, "cosine_s", &info->cosine_s));
   PetscCall(h5_attr_get_double(f, path, "eps", &info->eps));
+  info->tmax = 1;
+  if (H5Aexists(f, "tmax") > 0) PetscCall(h5_attr_get_double(f, path, "tmax", &info->tmax));
   PetscCall(h5_attr_get_double(f, path, "sigma_data", &info->sigma_data));
   PetscCall(h5_attr_get_string(f, path, "data", sizeof info->data, info->data));
   PetscCall(h5_attr_get_int(f, path, "steps_done", &info->steps_done));
