@@ -7,7 +7,9 @@
 # Hutchinson estimate is unbiased: its mean difference to the exact one is
 # within 4 standard errors of 0 (failing with probability < 1e-4 for a
 # correct estimator). The O(h) correction vanishes for the exact score (to
-# 1e-4 at rtol 1e-7, where it is 1e-5 or less). A trained MLP: every column
+# 1e-4 at rtol 1e-7, where it is 1e-5 or less); with a prior that is not
+# the target's it does not vanish, and equals the h-derivative of -log q^h
+# solved by brute force (tests/fokker_planck.py). A trained MLP: every column
 # finite, and the same numbers on 1 and 2 ranks bit for bit (each
 # configuration is its own solve).
 . "$top_srcdir/tests/tap.sh"
@@ -88,6 +90,11 @@ check "  ... vanishes (1e-4)" corr_small "$workdir/d.h5"
 check "O(h) correction of the exact gauss25 score (2-d), vp" $LATDIFF nll -theory gauss25 -width 0.2 -schedule vp \
   -h_correction -nmax 20 -input "$workdir/g.h5" -output "$workdir/e.h5" -ts_rtol 1e-7 -ts_atol 1e-7
 check "  ... vanishes (1e-4)" corr_small "$workdir/e.h5"
+check "O(h) correction with a prior that is not the target's (twopeak, vp, tmax 0.5, -prior gaussian)" \
+  $LATDIFF nll -theory twopeak -schedule vp -tmax 0.5 -prior gaussian -h_correction -nmax 8 -input "$workdir/tp.h5" \
+  -output "$workdir/fp.h5" -ts_rtol 1e-8 -ts_atol 1e-8
+check "  ... equals d/dh (-log q^h) from the Fokker-Planck equation of the h-process on a grid (1e-3 of ~1e-2)" \
+  $PY "$top_srcdir/tests/fokker_planck.py" "$workdir/fp.h5" "$workdir/tp.h5" 1e-3
 check "a trained MLP (gauss25, cosine with s = 0): nll with -h_correction on 1 and 2 ranks" sh -c "
   $LATDIFF train -input '$workdir/g.h5' -output '$workdir/m.h5' -schedule cosine -cosine_s 0 -steps 100 -batch 64 \
     -hidden 16 >/dev/null &&

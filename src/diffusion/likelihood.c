@@ -262,6 +262,16 @@ static PetscErrorCode prior(likelihood *l, const double *x, double *lp, double *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the mean of the integrals (one per probe) and the variance of one */
+static double probe_mean(const likelihood *l, const double *L, double *var)
+{
+  double mean = 0;
+  for (int k = 0; k < l->nint; k++) mean += L[k] / l->nint;
+  *var = 0;
+  for (int k = 0; k < l->nint; k++) *var += (L[k] - mean) * (L[k] - mean) / PetscMax(l->nint - 1, 1);
+  return mean;
+}
+
 /* x(eps) = x0 forward to tmax, then (h_correction) back with a, H and C:
  * the correction -C to -log q */
 static PetscErrorCode solve_sample(likelihood *l, const double *x0, double tol_scale, likelihood_result *r)
@@ -281,10 +291,7 @@ static PetscErrorCode solve_sample(likelihood *l, const double *x0, double tol_s
   if (l->owner)
     for (int k = 0; k < l->nint; k++) L[k] = x[D + k];
   if (l->comm != PETSC_COMM_SELF) MPICHECK(MPI_Bcast(L, l->nint, MPI_DOUBLE, 0, l->comm));
-  double mean = 0, var = 0;
-  for (int k = 0; k < l->nint; k++) mean += L[k] / l->nint;
-  for (int k = 0; k < l->nint; k++) var += (L[k] - mean) * (L[k] - mean) / PetscMax(l->nint - 1, 1);
-  r->probe_var = var;
+  const double mean = probe_mean(l, L, &r->probe_var);
   if (!l->p.h_correction) {
     PetscCall(prior(l, x, &r->log_prior, NULL, NULL));
     PetscCall(VecRestoreArray(l->X, &x));
@@ -348,10 +355,7 @@ PetscErrorCode likelihood_generate(likelihood *l, uint64_t sample, const double 
     for (int k = 0; k < l->nint; k++) L[k] = -y[D + k];
   PetscCall(VecRestoreArray(l->X, &y));
   if (l->comm != PETSC_COMM_SELF) MPICHECK(MPI_Bcast(L, l->nint, MPI_DOUBLE, 0, l->comm));
-  double mean = 0;
-  for (int k = 0; k < l->nint; k++) mean += L[k] / l->nint;
-  for (int k = 0; k < l->nint; k++) r->probe_var += (L[k] - mean) * (L[k] - mean) / PetscMax(l->nint - 1, 1);
-  r->logq = r->log_prior + mean;
+  r->logq = r->log_prior + probe_mean(l, L, &r->probe_var);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
