@@ -63,7 +63,7 @@ PetscErrorCode score_model_set_from_options(PetscOptionItems *o, const char *opt
     PetscCall(PetscStrlcat(names, registry[k].name, sizeof names));
     i++;
   }
-  snprintf(help, sizeof help, "the target: %s (with -help: that target's options)", names);
+  snprintf(help, sizeof help, "the target: %s (with -help: that target's options); or -model FILE, a trained network", names);
   PetscCall(PetscOptionsString_Private(o, option, help, "latdiff", type, type, sizeof type, &set));
   {
     PetscBool model;
