@@ -106,12 +106,12 @@ static PetscErrorCode exact_target(const nll_options *o, ensemble_reader *r, int
 }
 
 /* what each configuration gets, gathered to rank 0: columns of n values */
-enum { COL_NLL, COL_PRIOR, COL_PROBEVAR, COL_CORR, COL_CORRERR, COL_STEPS, COL_EXACT, NCOL };
+enum { COL_NLL, COL_PRIOR, COL_PROBEVAR, COL_CORR, COL_CORRERR, COL_STEPS, COL_EXACT, COL_LOGW, NCOL };
 static const char *const col_names[NCOL] = {"nll", "log_prior", "probe_variance", "correction", "correction_error",
-                                            "steps", "exact_nll"};
+                                            "steps", "exact_nll", "log_weight"};
 
 static PetscErrorCode write_output(const nll_options *o, const score_model *m, int64_t n, double *const *cols,
-                                   PetscBool exact, const estimate *e, const char *echo)
+                                   PetscBool exact, PetscBool weights, const estimate *e, const char *echo)
 {
   char partial[PETSC_MAX_PATH_LEN + 16];
   int rank;
@@ -153,6 +153,7 @@ static PetscErrorCode write_output(const nll_options *o, const score_model *m, i
       if ((c == COL_CORR || c == COL_CORRERR) && !o->lp.h_correction) continue;
       if (c == COL_PROBEVAR && o->lp.divergence != DIVERGENCE_HUTCHINSON) continue;
       if (c == COL_EXACT && !exact) continue;
+      if (c == COL_LOGW && !weights) continue;
       PetscCall(h5_write_doubles(f, col_names[c], 1, dims, cols[c]));
       if (c != COL_STEPS && c != COL_PRIOR) {
         char name[64];
@@ -247,6 +248,15 @@ PetscErrorCode cmd_nll(app_run *run)
     for (int64_t b = 0; b < mine; b++) cols[COL_EXACT][first + b] = -lp0[b];
     PetscCall(PetscFree(lp0));
   }
+  /* phi^4: the log importance weight of the model against e^-S, -S - log q (log Z + a constant for an exact model) */
+  const PetscBool weights = m->ops.action && !strcmp(r->meta.theory, "phi4");
+  if (weights) {
+    double *S;
+    PetscCall(PetscMalloc1((size_t)PetscMax(mine, 1), &S));
+    PetscCall(score_model_action(m, mine, x, S));
+    for (int64_t b = 0; b < mine; b++) cols[COL_LOGW][first + b] = -S[b] + cols[COL_NLL][first + b];
+    PetscCall(PetscFree(S));
+  }
   if (!m->spread)
     for (int c = 0; c < NCOL; c++)
       MPICHECK(MPI_Allreduce(MPI_IN_PLACE, cols[c], (int)n, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
@@ -282,6 +292,18 @@ PetscErrorCode cmd_nll(app_run *run)
     format_estimate(eg, s2, sizeof s2);
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "exact -log p_0 of the data's target: %s nats; the model's gap: %s nats\n", s1, s2));
   }
+  if (weights) { /* the spread of log w and the effective sample size of the weights, (sum w)^2 / (n sum w^2) */
+    double wmax = -INFINITY, s1w = 0, s2w = 0, sd = 0;
+    for (int64_t i = 0; i < n; i++) wmax = PetscMax(wmax, cols[COL_LOGW][i]);
+    for (int64_t i = 0; i < n; i++) {
+      const double w = exp(cols[COL_LOGW][i] - wmax), d = cols[COL_LOGW][i] - e[COL_LOGW].value;
+      s1w += w, s2w += w * w, sd += d * d / (double)PetscMax(n - 1, 1);
+    }
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
+                         "importance weights against e^-S: log w = -S - log q has spread %.4g; effective sample size "
+                         "%.4g of the configurations\n",
+                         sqrt(sd), s1w * s1w / ((double)n * s2w)));
+  }
   if (o.lp.h_correction) {
     format_estimate(e[COL_CORR], s1, sizeof s1);
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
@@ -292,7 +314,7 @@ PetscErrorCode cmd_nll(app_run *run)
                        e[COL_STEPS].value, t1 - t0));
   char *echo;
   PetscCall(options_echo(&echo));
-  PetscCall(write_output(&o, m, n, cols, target != NULL, e, echo));
+  PetscCall(write_output(&o, m, n, cols, target != NULL, weights, e, echo));
   PetscCall(PetscFree(echo));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s\n", o.output));
   for (int c = 0; c < NCOL; c++) PetscCall(PetscFree(cols[c]));
