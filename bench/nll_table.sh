@@ -15,6 +15,8 @@
 # error); the correction on fewer points, its numerical error estimated by
 # the same solve at 10 times the tolerances.
 #   sh bench/nll_table.sh [STEPS [NPTS [NCORR]]]     (defaults 20000 1000 200)
+# ONLY=cosine (or swiss, grid-simple, ...) runs the rows whose data-schedule
+# name contains it; models already in WORKDIR are reused.
 set -eu
 STEPS=${1:-20000}
 NPTS=${2:-1000}
@@ -69,6 +71,7 @@ echo "data       schedule net        NLL (model)      exact -log p_0   gap      
 for d in swiss grid; do
   eval dopt=\$$d
   for s in simple cosine; do
+    case "$d-$s" in *"${ONLY:-}"*) ;; *) continue ;; esac
     eval sopt=\$$s
     tmax=1; [ $s = cosine ] && tmax=0.999
     row $d "$dopt" $s "$sopt" $tmax published "$published"
