@@ -104,6 +104,9 @@ void nn_stage_in(nn_precision precision, void *arena, int64_t at, const double *
 void nn_stage_out(nn_precision precision, const void *arena, int64_t at, double *y, int64_t n);
 void nn_round(float *pf, const double *p, int64_t n);
 void nn_widen_add(double *g, const float *gf, int64_t n);
+/* rows 1..m-1 of the arena buffer at `at` (rows of `row` values) become
+ * copies of row 0: one forward pass shared by m tangent passes */
+void nn_replicate_row(nn_precision precision, void *arena, int64_t at, int64_t row, int64_t m);
 
 /* coarse[v] for the V sites of an L lattice (every L_mu even): the site
  * x / 2 of the L / 2 lattice, lexicographic as nn_stencil */

@@ -26,7 +26,9 @@
  *   nn_convnet_init     weights ~ N(0, 1/fan_in), the output layer and biases 0
  *   nn_convnet_forward  out [B][V] from x [B][V], t [B]
  *   nn_convnet_backward g += d loss / d p for dout [B][V]
- *   nn_convnet_tangent  out and its tangent outt = (d out / d x) xt [B][V]
+ *   nn_convnet_tangent  out and its tangent outt = (d out / d x) xt [B][V];
+ *                       shared: all B tangents at one x (x, t, out: one
+ *                       sample; the forward runs once)
  * None is collective. */
 #ifndef LATDIFF_NN_CONVNET_H
 #define LATDIFF_NN_CONVNET_H
@@ -59,6 +61,6 @@ void nn_convnet_init(nn_convnet *n, uint64_t seed);
 PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, const double *t, double *out);
 PetscErrorCode nn_convnet_backward(nn_convnet *n, int64_t B, const double *dout);
 PetscErrorCode nn_convnet_tangent(nn_convnet *n, int64_t B, const double *x, const double *t, const double *xt,
-                                  double *out, double *outt);
+                                  double *out, double *outt, PetscBool shared);
 
 #endif

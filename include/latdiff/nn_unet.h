@@ -39,7 +39,8 @@
  *   nn_unet_check         whether a spec can be built (message in why)
  *   nn_unet_create / _destroy / _init / _forward / _backward
  *   nn_unet_tangent   out and its tangent (d out / d x) xt: every slot's
- *                     tangent computed in its gradient's place
+ *                     tangent computed in its gradient's place; shared: B
+ *                     tangents at one x (the forward runs once)
  *                         as nn_convnet.h (parameters double, computing in
  *                         `precision`)
  * None is collective. */
@@ -95,6 +96,6 @@ void nn_unet_init(nn_unet *n, uint64_t seed);
 PetscErrorCode nn_unet_forward(nn_unet *n, int64_t B, const double *x, const double *t, double *out);
 PetscErrorCode nn_unet_backward(nn_unet *n, int64_t B, const double *dout);
 PetscErrorCode nn_unet_tangent(nn_unet *n, int64_t B, const double *x, const double *t, const double *xt, double *out,
-                               double *outt);
+                               double *outt, PetscBool shared);
 
 #endif

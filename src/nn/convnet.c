@@ -119,10 +119,16 @@ PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, con
 }
 
 PetscErrorCode nn_convnet_tangent(nn_convnet *n, int64_t B, const double *x, const double *t, const double *xt,
-                                  double *out, double *outt)
+                                  double *out, double *outt, PetscBool shared)
 {
   PetscFunctionBeginUser;
-  PetscCall(nn_convnet_forward(n, B, x, t, out));
+  PetscCall(nn_convnet_forward(n, shared ? 1 : B, x, t, out));
+  if (shared) { /* what the tangent reads of the forward, row 0 into every row */
+    const int64_t V = n->V, C = n->channels;
+    nn_replicate_row(n->precision, n->arena, n->x_at, V, B);
+    nn_replicate_row(n->precision, n->arena, n->emb, NN_CONV_FEATURES(n->J), B);
+    for (int l = 0; l < n->layers; l++) nn_replicate_row(n->precision, n->arena, n->a[l], V * C, B);
+  }
   nn_stage_in(n->precision, n->arena, n->out_at, xt, B * n->V);
   if (n->precision == NN_SINGLE) tangent_f(n, n->pf, B);
   else tangent_d(n, n->p, B);

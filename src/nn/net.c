@@ -99,46 +99,37 @@ PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the lattice networks' first-order jets: one tangent pass per (sample,
- * direction) row, in chunks of the inner batch; with odd each row also at
- * -x along -v */
+/* the lattice networks' first-order jets: per sample (and with odd per
+ * sign, n at -x along -v), one forward shared by its directions' tangent
+ * passes, in chunks of the inner batch */
 static PetscErrorCode lattice_jet(nn_net *n, int64_t B, const double *x, const double *t, const jet_space *js,
                                   const double *dirs, double *out)
 {
-  const int64_t D = n->dim, K = js->ncoef, nr = B * js->n, inner = n->odd ? 2 * n->batch : n->batch;
-  const int64_t chunk = n->odd ? inner / 2 : inner, rows = n->odd ? 2 * chunk : chunk;
-  double *X, *XT, *T, *O, *OT;
+  const int64_t D = n->dim, K = js->ncoef, nd = js->n, chunk = n->odd ? 2 * n->batch : n->batch;
+  double *X, *XT, *O, *OT;
 
   PetscFunctionBeginUser;
   PetscCheck(js->order == 1, PETSC_COMM_SELF, PETSC_ERR_SUP,
              "-net %s has derivatives to first order only (Jacobian-vector products); order %d asked", n->kind,
              js->order);
-  PetscCall(PetscMalloc5((size_t)(rows * D), &X, (size_t)(rows * D), &XT, (size_t)rows, &T, (size_t)(rows * D), &O,
-                         (size_t)(rows * D), &OT));
-  for (int64_t r0 = 0; r0 < nr; r0 += chunk) {
-    const int64_t nc = PetscMin(chunk, nr - r0), m = n->odd ? 2 * nc : nc;
-    for (int64_t r = 0; r < nc; r++) {
-      const int64_t b = (r0 + r) / js->n;
-      for (int64_t j = 0; j < D; j++) {
-        X[r * D + j] = x[b * D + j], XT[r * D + j] = dirs[(r0 + r) * D + j];
-        if (n->odd) X[(nc + r) * D + j] = -X[r * D + j], XT[(nc + r) * D + j] = -XT[r * D + j];
-      }
-      T[r] = t[b];
-      if (n->odd) T[nc + r] = t[b];
-    }
-    if (n->conv) PetscCall(nn_convnet_tangent(n->conv, m, X, T, XT, O, OT));
-    else PetscCall(nn_unet_tangent(n->unet, m, X, T, XT, O, OT));
-    for (int64_t r = 0; r < nc; r++) {
-      const int64_t b = (r0 + r) / js->n, q = (r0 + r) % js->n;
-      for (int64_t j = 0; j < D; j++) {
-        const double v = n->odd ? 0.5 * (O[r * D + j] - O[(nc + r) * D + j]) : O[r * D + j];
-        const double vt = n->odd ? 0.5 * (OT[r * D + j] - OT[(nc + r) * D + j]) : OT[r * D + j];
-        if (q == 0) out[(b * D + j) * K] = v;
-        out[(b * D + j) * K + 1 + q] = vt;
+  PetscCall(PetscMalloc4((size_t)D, &X, (size_t)(chunk * D), &XT, (size_t)D, &O, (size_t)(chunk * D), &OT));
+  PetscCall(PetscArrayzero(out, B * D * K));
+  for (int64_t b = 0; b < B; b++)
+    for (int sign = 1; sign >= (n->odd ? -1 : 1); sign -= 2) {
+      const double w = n->odd ? 0.5 * sign : 1; /* odd: (n(x) - n(-x)) / 2 */
+      for (int64_t j = 0; j < D; j++) X[j] = sign * x[b * D + j];
+      for (int64_t q0 = 0; q0 < nd; q0 += chunk) {
+        const int64_t nc = PetscMin(chunk, nd - q0);
+        for (int64_t i = 0; i < nc * D; i++) XT[i] = sign * dirs[(b * nd + q0) * D + i];
+        if (n->conv) PetscCall(nn_convnet_tangent(n->conv, nc, X, t + b, XT, O, OT, PETSC_TRUE));
+        else PetscCall(nn_unet_tangent(n->unet, nc, X, t + b, XT, O, OT, PETSC_TRUE));
+        for (int64_t j = 0; j < D; j++) {
+          if (q0 == 0) out[(b * D + j) * K] += w * O[j];
+          for (int64_t q = 0; q < nc; q++) out[(b * D + j) * K + 1 + q0 + q] += w * OT[q * D + j];
+        }
       }
     }
-  }
-  PetscCall(PetscFree5(X, XT, T, O, OT));
+  PetscCall(PetscFree4(X, XT, O, OT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -103,3 +103,10 @@ void nn_widen_add(double *g, const float *gf, int64_t n)
 {
   for (int64_t i = 0; i < n; i++) g[i] += gf[i];
 }
+
+void nn_replicate_row(nn_precision precision, void *arena, int64_t at, int64_t row, int64_t m)
+{
+  const size_t size = precision == NN_SINGLE ? sizeof(float) : sizeof(double);
+  char *base = (char *)arena + (size_t)at * size;
+  for (int64_t r = 1; r < m; r++) memcpy(base + (size_t)(r * row) * size, base, (size_t)row * size);
+}

@@ -290,10 +290,18 @@ PetscErrorCode nn_unet_forward(nn_unet *n, int64_t B, const double *x, const dou
 }
 
 PetscErrorCode nn_unet_tangent(nn_unet *n, int64_t B, const double *x, const double *t, const double *xt, double *out,
-                               double *outt)
+                               double *outt, PetscBool shared)
 {
   PetscFunctionBeginUser;
-  PetscCall(nn_unet_forward(n, B, x, t, out));
+  PetscCall(nn_unet_forward(n, shared ? 1 : B, x, t, out));
+  if (shared) { /* what the tangent reads of the forward, row 0 into every row */
+    nn_replicate_row(n->precision, n->arena, n->feat_at, n->F, B);
+    nn_replicate_row(n->precision, n->arena, n->eraw_at, n->spec.embed, B);
+    for (int i = 0; i < n->nslots; i++)
+      nn_replicate_row(n->precision, n->arena, n->slot[i].val, slot_sites(n, i) * n->slot[i].C, B);
+    for (int k = 0; k < n->nops; k++)
+      if (n->op[k].type == OP_BLOCK_TAIL) nn_replicate_row(n->precision, n->arena, n->op[k].stats, 2 * n->op[k].groups, B);
+  }
   nn_stage_in(n->precision, n->arena, n->slot[0].grad, xt, B * n->V);
   if (n->precision == NN_SINGLE) tangent_f(n, n->pf, B);
   else tangent_d(n, n->p, B);
