@@ -301,8 +301,9 @@ PetscErrorCode cmd_nll(app_run *run)
     }
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
                          "importance weights against e^-S: log w = -S - log q has spread %.4g; effective sample size "
-                         "%.4g of the configurations\n",
-                         sqrt(sd), s1w * s1w / ((double)n * s2w)));
+                         "%.4g of the configurations%s\n",
+                         sqrt(sd), s1w * s1w / ((double)n * s2w),
+                         o.lp.divergence == DIVERGENCE_HUTCHINSON ? " (the probes' noise included: use -divergence exact)" : ""));
   }
   if (o.lp.h_correction) {
     format_estimate(e[COL_CORR], s1, sizeof s1);
