@@ -176,6 +176,8 @@ PetscErrorCode likelihood_create(const schedule *sched, const likelihood_params 
     PetscCheck(m->shape.dim == m->shape.stride && l->D <= JET_MAXVAR, m->comm, PETSC_ERR_USER_INPUT,
                "-h_correction: needs samples of at most %d values held whole (this one has %lld)", JET_MAXVAR,
                (long long)m->shape.stride);
+    PetscCheck(!(p->exact_prior && m->trained), m->comm, PETSC_ERR_SUP,
+               "-h_correction with a network's own prior (-base gaussian) is not implemented: use -prior gaussian");
     PetscCall(jet_space_create((int)l->D, 3, &l->js3));
     K = PetscMax(K, l->js3->ncoef);
     PetscCall(PetscCalloc1((size_t)(l->D * l->D), &l->unit));
