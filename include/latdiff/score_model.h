@@ -96,6 +96,11 @@ struct score_model {
   double prior_var;    /* variance per value of the target, for a Gaussian prior (1 by default) */
   PetscBool trained;   /* a trained network: the sampler must use its schedule */
   schedule sched;      /* ... this one */
+  /* score_model_divergence from jets: its unit directions and output for
+   * `div_chunk` samples, made at the first call, kept for the next */
+  jet_space *div_js;
+  double *div_dirs, *div_out;
+  int64_t div_chunk;
 };
 
 PetscErrorCode score_model_register(const char *name, PetscErrorCode (*create)(score_model *m));

@@ -77,6 +77,10 @@ int args_check(int argc, char **argv, char *msg, size_t len);
 /* -schedule, -sigma, -beta_min, -beta_max into s (s holds the defaults). */
 PetscErrorCode opt_schedule(PetscOptionItems *o, schedule *s);
 
+/* choices shared by sample, nll and the independence chain: the prior at
+ * tmax (exact: the model's diffused target; gaussian), and -proposal */
+extern const char *const prior_names[], *const proposal_names[];
+
 /* A trained score is valid only for the schedule it learned: take it
  * (and the default tmax of its kind) from the model; a conflicting
  * -schedule, -sigma, -beta_min or -beta_max option is refused. */

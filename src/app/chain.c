@@ -306,7 +306,7 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
   if (done) PetscFunctionReturn(PETSC_SUCCESS);
   app_catch_signals();
   if (cs.next_traj > 0 && st->load) PetscCall(st->load(st->ctx, cs.stepper)); /* restarted */
-  else if (st->prepare) PetscCall(st->prepare(st->ctx));
+  else if (st->prepare && (cs.next_traj > 0 || !st->start)) PetscCall(st->prepare(st->ctx)); /* start prepared its own */
   PetscCall(log_layout(o, lat));
 
   const uint64_t total = (uint64_t)o->therm + (uint64_t)o->ntraj * (uint64_t)o->every;

@@ -37,7 +37,8 @@ typedef struct {
   halo *h;              /* bound to phi */
   /* phi was set from outside (start or restart) */
   PetscErrorCode (*prepare)(void *ctx);
-  /* the initial field of a fresh run, instead of -start (NULL: -start) */
+  /* the initial field of a fresh run, instead of -start (NULL: -start),
+   * and what prepare would compute of it (prepare is not called then) */
   PetscErrorCode (*start)(void *ctx);
   /* what the update keeps besides phi, into and out of the checkpoint
    * (CHECKPOINT_NSTEPPER values); on restart load replaces prepare */

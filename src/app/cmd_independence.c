@@ -41,7 +41,6 @@ typedef struct {
   likelihood *l;
   hmc *h; /* owns the field and its halo; runs the -hmc_every trajectories */
   double *x, *z, logq, S; /* a proposal and its prior draw; the state's log q and action */
-  PetscBool known;        /* logq and S are the field's (a fresh start) */
   double hmc_tried, hmc_accepted;
 } indep;
 
@@ -63,9 +62,8 @@ static PetscErrorCode parse(indep_options *o, score_model *m)
   PetscCall(score_model_set_from_options(PetscOptionsObject, "-theory", m));
   PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
   {
-    static const char *const proposals[] = {"none", "independence", "proposal", "PROPOSAL_", NULL};
     PetscEnum p = 1;
-    PetscCall(opt_enum(PetscOptionsObject, "-proposal", "independence: this chain", proposals, &p));
+    PetscCall(opt_enum(PetscOptionsObject, "-proposal", "independence: this chain", proposal_names, &p));
   }
   PetscCall(opt_real(PetscOptionsObject, "-eps", "the ODE runs between t = eps and tmax", &o->lp.eps));
   PetscCall(opt_real(PetscOptionsObject, "-tmax", "... (0: 1, or 0.995 for cosine)", &o->lp.tmax));
@@ -118,10 +116,6 @@ static PetscErrorCode prepare(void *ctx)
   likelihood_result r;
 
   PetscFunctionBeginUser;
-  if (s->known) { /* start() made the field and knows them */
-    s->known = PETSC_FALSE;
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
   PetscCall(likelihood_run(s->l, 1, 0, s->h->phi, &r));
   s->logq = r.logq;
   PetscCall(score_model_action(s->m, 1, s->h->phi, &s->S));
@@ -140,7 +134,7 @@ static PetscErrorCode start(void *ctx)
   PetscCall(likelihood_prior_draw(s->l, (uint64_t)s->lat->replica, ~s->o->chain.seed, s->z));
   PetscCall(likelihood_generate(s->l, (uint64_t)s->lat->replica, s->z, s->h->phi, &r));
   PetscCall(score_model_action(s->m, 1, s->h->phi, &s->S));
-  s->logq = r.logq, s->known = PETSC_TRUE;
+  s->logq = r.logq;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -14,7 +14,6 @@
 
 #include <math.h>
 
-static const char *const priors[] = {"exact", "gaussian", "prior", "PRIOR_", NULL};
 
 typedef struct {
   schedule sched;
@@ -51,7 +50,7 @@ static PetscErrorCode parse(nll_options *o, score_model *m)
   PetscCall(opt_int(PetscOptionsObject, "-probes", "hutchinson: probes per configuration (their spread is reported)", 1,
                     &o->lp.probes));
   PetscCall(opt_enum(PetscOptionsObject, "-prior",
-                     "log p_T: exact (the model's diffused target) or gaussian (N(0, f^2 var + Xi) per value)", priors,
+                     "log p_T: exact (the model's diffused target) or gaussian (N(0, f^2 var + Xi) per value)", prior_names,
                      &o->prior));
   PetscCall(PetscOptionsBool("-h_correction",
                              "also the first-order term in h of -log q (the h-interpolated sampler; points of at most 8 "
@@ -221,7 +220,8 @@ PetscErrorCode cmd_nll(app_run *run)
   double *x, *cols[NCOL];
   likelihood_result *res;
   PetscCall(PetscMalloc2((size_t)PetscMax(mine * D, 1), &x, (size_t)PetscMax(mine, 1), &res));
-  for (int c = 0; c < NCOL; c++) PetscCall(PetscCalloc1((size_t)n, &cols[c]));
+  PetscCall(PetscCalloc1((size_t)(NCOL * n), &cols[0])); /* one block: one reduction gathers it */
+  for (int c = 1; c < NCOL; c++) cols[c] = cols[0] + c * n;
   PetscCall(read_configs(r, m, x));
   PetscLogDouble t0, t1;
   PetscCall(PetscTime(&t0));
@@ -257,9 +257,7 @@ PetscErrorCode cmd_nll(app_run *run)
     for (int64_t b = 0; b < mine; b++) cols[COL_LOGW][first + b] = -S[b] + cols[COL_NLL][first + b];
     PetscCall(PetscFree(S));
   }
-  if (!m->spread)
-    for (int c = 0; c < NCOL; c++)
-      MPICHECK(MPI_Allreduce(MPI_IN_PLACE, cols[c], (int)n, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
+  if (!m->spread) MPICHECK(MPI_Allreduce(MPI_IN_PLACE, cols[0], (int)(NCOL * n), MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
   int64_t bad = -1;
   for (int64_t i = n - 1; i >= 0; i--)
     if (!isfinite(cols[COL_NLL][i]) || !isfinite(cols[COL_CORR][i])) bad = i;
@@ -318,7 +316,7 @@ PetscErrorCode cmd_nll(app_run *run)
   PetscCall(write_output(&o, m, n, cols, target != NULL, weights, e, echo));
   PetscCall(PetscFree(echo));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s\n", o.output));
-  for (int c = 0; c < NCOL; c++) PetscCall(PetscFree(cols[c]));
+  PetscCall(PetscFree(cols[0]));
   PetscCall(PetscFree2(x, res));
   PetscCall(likelihood_destroy(&l));
   PetscCall(score_model_destroy(&target));

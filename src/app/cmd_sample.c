@@ -15,7 +15,6 @@
 
 #include <math.h>
 
-static const char *const priors[] = {"exact", "gaussian", "prior", "PRIOR_", NULL};
 
 typedef struct {
   PetscEnum sampler, prior;
@@ -65,14 +64,13 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
                      "em, h: Metropolis test with the known action on the steps below this t (0: none)",
                      &o->sp.mh_t));
   {
-    static const char *const proposals[] = {"none", "independence", "proposal", "PROPOSAL_", NULL};
     PetscEnum p = 0;
     PetscCall(opt_enum(PetscOptionsObject, "-proposal",
                        "none (the reverse process), or independence: a Markov chain accepting the model's ODE samples "
                        "against e^-S (latdiff sample -proposal independence -help lists its options)",
-                       proposals, &p));
+                       proposal_names, &p));
   }
-  PetscCall(opt_enum(PetscOptionsObject, "-prior", "start: exact (the diffused target at t = tmax) or gaussian", priors, &o->prior));
+  PetscCall(opt_enum(PetscOptionsObject, "-prior", "start: exact (the diffused target at t = tmax) or gaussian", prior_names, &o->prior));
   PetscCall(opt_int(PetscOptionsObject, "-nsamples", "samples to generate", 1, &o->nsamples));
   PetscCall(opt_seed(PetscOptionsObject, "-seed", "random seed", &o->seed));
   PetscCall(PetscOptionsString("-output", "ensemble file to write", "latdiff", o->output, o->output, sizeof o->output,

@@ -7,6 +7,9 @@ static const char *const petsc_prefixes[] = {"help", "log_", "malloc", "options_
                                              "no_signal_handler", "fp_trap", "skip_petscrc", "check_pointer",
                                              "mpi_", "viewer_", "petsc", "debugger", "start_in_debugger", NULL};
 
+const char *const prior_names[] = {"exact", "gaussian", "prior", "PRIOR_", NULL};
+const char *const proposal_names[] = {"none", "independence", "proposal", "PROPOSAL_", NULL};
+
 PetscErrorCode opt_schedule(PetscOptionItems *o, schedule *s)
 {
   PetscEnum kind = (PetscEnum)s->kind;

@@ -22,15 +22,17 @@ struct likelihood {
   TS ts, tsb;      /* the forward solve; the backward one of h_correction */
   Vec X, Xb;
   double *s, *div, *v, *jet; /* score, divergences, probes, jets */
+  double *end;               /* a solve's end state (D) */
   jet_space *js1, *js3;      /* probes to order 1; unit vectors to order 3 */
   double *unit;              /* D x D identity: js3's directions */
 };
 
-static double sum_over(const likelihood *l, double local)
+/* a sum over the values of a sample: over the ranks for a spread one */
+static PetscErrorCode sum_over(const likelihood *l, double *v)
 {
-  double g = local;
-  if (l->comm != PETSC_COMM_SELF) MPI_Allreduce(MPI_IN_PLACE, &g, 1, MPI_DOUBLE, MPI_SUM, l->comm);
-  return g;
+  PetscFunctionBeginUser;
+  if (l->comm != PETSC_COMM_SELF) MPICHECK(MPI_Allreduce(MPI_IN_PLACE, v, 1, MPI_DOUBLE, MPI_SUM, l->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* probe k of the current sample: +-1 per value, keyed by its global index */
@@ -70,7 +72,8 @@ static PetscErrorCode forward_rhs(TS ts, PetscReal time, Vec X, Vec R, void *ptr
     for (int k = 0; k < l->p.probes; k++) {
       double vjv = 0;
       for (int64_t j = 0; j < D; j++) vjv += l->v[k * D + j] * l->jet[j * K + 1 + k];
-      l->div[k] = sum_over(l, vjv);
+      PetscCall(sum_over(l, &vjv));
+      l->div[k] = vjv;
     }
   }
   int bad = 0;
@@ -166,7 +169,8 @@ PetscErrorCode likelihood_create(const schedule *sched, const likelihood_params 
   MPICHECK(MPI_Comm_rank(l->comm, &rank));
   l->owner = rank == 0;
   l->nint = p->divergence == DIVERGENCE_EXACT ? 1 : p->probes;
-  PetscCall(PetscMalloc3((size_t)l->D, &l->s, (size_t)l->nint, &l->div, (size_t)(l->nint * l->D), &l->v));
+  PetscCall(PetscMalloc4((size_t)l->D, &l->s, (size_t)l->nint, &l->div, (size_t)(l->nint * l->D), &l->v, (size_t)l->D,
+                         &l->end));
   int K = 1;
   if (p->divergence == DIVERGENCE_HUTCHINSON) {
     PetscCall(jet_space_create(p->probes, 1, &l->js1));
@@ -203,7 +207,7 @@ PetscErrorCode likelihood_destroy(likelihood **lp)
   PetscCall(TSDestroy(&l->tsb));
   PetscCall(VecDestroy(&l->X));
   PetscCall(VecDestroy(&l->Xb));
-  PetscCall(PetscFree3(l->s, l->div, l->v));
+  PetscCall(PetscFree4(l->s, l->div, l->v, l->end));
   PetscCall(PetscFree(l->jet));
   PetscCall(PetscFree(l->unit));
   PetscCall(jet_space_destroy(&l->js1));
@@ -254,7 +258,8 @@ static PetscErrorCode prior(likelihood *l, const double *x, double *lp, double *
     const double var = f * f * l->m->prior_var + xi;
     double r2 = 0;
     for (int64_t j = 0; j < D; j++) r2 += x[j] * x[j];
-    *lp = -0.5 * sum_over(l, r2) / var - 0.5 * l->V * log(2 * PETSC_PI * var);
+    PetscCall(sum_over(l, &r2));
+    *lp = -0.5 * r2 / var - 0.5 * l->V * log(2 * PETSC_PI * var);
     if (a)
       for (int64_t i = 0; i < D; i++) {
         a[i] = -x[i] / var;
@@ -274,39 +279,55 @@ static double probe_mean(const likelihood *l, const double *L, double *var)
   return mean;
 }
 
+/* one solve with the integrals of div F along: from x(eps) = in to tmax,
+ * or (generate) from x(tmax) = in back to eps; the end state into l->end,
+ * the mean of int_eps^tmax div F dt over the probes returned */
+static PetscErrorCode flow(likelihood *l, const double *in, PetscBool generate, double tol_scale, likelihood_result *r,
+                           double *mean)
+{
+  const int64_t D = l->D;
+  double *y, L[LIKELIHOOD_MAXPROBES] = {0};
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(l->X, &y));
+  for (int64_t j = 0; j < D; j++) y[j] = in[j];
+  if (l->owner)
+    for (int k = 0; k < l->nint; k++) y[D + k] = 0;
+  PetscCall(VecRestoreArray(l->X, &y));
+  l->generate = generate;
+  const PetscErrorCode err = generate ? solve(l, l->ts, 0, l->p.tmax - l->p.eps, tol_scale, &r->steps)
+                                      : solve(l, l->ts, l->p.eps, l->p.tmax, tol_scale, &r->steps);
+  l->generate = PETSC_FALSE;
+  PetscCall(err);
+  PetscCall(VecGetArray(l->X, &y));
+  for (int64_t j = 0; j < D; j++) l->end[j] = y[j];
+  if (l->owner) /* generating, the solve ran in tau = tmax - t: the integral's sign flips */
+    for (int k = 0; k < l->nint; k++) L[k] = generate ? -y[D + k] : y[D + k];
+  PetscCall(VecRestoreArray(l->X, &y));
+  if (l->comm != PETSC_COMM_SELF) MPICHECK(MPI_Bcast(L, l->nint, MPI_DOUBLE, 0, l->comm));
+  *mean = probe_mean(l, L, &r->probe_var);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* x(eps) = x0 forward to tmax, then (h_correction) back with a, H and C:
  * the correction -C to -log q */
 static PetscErrorCode solve_sample(likelihood *l, const double *x0, double tol_scale, likelihood_result *r)
 {
   const int64_t D = l->D;
-  double *x;
+  double mean, *y;
 
   PetscFunctionBeginUser;
-  PetscCall(VecGetArray(l->X, &x));
-  for (int64_t j = 0; j < D; j++) x[j] = x0[j];
-  if (l->owner)
-    for (int k = 0; k < l->nint; k++) x[D + k] = 0;
-  PetscCall(VecRestoreArray(l->X, &x));
-  PetscCall(solve(l, l->ts, l->p.eps, l->p.tmax, tol_scale, &r->steps));
-  PetscCall(VecGetArray(l->X, &x));
-  double L[LIKELIHOOD_MAXPROBES] = {0};
-  if (l->owner)
-    for (int k = 0; k < l->nint; k++) L[k] = x[D + k];
-  if (l->comm != PETSC_COMM_SELF) MPICHECK(MPI_Bcast(L, l->nint, MPI_DOUBLE, 0, l->comm));
-  const double mean = probe_mean(l, L, &r->probe_var);
+  PetscCall(flow(l, x0, PETSC_FALSE, tol_scale, r, &mean));
   if (!l->p.h_correction) {
-    PetscCall(prior(l, x, &r->log_prior, NULL, NULL));
-    PetscCall(VecRestoreArray(l->X, &x));
+    PetscCall(prior(l, l->end, &r->log_prior, NULL, NULL));
     r->logq = r->log_prior + mean;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  double *y;
   PetscCall(VecGetArray(l->Xb, &y));
-  for (int64_t j = 0; j < D; j++) y[j] = x[j];
-  PetscCall(prior(l, x, &r->log_prior, y + D, y + 2 * D));
+  for (int64_t j = 0; j < D; j++) y[j] = l->end[j];
+  PetscCall(prior(l, l->end, &r->log_prior, y + D, y + 2 * D));
   y[2 * D + D * D] = 0;
   PetscCall(VecRestoreArray(l->Xb, &y));
-  PetscCall(VecRestoreArray(l->X, &x));
   r->logq = r->log_prior + mean;
   PetscCall(solve(l, l->tsb, 0, l->p.tmax - l->p.eps, tol_scale, &r->steps));
   PetscCall(VecGetArray(l->Xb, &y));
@@ -330,11 +351,10 @@ PetscErrorCode likelihood_prior_draw(likelihood *l, uint64_t first, uint64_t see
 }
 
 /* from x(tmax) = z back to eps with the integral of div F along: log q(x)
- * = log p_T(z) + int_eps^tmax div F dt, the integral minus the state's */
+ * = log p_T(z) + int_eps^tmax div F dt */
 PetscErrorCode likelihood_generate(likelihood *l, uint64_t sample, const double *z, double *x, likelihood_result *r)
 {
-  const int64_t D = l->D;
-  double *y, L[LIKELIHOOD_MAXPROBES] = {0};
+  double mean;
 
   PetscFunctionBeginUser;
   PetscCheck(!l->p.h_correction, l->m->comm, PETSC_ERR_SUP, "likelihood_generate: no O(h) correction");
@@ -342,22 +362,9 @@ PetscErrorCode likelihood_generate(likelihood *l, uint64_t sample, const double 
   l->sample = sample;
   if (l->p.divergence == DIVERGENCE_HUTCHINSON) draw_probes(l);
   PetscCall(prior(l, z, &r->log_prior, NULL, NULL));
-  PetscCall(VecGetArray(l->X, &y));
-  for (int64_t j = 0; j < D; j++) y[j] = z[j];
-  if (l->owner)
-    for (int k = 0; k < l->nint; k++) y[D + k] = 0;
-  PetscCall(VecRestoreArray(l->X, &y));
-  l->generate = PETSC_TRUE;
-  PetscErrorCode err = solve(l, l->ts, 0, l->p.tmax - l->p.eps, 1, &r->steps);
-  l->generate = PETSC_FALSE;
-  PetscCall(err);
-  PetscCall(VecGetArray(l->X, &y));
-  for (int64_t j = 0; j < D; j++) x[j] = y[j];
-  if (l->owner)
-    for (int k = 0; k < l->nint; k++) L[k] = -y[D + k];
-  PetscCall(VecRestoreArray(l->X, &y));
-  if (l->comm != PETSC_COMM_SELF) MPICHECK(MPI_Bcast(L, l->nint, MPI_DOUBLE, 0, l->comm));
-  r->logq = r->log_prior + probe_mean(l, L, &r->probe_var);
+  PetscCall(flow(l, z, PETSC_TRUE, 1, r, &mean));
+  PetscCall(PetscArraycpy(x, l->end, l->D));
+  r->logq = r->log_prior + mean;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

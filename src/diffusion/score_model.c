@@ -157,8 +157,6 @@ PetscErrorCode score_model_divergence(score_model *m, double t, double f, double
                                       double *div)
 {
   const int64_t D = m->shape.dim, chunk = PetscMax(1, PetscMin(nb, (int64_t)(1 << 22) / (D * D + 1)));
-  jet_space *js;
-  double *dirs, *out;
 
   PetscFunctionBeginUser;
   if (m->ops.divergence) {
@@ -167,20 +165,22 @@ PetscErrorCode score_model_divergence(score_model *m, double t, double f, double
   }
   PetscCheck(!m->spread, m->comm, PETSC_ERR_SUP, "the %s score's exact divergence needs whole samples on each rank",
              m->type);
-  PetscCall(jet_space_create((int)D, 1, &js));
-  PetscCall(PetscCalloc2((size_t)(chunk * D * D), &dirs, (size_t)(chunk * D * (D + 1)), &out));
-  for (int64_t b = 0; b < chunk; b++)
-    for (int64_t j = 0; j < D; j++) dirs[(b * D + j) * D + j] = 1;
-  for (int64_t b0 = 0; b0 < nb; b0 += chunk) {
-    const int64_t n = PetscMin(chunk, nb - b0);
-    PetscCall(score_model_jet(m, t, f, xi, n, x + b0 * D, js, dirs, out));
+  if (chunk > m->div_chunk) { /* the ODEs ask at every right-hand side: made once */
+    if (!m->div_js) PetscCall(jet_space_create((int)D, 1, &m->div_js));
+    PetscCall(PetscFree2(m->div_dirs, m->div_out));
+    PetscCall(PetscCalloc2((size_t)(chunk * D * D), &m->div_dirs, (size_t)(chunk * D * (D + 1)), &m->div_out));
+    for (int64_t b = 0; b < chunk; b++)
+      for (int64_t j = 0; j < D; j++) m->div_dirs[(b * D + j) * D + j] = 1;
+    m->div_chunk = chunk;
+  }
+  for (int64_t b0 = 0; b0 < nb; b0 += m->div_chunk) {
+    const int64_t n = PetscMin(m->div_chunk, nb - b0);
+    PetscCall(score_model_jet(m, t, f, xi, n, x + b0 * D, m->div_js, m->div_dirs, m->div_out));
     for (int64_t b = 0; b < n; b++) {
       div[b0 + b] = 0;
-      for (int64_t j = 0; j < D; j++) div[b0 + b] += out[(b * D + j) * (D + 1) + 1 + j];
+      for (int64_t j = 0; j < D; j++) div[b0 + b] += m->div_out[(b * D + j) * (D + 1) + 1 + j];
     }
   }
-  PetscCall(PetscFree2(dirs, out));
-  PetscCall(jet_space_destroy(&js));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -229,6 +229,8 @@ PetscErrorCode score_model_destroy(score_model **mp)
   if (!m) PetscFunctionReturn(PETSC_SUCCESS);
   if (m->ops.destroy) PetscCall(m->ops.destroy(m));
   if (m->lat) PetscCall(lattice_destroy(&m->lat));
+  PetscCall(jet_space_destroy(&m->div_js));
+  PetscCall(PetscFree2(m->div_dirs, m->div_out));
   PetscCall(PetscFree(*mp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
