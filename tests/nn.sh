@@ -14,4 +14,5 @@ check "-odd networks (mlp, conv): s(-x) = -s(x) to rounding, gradient against ce
 check "U-Nets (resampled or not, periodic or zero padded, d = 1..3, -odd): down/up adjoint, gradient and tangents (J v) against central differences, equivariance by 2^(levels-1) sites, single vs double, the tutorial net's parameter count" $T unet
 check "-augment: the lattice symmetries are bijections that keep sum phi^2 and the hopping term" $T symmetry
 check "jets (derivatives to third order) of MLPs in 1-3 dimensions, plain and -odd, and of the Gaussian mixtures: each order against fourth-order central differences of the one below (1e-8), J v along a random v" $T jet
+check "the conv net's exact Jacobian trace by coloured probes (d = 1..3, remainder colours, -odd, a Gaussian base) against the sum of its unit tangents to 1e-12" $T trace
 finish

@@ -12,7 +12,12 @@
  *   test_nn jet        derivatives to third order by jets (jet.h), of MLPs
  *                      (plain and odd) and of the Gaussian mixtures, each
  *                      order against central differences of the one below
+ *   test_nn trace      the conv net's exact Jacobian trace by coloured
+ *                      probes against the sum of its V unit tangents, and
+ *                      with the Gaussian base and the score's scaling
+ *                      (dsm_score_trace) against the jets of the score
  * Each case exits non-zero on failure. */
+#include "latdiff/dsm.h"
 #include "latdiff/mixture.h"
 #include "latdiff/nn.h"
 #include "latdiff/nn_net.h"
@@ -764,6 +769,69 @@ static int jet_checks(void)
   return fails;
 }
 
+/* the trace of a score's Jacobian from its jets along every unit vector:
+ * the definition nn_convnet_trace must equal (net NULL: the dsm score) */
+static double unit_trace(nn_net *n, gauss_base *base, double t, const double *x)
+{
+  const int64_t D = n->dim;
+  jet_space *js;
+  double *dirs = dbl(D * D), *out = dbl(D * (D + 1)), tr = 0;
+  jet_space_create((int)D, 1, &js);
+  for (int64_t j = 0; j < D; j++) dirs[j * D + j] = 1;
+  if (base) dsm_score_jet(n, base, 0.8, t, 0.9, 0.3, 1, x, js, dirs, out);
+  else nn_net_jet(n, 1, x, &t, js, dirs, out);
+  for (int64_t j = 0; j < D; j++) tr += out[j * (D + 1) + 1 + j];
+  jet_space_destroy(&js);
+  release(2, dirs, out);
+  return tr;
+}
+
+/* lattices where the colours group sites (12 x 10 with 2 layers: reach 3,
+ * 4 x 5 colours for 120 sites; 13 sites in 1-d: 5 colours, a remainder
+ * colour for the last site; 8 x 6 x 7 with 1 layer) and one where each site
+ * is its own colour (4 x 5); conv with and without -odd; then the whole
+ * score with a Gaussian base */
+static int trace_checks(void)
+{
+  const struct {
+    int d, L[3], layers;
+    PetscBool odd;
+  } cases[] = {{2, {12, 10}, 2, PETSC_FALSE}, {1, {13}, 2, PETSC_FALSE}, {3, {8, 6, 7}, 1, PETSC_FALSE},
+               {2, {4, 5}, 2, PETSC_FALSE},   {2, {12, 10}, 2, PETSC_TRUE}};
+  int fails = 0;
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    nn_net *n;
+    nn_net_create_conv(cases[k].d, cases[k].L, 3, cases[k].layers, 2, 7, cases[k].odd, NN_DOUBLE, &n);
+    nn_net_init(n, 11);
+    fill(n->p, n->nparams); /* the output layer and the m features' weights too */
+    for (int64_t i = 0; i < n->nparams; i++) n->p[i] *= 0.5;
+    double *x = dbl(n->dim), t = 0.4, tr;
+    fill(x, n->dim);
+    for (int64_t i = 0; i < n->dim; i++) x[i] += 0.7; /* m far from 0: the m path counts */
+    nn_net_trace(n, 1, x, &t, &tr);
+    const double want = unit_trace(n, NULL, t, x);
+    EXPECT(fails, fabs(tr - want) <= 1e-12 * fmax(1, fabs(want)),
+           "conv case %zu (d %d, %d layers%s): coloured trace %.15g, sum of unit tangents %.15g", k, cases[k].d,
+           cases[k].layers, cases[k].odd ? ", -odd" : "", tr, want);
+    if (k == 0) { /* the score: scaled network plus the base's constant trace */
+      gauss_base *base;
+      double *G = dbl(n->dim), str;
+      for (int64_t j = 0; j < n->dim; j++) G[j] = 1 + 0.5 * (double)(j % 3); /* any positive propagator */
+      gauss_base_create(2, cases[k].L, &base);
+      gauss_base_set(base, G);
+      dsm_score_trace(n, base, 0.8, t, 0.9, 0.3, 1, x, &str);
+      const double swant = unit_trace(n, base, t, x);
+      EXPECT(fails, fabs(str - swant) <= 1e-12 * fmax(1, fabs(swant)),
+             "conv + Gaussian base: dsm_score_trace %.15g, from the score's jets %.15g", str, swant);
+      gauss_base_destroy(&base);
+      release(1, G);
+    }
+    release(1, x);
+    nn_net_destroy(&n);
+  }
+  return fails;
+}
+
 int main(int argc, char **argv)
 {
   int fails = 0;
@@ -790,6 +858,7 @@ int main(int argc, char **argv)
   else if (!strcmp(what, "symmetry")) fails += symmetry_checks();
   else if (!strcmp(what, "unet")) fails += unet_checks();
   else if (!strcmp(what, "jet")) fails += jet_checks();
+  else if (!strcmp(what, "trace")) fails += trace_checks();
   else {
     fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry|single|unet|jet\n");
     fails = 1;

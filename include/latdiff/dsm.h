@@ -35,6 +35,8 @@
  *   dsm_score_jet  the jets (jet.h) of that score (the base adds its linear
  *                  part), along
  *                  dirs [B][n][dim]: out [B][dim][ncoef]
+ *   dsm_score_trace  the exact trace of ds/dx per sample, for the networks
+ *                  nn_net_trace serves (conv): O(1) tangents, not dim
  * None is collective.
  */
 #ifndef LATDIFF_DSM_H
@@ -54,5 +56,7 @@ PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double 
                          const double *x, double *s, double *work);
 PetscErrorCode dsm_score_jet(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
                              const jet_space *js, const double *dirs, double *out);
+PetscErrorCode dsm_score_trace(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
+                               const double *x, double *tr);
 
 #endif

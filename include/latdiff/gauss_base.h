@@ -15,6 +15,7 @@
  *   gauss_base_measure   C (comm)  G from the n configurations each rank holds
  *   gauss_base_set       G from stored values (a model file)
  *   gauss_base_score     s_G for nb fields, one (f, xi) per field
+ *   gauss_base_trace     the trace of d s_G / d x (a number: s_G is linear)
  *   gauss_base_color     x <- F^-1 [ sqrt(f^2 G(p) + Xi) F[x] ] for nb fields: white
  *                        noise in, a sample of the diffused Gaussian out
  *   gauss_base_mix       out = v + F^-1 [ A(p) F[u - v] ], A(p) = Xi / (f^2 G(p) + Xi),
@@ -42,6 +43,7 @@ PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out);
 PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const double *x);
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
 PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, const double *xi, const double *x, double *s);
+double gauss_base_trace(const gauss_base *g, double f, double xi);
 PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, double *x);
 PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *u, const double *v, double *out);
 PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const double *x, const double *mag, int64_t nmag,

@@ -19,6 +19,8 @@
  *                     derivatives: to third order for the mlp, to first
  *                     order (Jacobian-vector products, by the tangent
  *                     passes) for conv and unet
+ *   nn_net_trace      the exact trace of d out / d x per sample, for conv
+ *                     (nn_convnet_trace: O(1) tangents per sample, not dim)
  *   nn_net_destroy
  * None is collective. */
 #ifndef LATDIFF_NN_NET_H
@@ -50,6 +52,7 @@ PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout);
 /* out [B][dim][ncoef] at x [B][dim] along dirs [B][js->n][dim] */
 PetscErrorCode nn_net_jet(nn_net *n, int64_t B, const double *x, const double *t, const jet_space *js,
                           const double *dirs, double *out);
+PetscErrorCode nn_net_trace(nn_net *n, int64_t B, const double *x, const double *t, double *tr);
 PetscErrorCode nn_net_destroy(nn_net **n);
 
 #endif

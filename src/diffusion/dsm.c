@@ -133,3 +133,23 @@ PetscErrorCode dsm_score_jet(nn_net *m, gauss_base *base, double sigma_data, dou
   PetscCall(PetscFree3(xs, ds, ts));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* tr ds/dx = norm / sqrt(Xi) tr J_n(norm x) + tr ds_G/dx */
+PetscErrorCode dsm_score_trace(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
+                               const double *x, double *tr)
+{
+  const int64_t D = m->dim;
+  const double norm = 1 / sqrt(f * f * sigma_data * sigma_data + xi), out_scale = 1 / sqrt(xi);
+  const double tr_base = base ? gauss_base_trace(base, f, xi) : 0;
+  double *xs;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1((size_t)D, &xs));
+  for (int64_t b = 0; b < B; b++) {
+    for (int64_t j = 0; j < D; j++) xs[j] = norm * x[b * D + j];
+    PetscCall(nn_net_trace(m, 1, xs, &t, tr + b));
+    tr[b] = norm * out_scale * tr[b] + tr_base;
+  }
+  PetscCall(PetscFree(xs));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

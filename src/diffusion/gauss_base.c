@@ -80,6 +80,14 @@ PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* s_G is -1 / (f^2 G(p) + Xi) on each Fourier mode */
+double gauss_base_trace(const gauss_base *g, double f, double xi)
+{
+  double tr = 0;
+  for (int64_t j = 0; j < g->V; j++) tr -= 1 / (f * f * g->G[j] + xi);
+  return tr;
+}
+
 /* in the orthonormal Fourier basis: each mode p != 0 Gaussian with
  * variance f^2 G(p) + Xi (|x(p)|^2 / V per mode); the zero mode u_0 =
  * sqrt(V) m Gaussian too, or with magnetisations p(u_0) = p_m(m) / sqrt(V) */

@@ -36,6 +36,8 @@ static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
 static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
                                    double *x);
 static PetscErrorCode net_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
+static PetscErrorCode net_divergence(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                     double *div);
 
 static PetscErrorCode net_setup(score_model *m)
 {
@@ -45,6 +47,7 @@ static PetscErrorCode net_setup(score_model *m)
   PetscFunctionBeginUser;
   PetscCall(model_read(m->comm, n->path, &n->info, &st));
   PetscCall(model_net_create(&n->info, &n->mlp));
+  if (n->mlp->conv) m->ops.divergence = net_divergence; /* the generic one from jets costs dim tangents */
   PetscCheck(n->mlp->dim == n->info.dim, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dim %d, but the lattice has %lld sites",
              n->path, n->info.dim, (long long)n->mlp->dim);
   PetscCheck(n->mlp->nparams == n->info.nparams, m->comm, PETSC_ERR_FILE_UNEXPECTED,
@@ -97,6 +100,14 @@ static PetscErrorCode net_jet(score_model *m, double t, double f, double xi, int
   PetscFunctionBeginUser;
   PetscCall(dsm_score_jet(n->mlp, n->base, n->info.sigma_data, t, f, xi, nb, x, js, dirs, out));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the conv net's exact divergence in O(1) tangents per sample (nn_convnet_trace) */
+static PetscErrorCode net_divergence(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
+                                     double *div)
+{
+  network *n = m->data;
+  return dsm_score_trace(n->mlp, n->base, n->info.sigma_data, t, f, xi, nb, x, div);
 }
 
 /* the prior sample -model draws from with a base (net_diffused) */

@@ -156,6 +156,29 @@ PetscErrorCode nn_net_jet(nn_net *n, int64_t B, const double *x, const double *t
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* odd: (J(x) + J(-x)) / 2 */
+PetscErrorCode nn_net_trace(nn_net *n, int64_t B, const double *x, const double *t, double *tr)
+{
+  const int64_t D = n->dim;
+  double *xs, *o;
+
+  PetscFunctionBeginUser;
+  PetscCheck(n->conv, PETSC_COMM_SELF, PETSC_ERR_SUP, "nn_net_trace: -net %s has no local Jacobian trace; use jets",
+             n->kind);
+  PetscCall(PetscMalloc2((size_t)D, &xs, (size_t)D, &o));
+  for (int64_t b = 0; b < B; b++) {
+    tr[b] = 0;
+    for (int sign = 1; sign >= (n->odd ? -1 : 1); sign -= 2) {
+      double s;
+      for (int64_t j = 0; j < D; j++) xs[j] = sign * x[b * D + j];
+      PetscCall(nn_convnet_trace(n->conv, xs, t[b], &s, o));
+      tr[b] += n->odd ? 0.5 * s : s;
+    }
+  }
+  PetscCall(PetscFree2(xs, o));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode nn_net_destroy(nn_net **np)
 {
   PetscFunctionBeginUser;
