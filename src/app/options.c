@@ -1,6 +1,7 @@
 /* options.c — the driver's option checks: schedule options, options no
  * verb read, the options echo and the banner (app.h). */
 #include "app.h"
+#include "latdiff/blas_kernels.h"
 
 /* Options PETSc itself reads outside our parsing; never "unknown". */
 static const char *const petsc_prefixes[] = {"help", "log_", "malloc", "options_", "on_error", "info", "history",
@@ -92,8 +93,10 @@ PetscErrorCode log_banner(const char *verb)
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCall(options_echo(&all));
-  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "latdiff %s %s (commit %s) on %d rank%s\noptions:%s\n", verb,
-                       latdiff_version(), latdiff_git_commit(), size, size == 1 ? "" : "s", all));
+  char blas[160];
+  blas_kernels_name(blas, sizeof blas);
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "latdiff %s %s (commit %s) on %d rank%s; OpenBLAS kernels %s\noptions:%s\n",
+                       verb, latdiff_version(), latdiff_git_commit(), size, size == 1 ? "" : "s", blas, all));
   PetscCall(PetscFree(all));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
