@@ -388,6 +388,13 @@ static int mlp_gradients(void)
   PetscFree(p0);
   nn_adamw_destroy(&a);
   nn_net_destroy(&n);
+  nn_net_create_mlp(2, 6, 2, 0, B, PETSC_FALSE, &n); /* -embed 0: [x | t] in */
+  nn_net_init(n, 3);
+  fill(n->p, n->nparams);
+  const double w0 = net_gradient_error(n, B, x, t, target);
+  EXPECT(fails, n->nparams == 3 * 6 + 6 + 6 * 6 + 6 + 6 * 2 + 2 && w0 < 1e-7,
+         "MLP with t as an input: %lld parameters, gradient vs central differences %.3g", (long long)n->nparams, w0);
+  nn_net_destroy(&n);
   return fails;
 }
 
@@ -748,13 +755,13 @@ static int jet_checks(void)
 {
   int fails = 0;
   for (int odd = 0; odd < 2; odd++)
-    for (int dim = 1; dim <= 3; dim++) {
-      jet_case c = {.dim = dim, .t = 0.37};
+    for (int dim = 1; dim <= 4; dim++) { /* dim 4: 2 values with t itself as an input (-embed 0) */
+      jet_case c = {.dim = dim == 4 ? 2 : dim, .t = 0.37};
       char name[64];
-      nn_net_create_mlp(dim, 6, 2, 3, 4, odd ? PETSC_TRUE : PETSC_FALSE, &c.net);
+      nn_net_create_mlp(c.dim, 6, 2, dim == 4 ? 0 : 3, 4, odd ? PETSC_TRUE : PETSC_FALSE, &c.net);
       nn_net_init(c.net, 5);
       fill(c.net->p, c.net->nparams); /* biases too */
-      snprintf(name, sizeof name, "MLP dim %d%s", dim, odd ? " -odd" : "");
+      snprintf(name, sizeof name, "MLP dim %d%s%s", c.dim, dim == 4 ? " -embed 0" : "", odd ? " -odd" : "");
       fails += jet_check(&c, name);
       nn_net_destroy(&c.net);
     }
@@ -778,7 +785,8 @@ static double unit_trace(nn_net *n, gauss_base *base, double t, const double *x)
   double *dirs = dbl(D * D), *out = dbl(D * (D + 1)), tr = 0;
   jet_space_create((int)D, 1, &js);
   for (int64_t j = 0; j < D; j++) dirs[j * D + j] = 1;
-  if (base) dsm_score_jet(n, base, 0.8, t, 0.9, 0.3, 1, x, js, dirs, out);
+  const dsm_form form = {.base = base, .sigma_data = 0.8};
+  if (base) dsm_score_jet(n, &form, t, 0.9, 0.3, 1, x, js, dirs, out);
   else nn_net_jet(n, 1, x, &t, js, dirs, out);
   for (int64_t j = 0; j < D; j++) tr += out[j * (D + 1) + 1 + j];
   jet_space_destroy(&js);
@@ -819,7 +827,8 @@ static int trace_checks(void)
       for (int64_t j = 0; j < n->dim; j++) G[j] = 1 + 0.5 * (double)(j % 3); /* any positive propagator */
       gauss_base_create(2, cases[k].L, &base);
       gauss_base_set(base, G);
-      dsm_score_trace(n, base, 0.8, t, 0.9, 0.3, 1, x, &str);
+      const dsm_form form = {.base = base, .sigma_data = 0.8};
+      dsm_score_trace(n, &form, t, 0.9, 0.3, 1, x, &str);
       const double swant = unit_trace(n, base, t, x);
       EXPECT(fails, fabs(str - swant) <= 1e-12 * fmax(1, fabs(swant)),
              "conv + Gaussian base: dsm_score_trace %.15g, from the score's jets %.15g", str, swant);

@@ -62,6 +62,22 @@ check "the same ensemble on 1 and 3 ranks (to rounding: GEMM blocking differs wi
   $TESTMPIRUN -n 3 $LATDIFF sample -model '$w/model.h5' -sampler em -steps 100 -nsamples 500 -output '$w/g3.h5' >/dev/null &&
   $top_builddir/tests/test_compare -a '$w/g1.h5' -b '$w/g3.h5' -tol 1e-12"
 
+# --- the published networks of the Hirono talk: concat(x, t) in, the score out ----
+# (-embed 0 -score_form plain): untrained, the score error is about 120 (the
+# output is the score itself, not scaled by 1/sqrt(Xi)); 2000 steps of the
+# published recipe bring it to 0.18 (bound 0.3: the plain form learns
+# slower than the scaled one's 0.044 at the same steps)
+plain="-embed 0 -score_form plain -weighting likelihood -lr 1e-3 -hidden 32 -layers 2 -batch 512"
+check "plain form, t as an input: 2000 steps" $LATDIFF train -input "$w/data.h5" -output "$w/plain.h5" $plain -steps 2000
+check "  ... its relative score error is below 0.3, and the file says what it is" sh -c "
+  $top_builddir/tests/test_score -model '$w/plain.h5' -theory twopeak -bound 0.3 &&
+  h5dump -a score_form '$w/plain.h5' | grep -q plain && h5dump -a embed_frequencies '$w/plain.h5' | grep -q '(0): 0'"
+check "  ... an untrained one's is above 1" sh -c "
+  $LATDIFF train -input '$w/data.h5' -output '$w/plain0.h5' $plain -steps 1 >/dev/null &&
+  ! $top_builddir/tests/test_score -model '$w/plain0.h5' -theory twopeak -bound 1"
+check "  ... its exact nll and -h_correction run (jets through t as an input)" $LATDIFF nll -model "$w/plain.h5" \
+  -input "$w/data.h5" -nmax 4 -h_correction -ts_rtol 1e-4 -ts_atol 1e-4 -output "$w/plain-nll.h5"
+
 # --- the periodic conv net on the lattice free field --------------------------------
 # The free field's score is known exactly at every t (-theory phi4 -lambda 0):
 # the relative score error of an untrained conv net is 1.2; 400 steps bring
@@ -153,6 +169,9 @@ bad() {
 bad "-validation outside (0, 1)" "must lie in (0, 1)" $LATDIFF train -input "$w/data.h5" -output "$out" -validation 1
 bad "a batch larger than the data" "larger than the 18000 training" $LATDIFF train -input "$w/data.h5" -output "$out" -batch 20000
 bad "-net unet on points" "is for lattice fields" $LATDIFF train -input "$w/data.h5" -output "$out" -net unet
+bad "-embed 0 on a lattice net" "t as an input is for -net mlp" $LATDIFF train -input "$w/ff.h5" -output "$out" -net conv -embed 0 -batch 32
+bad "-score_form plain with a base" "the plain form has no base" $LATDIFF train -input "$w/ff.h5" -output "$out" -net conv -base gaussian -score_form plain -batch 32
+bad "-score_form other" "-score_form" $LATDIFF train -input "$w/data.h5" -output "$out" -score_form raw
 bad "-channels not divisible into GroupNorm groups" "not divisible into 8 groups" $LATDIFF train -input "$w/ff.h5" -output "$out" -channels 12 -batch 32
 bad "more U-Net levels than the lattice can halve" "not divisible by 16" $LATDIFF train -input "$w/ff.h5" -output "$out" -channels 8,8,8,8,8 -batch 32
 bad "-hidden with -net unet" "options of -net mlp and conv" $LATDIFF train -input "$w/ff.h5" -output "$out" -net unet -hidden 8

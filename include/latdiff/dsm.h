@@ -1,10 +1,13 @@
 /* dsm.h — denoising score matching for a score network (nn_net.h).
  *
- * The network n(x~, t) sees the noised sample scaled to unit variance,
+ * The score's form (dsm_form): scaled (the default), the network n(x~, t)
+ * sees the noised sample scaled to unit variance,
  * x~ = x_t / sqrt(f^2 sigma_data^2 + Xi), and the score is
  *   s(x, t) = s_G(x, t) + n(x~, t) / sqrt(Xi(t)),
  * where s_G is the exact score of a Gaussian field with the data's
- * propagator (gauss_base.h, -base gaussian) or 0 (base NULL).
+ * propagator (gauss_base.h, -base gaussian) or 0 (base NULL); or plain,
+ * s(x, t) = n(x, t), the network's output the score itself (the published
+ * networks of the Hirono talk; no base).
  * With the weighting lambda(t) = Xi(t) of the seeds (sigma^2(t) for VE) the
  * loss of x_t = f x_0 + sqrt(Xi) z is |sqrt(Xi) s + z|^2
  * = |n + z + sqrt(Xi) s_G|^2.
@@ -48,15 +51,21 @@
 
 typedef enum { DSM_WEIGHT_XI, DSM_WEIGHT_LIKELIHOOD } dsm_weighting;
 
+typedef struct {
+  gauss_base *base;  /* scaled: the Gaussian base, or NULL */
+  double sigma_data; /* scaled: the data's standard deviation per value */
+  PetscBool plain;   /* s = n(x, t) */
+} dsm_form;
+
 int64_t dsm_work_size(const nn_net *m);
-PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dsm_weighting weighting,
-                             double sigma_data, int64_t B, const double *x0, const double *s0, const double *t,
-                             const double *z, double scale, PetscBool backward, double *work, double *loss);
-PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
-                         const double *x, double *s, double *work);
-PetscErrorCode dsm_score_jet(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
+PetscErrorCode dsm_loss_grad(nn_net *m, const dsm_form *p, const schedule *s, dsm_weighting weighting, int64_t B,
+                             const double *x0, const double *s0, const double *t, const double *z, double scale,
+                             PetscBool backward, double *work, double *loss);
+PetscErrorCode dsm_score(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,
+                         double *s, double *work);
+PetscErrorCode dsm_score_jet(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,
                              const jet_space *js, const double *dirs, double *out);
-PetscErrorCode dsm_score_trace(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
-                               const double *x, double *tr);
+PetscErrorCode dsm_score_trace(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,
+                               double *tr);
 
 #endif

@@ -17,7 +17,8 @@
  *   /data_source         attributes: the training data's metadata and
  *                        parameters (theory, lattice, couplings, mu0, ...)
  *   attributes of /: format, format_version, net, base, odd, precision, dim, hidden, layers,
- *     embed_frequencies, (unet, tutorial: channels, blocks, padding), schedule, sigma, beta_min, beta_max,
+ *     embed_frequencies (mlp: 0 for t itself as an input), score_form ("scaled", or "plain":
+ *     s = n(x, t); scaled when absent), (unet, tutorial: channels, blocks, padding), schedule, sigma, beta_min, beta_max,
  *     cosine_s (0.008 when absent: files before it), eps, tmax (1 when absent),
  *     sigma_data, theory, lattice, kappa, lambda, data, steps_done,
  *     adam_step, options, code_version, git_commit, complete (last)
@@ -39,6 +40,7 @@
 typedef struct {
   char net[16];
   char base[16]; /* "none" or "gaussian" */
+  char score_form[16]; /* "scaled" or "plain" (dsm.h) */
   int odd;       /* the network is made odd, s(-x) = -s(x) */
   char precision[8]; /* "single" or "double": what the network computes in */
   int dim, hidden, layers, J;

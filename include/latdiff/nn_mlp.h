@@ -1,7 +1,8 @@
 /* nn_mlp.h — the MLP score network for point targets (twopeak, gauss25,
  * swissroll), built from the nn.h kernels, and AdamW.
  *
- *   input  [x (dim) | sin, cos of 2 pi w_j t (2J)]
+ *   input  [x (dim) | sin, cos of 2 pi w_j t (2J)], or with J = 0 [x | t]
+ *          (the published networks of the Hirono talk: concat(x, t))
  *   hidden `layers` x (dense to `hidden`, swish)
  *   output dense to dim
  * All parameters live in one flat buffer (p), all gradients in another (g)
@@ -27,6 +28,7 @@
 #include "latdiff/nn.h"
 
 #define NN_MLP_MAXLAYERS 8
+#define NN_MLP_TIME_FEATURES(J) ((J) ? 2 * (J) : 1)
 
 typedef struct {
   int dim, hidden, layers, J;
@@ -51,6 +53,7 @@ typedef struct {
 PetscErrorCode nn_mlp_create(int dim, int hidden, int layers, int J, int64_t batch, nn_mlp **out);
 PetscErrorCode nn_mlp_destroy(nn_mlp **m);
 void nn_mlp_init(nn_mlp *m, uint64_t seed);
+void nn_mlp_time_features(const nn_mlp *m, double t, double *row);
 PetscErrorCode nn_mlp_forward(nn_mlp *m, int64_t B, const double *x, const double *t, double *out);
 PetscErrorCode nn_mlp_backward(nn_mlp *m, int64_t B, const double *dout);
 /* The jets (jet.h) of the outputs at x [B][dim] along the directions

@@ -31,12 +31,13 @@ static const char *const paddings[] = {"periodic", "zero", "padding", "PAD_", NU
 #define NET_TUTORIAL ((PetscEnum)3)
 static const char *const bases[] = {"none", "gaussian", "base", "BASE_", NULL};
 static const char *const targets[] = {"dsm", "action", "target", "TARGET_", NULL};
+static const char *const score_forms[] = {"scaled", "plain", "score_form", "SCORE_FORM_", NULL};
 static const char *const weightings[] = {"sigma2", "likelihood", "weighting", "DSM_WEIGHT_", NULL};
 static const char *const precisions[] = {"double", "single", "precision", "NN_", NULL}; /* the order of nn_precision */
 
 typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16];
-  PetscEnum net, base, precision, target, weighting, padding;
+  PetscEnum net, base, precision, target, weighting, padding, score_form;
   int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
   int channels[MODEL_MAXLEVELS], levels, blocks; /* U-Nets; levels 0: the kind's default */
   double lr, clip, ema, validation, eps, tmax, weight_decay, progress;
@@ -75,6 +76,10 @@ static PetscErrorCode parse(train_options *o)
                      "lattice fields: none, or gaussian (the network adds to the exact score of a Gaussian field with "
                      "the data's measured propagator, and learns only the interaction)",
                      bases, &o->base));
+  PetscCall(opt_enum(PetscOptionsObject, "-score_form",
+                     "the score from the network's output n: scaled (n(x / sqrt(f^2 sigma_data^2 + Xi), t) / sqrt(Xi), "
+                     "plus the base) or plain (n(x, t): the output is the score itself, as the Hirono talk's networks)",
+                     score_forms, &o->score_form));
   PetscCall(opt_enum(PetscOptionsObject, "-weighting",
                      "lambda(t) of the loss: sigma2 (Xi(t), sigma^2(t) for VE, as the seeds) or likelihood (g^2(t))",
                      weightings, &o->weighting));
@@ -96,7 +101,9 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(opt_int(PetscOptionsObject, "-hidden", "mlp, conv: width (mlp hidden units, conv channels; default 64, conv 16)",
                     1, &o->hidden));
   PetscCall(opt_int(PetscOptionsObject, "-layers", "mlp, conv: hidden layers (1..8)", 1, &o->layers));
-  PetscCall(opt_int(PetscOptionsObject, "-embed", "mlp, conv: frequencies of the time embedding (1..16)", 1, &o->embed));
+  PetscCall(opt_int(PetscOptionsObject, "-embed",
+                    "mlp, conv: frequencies of the time embedding (1..16; mlp 0: t itself as an input, concat(x, t))", 0,
+                    &o->embed));
   PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
   PetscCall(opt_real(PetscOptionsObject, "-eps", "training times t in [eps, tmax]", &o->eps));
   PetscCall(opt_real(PetscOptionsObject, "-tmax",
@@ -227,11 +234,11 @@ static PetscErrorCode data_sigma(const shard *s, const char *path, double *sigma
  * 1 validation over all of it); with backward, the summed gradient. */
 typedef struct {
   nn_net *mlp;
-  gauss_base *base;
+  dsm_form form;
   dsm_weighting weighting;
   const ensemble_meta *augment; /* -augment: the lattice whose symmetries act (NULL: none) */
   const schedule *sched;
-  double sigma_data, eps, tmax;
+  double eps, tmax;
   uint64_t seed;
   double *x0, *s0, *t, *z, *work; /* one network batch */
 } dsm_ctx;
@@ -269,7 +276,7 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
       c->t[n++] = c->eps + (c->tmax - c->eps) * rng_uniform(when, (uint64_t)g);
     }
     if (n == cap || (g == B && n > 0)) {
-      PetscCall(dsm_loss_grad(c->mlp, c->base, c->sched, c->weighting, c->sigma_data, n, c->x0, with_s0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
+      PetscCall(dsm_loss_grad(c->mlp, &c->form, c->sched, c->weighting, n, c->x0, with_s0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
       part += l;
       n = 0;
     }
@@ -323,6 +330,7 @@ static void fill_info(const train_options *o, const ensemble_reader *r, int64_t 
     for (int i = 0; i < spec.levels; i++) info->channels[i] = spec.channels[i];
   }
   snprintf(info->base, sizeof info->base, "%s", bases[o->base]);
+  snprintf(info->score_form, sizeof info->score_form, "%s", score_forms[o->score_form]);
   info->odd = o->odd;
   snprintf(info->precision, sizeof info->precision, "%s", o->net == 0 ? "double" : precisions[o->precision]);
   snprintf(info->schedule, sizeof info->schedule, "%s", schedule_names[o->sched.kind]);
@@ -356,7 +364,7 @@ static PetscErrorCode resume(const train_options *o, const char *ckpt, const mod
   PetscCheck(got.nparams == want->nparams && got.hidden == want->hidden && got.layers == want->layers &&
                got.levels == want->levels && got.blocks == want->blocks && !strcmp(got.padding, want->padding) &&
                !memcmp(got.channels, want->channels, sizeof got.channels) &&
-               got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && got.odd == want->odd && !strcmp(got.precision, want->precision) && !strcmp(got.schedule, want->schedule) &&
+               got.J == want->J && got.dim == want->dim && !strcmp(got.base, want->base) && !strcmp(got.score_form, want->score_form) && got.odd == want->odd && !strcmp(got.precision, want->precision) && !strcmp(got.schedule, want->schedule) &&
                got.sigma == want->sigma && got.beta_min == want->beta_min && got.beta_max == want->beta_max &&
                got.cosine_s == want->cosine_s &&
                got.eps == want->eps && got.tmax == want->tmax && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
@@ -400,6 +408,10 @@ PetscErrorCode cmd_train(app_run *run)
              "-augment: for lattice fields; the symmetries of point targets differ from target to target");
   PetscCheck(o.base == 0 || o.net != 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-base gaussian: for lattice fields; point targets have no propagator");
+  PetscCheck(o.embed >= 1 || o.net == NET_MLP, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-embed 0: t as an input is for -net mlp; -net %s needs 1..16 frequencies", nets[o.net]);
+  PetscCheck(o.score_form == 0 || o.base == 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-score_form plain -base gaussian: the plain form has no base (its output is the whole score)");
   PetscCheck(o.net == NET_MLP || !strcmp(r->meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "%s: theory '%s'; -net %s is for lattice fields (use -net mlp for point targets)", o.input, r->meta.theory,
              nets[o.net]);
@@ -448,12 +460,12 @@ PetscErrorCode cmd_train(app_run *run)
                        (long long)r->volume, sigma_data));
   app_catch_signals();
 
-  dsm_ctx c = {.mlp = m, .sched = &o.sched, .sigma_data = sigma_data, .eps = o.eps, .tmax = o.tmax, .seed = o.seed,
+  dsm_ctx c = {.mlp = m, .sched = &o.sched, .form = {.sigma_data = sigma_data, .plain = o.score_form == 1}, .eps = o.eps, .tmax = o.tmax, .seed = o.seed,
                .augment = o.augment ? &r->meta : NULL, .weighting = (dsm_weighting)o.weighting};
   double *mag = NULL;
   if (o.base == 1) { /* the Gaussian part from the training configurations, and their magnetisations */
-    PetscCall(gauss_base_create(r->meta.d, r->meta.L, &c.base));
-    PetscCall(gauss_base_measure(c.base, PETSC_COMM_WORLD, train.hi - train.lo, train.x));
+    PetscCall(gauss_base_create(r->meta.d, r->meta.L, &c.form.base));
+    PetscCall(gauss_base_measure(c.form.base, PETSC_COMM_WORLD, train.hi - train.lo, train.x));
     PetscCall(PetscMalloc1((size_t)r->n, &mag));
     PetscCall(ensemble_read_scalars(r, "magnetisation", mag));
   }
@@ -499,7 +511,7 @@ PetscErrorCode cmd_train(app_run *run)
     }
     if (stop || (done % o.checkpoint_every == 0 && done < o.steps)) {
       fill_info(&o, r, m->nparams, sigma_data, done, opt->step, &info);
-      PetscCall(save(ckpt, r, &info, m, ema, opt, c.base, mag, ntrain));
+      PetscCall(save(ckpt, r, &info, m, ema, opt, c.form.base, mag, ntrain));
     }
   }
   if (stop)
@@ -507,14 +519,14 @@ PetscErrorCode cmd_train(app_run *run)
                          "same options and -restart\n", stop == 2 ? "signal received" : "stop file found", (long long)done));
   else {
     fill_info(&o, r, m->nparams, sigma_data, done, opt->step, &info);
-    PetscCall(save(o.output, r, &info, m, ema, opt, c.base, mag, ntrain));
+    PetscCall(save(o.output, r, &info, m, ema, opt, c.form.base, mag, ntrain));
     PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld steps, final loss %.5f, validation %.5f)\n",
                          o.output, (long long)done, loss, vloss));
   }
   PetscCall(PetscFree5(c.x0, c.s0, c.t, c.z, c.work));
   PetscCall(PetscFree(train.s0));
-  PetscCall(gauss_base_destroy(&c.base));
+  PetscCall(gauss_base_destroy(&c.form.base));
   PetscCall(PetscFree(mag));
   PetscCall(PetscFree(ema));
   PetscCall(nn_adamw_destroy(&opt));

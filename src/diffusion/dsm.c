@@ -19,8 +19,8 @@ static parts split(const nn_net *m, double *work)
 }
 
 /* sqrt(Xi) times the score estimate of one sample (dsm.h): -z, or the mixture with s0 */
-static PetscErrorCode target(gauss_base *base, double sigma_data, double f, double xi, int64_t D, const double *z,
-                             const double *s0, parts *w, double *out)
+static PetscErrorCode target(const dsm_form *p, double f, double xi, int64_t D, const double *z, const double *s0,
+                             parts *w, double *out)
 {
   const double r = sqrt(xi);
 
@@ -30,19 +30,27 @@ static PetscErrorCode target(gauss_base *base, double sigma_data, double f, doub
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   for (int64_t c = 0; c < D; c++) w->u[c] = -z[c], w->v[c] = r * s0[c] / f;
-  if (base) PetscCall(gauss_base_mix(base, f, xi, w->u, w->v, out));
+  if (p->base) PetscCall(gauss_base_mix(p->base, f, xi, w->u, w->v, out));
   else {
-    const double A = xi / (f * f * sigma_data * sigma_data + xi);
+    const double A = xi / (f * f * p->sigma_data * p->sigma_data + xi);
     for (int64_t c = 0; c < D; c++) out[c] = A * w->u[c] + (1 - A) * w->v[c];
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dsm_weighting weighting,
-                             double sigma_data, int64_t B, const double *x0, const double *s0, const double *t,
-                             const double *z, double scale, PetscBool backward, double *work, double *loss)
+/* s = n(in x, t) out + s_G: the network's input and output scales */
+static void scales(const dsm_form *p, double f, double xi, double *in, double *out)
+{
+  if (p->plain) *in = 1, *out = 1;
+  else *in = 1 / sqrt(f * f * p->sigma_data * p->sigma_data + xi), *out = 1 / sqrt(xi);
+}
+
+PetscErrorCode dsm_loss_grad(nn_net *m, const dsm_form *p, const schedule *s, dsm_weighting weighting, int64_t B,
+                             const double *x0, const double *s0, const double *t, const double *z, double scale,
+                             PetscBool backward, double *work, double *loss)
 {
   const int64_t D = m->dim;
+  gauss_base *base = p->base;
   parts w = split(m, work);
 
   PetscFunctionBeginUser;
@@ -56,24 +64,28 @@ PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dsm
         w.xt[b * D + c] = f * x0[i] + sqrt(xi) * z[i];
       }
       w.t[b] = tb, w.f[b] = f, w.xi[b] = xi;
-      PetscCall(target(base, sigma_data, f, xi, D, z + (b0 + b) * D, s0 ? s0 + (b0 + b) * D : NULL, &w, w.tg + b * D));
+      PetscCall(target(p, f, xi, D, z + (b0 + b) * D, s0 ? s0 + (b0 + b) * D : NULL, &w, w.tg + b * D));
     }
     /* the residual n - sqrt(Xi) (target - s_G(x_t)): the network learns what the base misses */
     if (base) PetscCall(gauss_base_score(base, nb, w.f, w.xi, w.xt, w.sg));
     for (int64_t b = 0; b < nb; b++) {
-      const double norm = 1 / sqrt(w.f[b] * w.f[b] * sigma_data * sigma_data + w.xi[b]);
+      double in, out;
+      scales(p, w.f[b], w.xi[b], &in, &out);
       for (int64_t c = 0; c < D; c++) {
         if (base) w.sg[b * D + c] *= sqrt(w.xi[b]);
-        w.xt[b * D + c] *= norm;
+        w.xt[b * D + c] *= in;
       }
     }
     PetscCall(nn_net_forward(m, nb, w.xt, w.t, w.out));
     for (int64_t b = 0; b < nb; b++) {
       const double c = weighting == DSM_WEIGHT_LIKELIHOOD ? scale * schedule_g2(s, w.t[b]) / w.xi[b] : scale;
+      double in, out;
+      scales(p, w.f[b], w.xi[b], &in, &out);
+      const double k = sqrt(w.xi[b]) * out; /* sqrt(Xi) s = k n + sqrt(Xi) s_G; k = 1 scaled */
       for (int64_t i = b * D; i < (b + 1) * D; i++) {
-        const double r = w.out[i] - w.tg[i] + (base ? w.sg[i] : 0);
+        const double r = k * w.out[i] - w.tg[i] + (base ? w.sg[i] : 0);
         *loss += c * r * r;
-        w.out[i] = 2 * c * r; /* d loss / d out, in place */
+        w.out[i] = 2 * c * r * k; /* d loss / d out, in place */
       }
     }
     if (backward) PetscCall(nn_net_backward(m, nb, w.out));
@@ -81,14 +93,16 @@ PetscErrorCode dsm_loss_grad(nn_net *m, gauss_base *base, const schedule *s, dsm
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
-                         const double *x, double *s, double *work)
+PetscErrorCode dsm_score(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,
+                         double *s, double *work)
 {
   const int64_t D = m->dim;
-  const double norm = 1 / sqrt(f * f * sigma_data * sigma_data + xi), out_scale = 1 / sqrt(xi);
+  gauss_base *base = p->base;
+  double norm, out_scale;
   parts w = split(m, work);
 
   PetscFunctionBeginUser;
+  scales(p, f, xi, &norm, &out_scale);
   for (int64_t b0 = 0; b0 < B; b0 += m->batch) {
     const int64_t nb = PetscMin(m->batch, B - b0);
     for (int64_t i = 0; i < nb * D; i++) w.xt[i] = x[b0 * D + i] * norm;
@@ -106,14 +120,15 @@ PetscErrorCode dsm_score(nn_net *m, gauss_base *base, double sigma_data, double 
 /* s(x) = n(norm x, t) / sqrt(Xi) + s_G(x): the input jet is scaled by
  * norm, the output's by 1 / sqrt(Xi); s_G is linear, so it adds s_G(x) to
  * the value and s_G(v) to the linear terms */
-PetscErrorCode dsm_score_jet(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B, const double *x,
+PetscErrorCode dsm_score_jet(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,
                              const jet_space *js, const double *dirs, double *out)
 {
   const int64_t D = m->dim, nx = B * D, nd = nx * js->n, no = nx * js->ncoef;
-  const double norm = 1 / sqrt(f * f * sigma_data * sigma_data + xi), out_scale = 1 / sqrt(xi);
-  double *xs, *ds, *ts;
+  gauss_base *base = p->base;
+  double *xs, *ds, *ts, norm, out_scale;
 
   PetscFunctionBeginUser;
+  scales(p, f, xi, &norm, &out_scale);
   PetscCall(PetscMalloc3((size_t)nx, &xs, (size_t)nd, &ds, (size_t)B, &ts));
   for (int64_t i = 0; i < nx; i++) xs[i] = norm * x[i];
   for (int64_t i = 0; i < nd; i++) ds[i] = norm * dirs[i];
@@ -134,16 +149,16 @@ PetscErrorCode dsm_score_jet(nn_net *m, gauss_base *base, double sigma_data, dou
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* tr ds/dx = norm / sqrt(Xi) tr J_n(norm x) + tr ds_G/dx */
-PetscErrorCode dsm_score_trace(nn_net *m, gauss_base *base, double sigma_data, double t, double f, double xi, int64_t B,
-                               const double *x, double *tr)
+/* tr ds/dx = in out tr J_n(in x) + tr ds_G/dx */
+PetscErrorCode dsm_score_trace(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,
+                               double *tr)
 {
   const int64_t D = m->dim;
-  const double norm = 1 / sqrt(f * f * sigma_data * sigma_data + xi), out_scale = 1 / sqrt(xi);
-  const double tr_base = base ? gauss_base_trace(base, f, xi) : 0;
-  double *xs;
+  const double tr_base = p->base ? gauss_base_trace(p->base, f, xi) : 0;
+  double *xs, norm, out_scale;
 
   PetscFunctionBeginUser;
+  scales(p, f, xi, &norm, &out_scale);
   PetscCall(PetscMalloc1((size_t)D, &xs));
   for (int64_t b = 0; b < B; b++) {
     for (int64_t j = 0; j < D; j++) xs[j] = norm * x[b * D + j];

@@ -16,6 +16,7 @@ typedef struct {
   model_info info;
   nn_net *mlp;
   gauss_base *base; /* -base gaussian models */
+  dsm_form form;    /* the score from the network's output */
   double *mag;      /* and the training data's magnetisations */
   int64_t nmag;
   double *work;
@@ -65,6 +66,7 @@ static PetscErrorCode net_setup(score_model *m)
     st.magnetisation = NULL;
   }
   PetscCall(model_state_free(&st));
+  n->form = (dsm_form){.base = n->base, .sigma_data = n->info.sigma_data, .plain = !strcmp(n->info.score_form, "plain")};
   PetscCall(PetscMalloc1((size_t)dsm_work_size(n->mlp), &n->work));
   PetscCall(score_model_split_points(m, n->info.dim));
   m->prior_var = n->info.sigma_data * n->info.sigma_data;
@@ -89,7 +91,7 @@ static PetscErrorCode net_setup(score_model *m)
 static PetscErrorCode net_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x, double *s)
 {
   network *n = m->data;
-  return dsm_score(n->mlp, n->base, n->info.sigma_data, t, f, xi, nb, x, s, n->work);
+  return dsm_score(n->mlp, &n->form, t, f, xi, nb, x, s, n->work);
 }
 
 static PetscErrorCode net_jet(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
@@ -98,7 +100,7 @@ static PetscErrorCode net_jet(score_model *m, double t, double f, double xi, int
   network *n = m->data;
 
   PetscFunctionBeginUser;
-  PetscCall(dsm_score_jet(n->mlp, n->base, n->info.sigma_data, t, f, xi, nb, x, js, dirs, out));
+  PetscCall(dsm_score_jet(n->mlp, &n->form, t, f, xi, nb, x, js, dirs, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -107,7 +109,7 @@ static PetscErrorCode net_divergence(score_model *m, double t, double f, double 
                                      double *div)
 {
   network *n = m->data;
-  return dsm_score_trace(n->mlp, n->base, n->info.sigma_data, t, f, xi, nb, x, div);
+  return dsm_score_trace(n->mlp, &n->form, t, f, xi, nb, x, div);
 }
 
 /* the prior sample -model draws from with a base (net_diffused) */

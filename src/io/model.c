@@ -25,6 +25,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(h5_attr_put_int(f, "format_version", MODEL_FORMAT_VERSION));
     PetscCall(h5_attr_put_string(f, "net", info->net));
     PetscCall(h5_attr_put_string(f, "base", info->base));
+    PetscCall(h5_attr_put_string(f, "score_form", info->score_form));
     PetscCall(h5_attr_put_int(f, "odd", info->odd));
     PetscCall(h5_attr_put_string(f, "precision", info->precision));
     PetscCall(h5_attr_put_int(f, "dim", info->dim));
@@ -123,6 +124,12 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   PetscCall(h5_attr_get_string(f, path, "base", sizeof info->base, info->base));
   PetscCheck(!strcmp(info->base, "none") || !strcmp(info->base, "gaussian"), comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: base '%s'; this latdiff knows none and gaussian", path, info->base);
+  snprintf(info->score_form, sizeof info->score_form, "scaled");
+  if (H5Aexists(f, "score_form") > 0)
+    PetscCall(h5_attr_get_string(f, path, "score_form", sizeof info->score_form, info->score_form));
+  PetscCheck(!strcmp(info->score_form, "scaled") || (!strcmp(info->score_form, "plain") && !strcmp(info->base, "none")),
+             comm, PETSC_ERR_FILE_UNEXPECTED, "%s: score_form '%s' with base '%s'; this latdiff knows scaled, and plain "
+             "without a base", path, info->score_form, info->base);
   PetscCall(h5_attr_get_int(f, path, "odd", &v));
   info->odd = v != 0;
   PetscCall(h5_attr_get_string(f, path, "precision", sizeof info->precision, info->precision));
@@ -163,7 +170,7 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   PetscCall(ensemble_meta_read(g, path, &info->data_meta));
   H5CALL(H5Gclose(g));
   PetscCheck(info->dim >= 1 && info->dim <= 1 << 20 && info->hidden >= 1 && info->hidden <= 1 << 16 && info->layers >= 1 &&
-               info->layers <= 8 && info->J >= 1 && info->J <= 512 && info->sigma_data > 0 && info->steps_done >= 0,
+               info->layers <= 8 && (info->J >= 1 || (info->J == 0 && !strcmp(info->net, "mlp"))) && info->J <= 512 && info->sigma_data > 0 && info->steps_done >= 0,
              comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network sizes or normalisation out of range (damaged?)", path);
   for (int k = 0; k < 4; k++) PetscCall(read_array(comm, f, path, arrays[k], &info->nparams, &data[k]));
   for (int k = 0; k < 2; k++) { /* /params and /ema: the masters rounded to float32, or edited */

@@ -10,7 +10,7 @@ PetscErrorCode nn_mlp_create(int dim, int hidden, int layers, int J, int64_t bat
   int64_t off = 0;
 
   PetscFunctionBeginUser;
-  PetscCheck(dim >= 1 && hidden >= 1 && layers >= 1 && layers <= NN_MLP_MAXLAYERS && J >= 1 && J <= 16 && batch >= 1,
+  PetscCheck(dim >= 1 && hidden >= 1 && layers >= 1 && layers <= NN_MLP_MAXLAYERS && J >= 0 && J <= 16 && batch >= 1,
              PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_mlp: dim %d hidden %d layers %d J %d batch %lld", dim,
              hidden, layers, J, (long long)batch);
   PetscCall(PetscNew(&m));
@@ -18,20 +18,20 @@ PetscErrorCode nn_mlp_create(int dim, int hidden, int layers, int J, int64_t bat
   /* frequencies 1/2, 1, 2, ...: t in [0, 1] resolved from coarse to fine */
   for (int j = 0; j < J; j++) m->freq[j] = 0.5 * pow(2.0, j);
   for (int l = 0; l <= layers; l++) {
-    const int in = l == 0 ? dim + 2 * J : hidden, outn = l == layers ? dim : hidden;
+    const int in = l == 0 ? dim + NN_MLP_TIME_FEATURES(J) : hidden, outn = l == layers ? dim : hidden;
     off += (int64_t)in * outn + outn;
   }
   m->nparams = off;
   PetscCall(PetscCalloc2((size_t)off, &m->p, (size_t)off, &m->g));
   off = 0;
   for (int l = 0; l <= layers; l++) {
-    const int in = l == 0 ? dim + 2 * J : hidden, outn = l == layers ? dim : hidden;
+    const int in = l == 0 ? dim + NN_MLP_TIME_FEATURES(J) : hidden, outn = l == layers ? dim : hidden;
     m->w[l] = m->p + off, m->gw[l] = m->g + off;
     off += (int64_t)in * outn;
     m->b[l] = m->p + off, m->gb[l] = m->g + off;
     off += outn;
   }
-  const int64_t nin = batch * (dim + 2 * J), nh = batch * hidden;
+  const int64_t nin = batch * (dim + NN_MLP_TIME_FEATURES(J)), nh = batch * hidden;
   PetscCall(PetscCalloc1((size_t)(nin + 2 * layers * nh + 2 * nh), &m->arena));
   m->in = m->arena;
   for (int l = 0; l < layers; l++) m->a[l] = m->in + nin + 2 * l * nh, m->h[l] = m->a[l] + nh;
@@ -56,23 +56,30 @@ void nn_mlp_init(nn_mlp *m, uint64_t seed)
 {
   uint64_t k = 0;
   for (int l = 0; l <= m->layers; l++) {
-    const int in = l == 0 ? m->dim + 2 * m->J : m->hidden, outn = l == m->layers ? m->dim : m->hidden;
+    const int in = l == 0 ? m->dim + NN_MLP_TIME_FEATURES(m->J) : m->hidden, outn = l == m->layers ? m->dim : m->hidden;
     const double sd = 1 / sqrt((double)in);
     for (int64_t i = 0; i < (int64_t)in * outn; i++) m->w[l][i] = sd * rng_normal((rng_key){seed, RNG_INIT, 0, 0}, k++);
     for (int i = 0; i < outn; i++) m->b[l][i] = 0;
   }
 }
 
+/* what the network sees of t: Fourier features, or t itself (J = 0) */
+void nn_mlp_time_features(const nn_mlp *m, double t, double *row)
+{
+  if (m->J) nn_embed_forward_d(row, &t, m->freq, 1, m->J);
+  else row[0] = t;
+}
+
 PetscErrorCode nn_mlp_forward(nn_mlp *m, int64_t B, const double *x, const double *t, double *out)
 {
-  const int D = m->dim, E = 2 * m->J, H = m->hidden;
+  const int D = m->dim, E = NN_MLP_TIME_FEATURES(m->J), H = m->hidden;
 
   PetscFunctionBeginUser;
   PetscCheck(B <= m->batch, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_mlp: batch %lld > %lld", (long long)B,
              (long long)m->batch);
   for (int64_t s = 0; s < B; s++) {
     for (int c = 0; c < D; c++) m->in[s * (D + E) + c] = x[s * D + c];
-    nn_embed_forward_d(m->in + s * (D + E) + D, t + s, m->freq, 1, m->J);
+    nn_mlp_time_features(m, t[s], m->in + s * (D + E) + D);
   }
   const double *prev = m->in;
   int nprev = D + E;
@@ -87,7 +94,7 @@ PetscErrorCode nn_mlp_forward(nn_mlp *m, int64_t B, const double *x, const doubl
 
 PetscErrorCode nn_mlp_backward(nn_mlp *m, int64_t B, const double *dout)
 {
-  const int D = m->dim, E = 2 * m->J, H = m->hidden, L = m->layers;
+  const int D = m->dim, E = NN_MLP_TIME_FEATURES(m->J), H = m->hidden, L = m->layers;
 
   PetscFunctionBeginUser;
   /* dh = d loss / d h[L-1] */

@@ -19,7 +19,7 @@ static void swish_derivatives(double u, double *d)
 PetscErrorCode nn_mlp_jet(nn_mlp *m, int64_t B, const double *x, const double *t, const jet_space *js,
                           const double *dirs, double *out)
 {
-  const int D = m->dim, E = 2 * m->J, H = m->hidden, K = js->ncoef, n = js->n;
+  const int D = m->dim, E = NN_MLP_TIME_FEATURES(m->J), H = m->hidden, K = js->ncoef, n = js->n;
   const int64_t rows = B * K, need = rows * (D + E) + 2 * rows * H + rows * D + 4 * K;
 
   PetscFunctionBeginUser;
@@ -34,7 +34,7 @@ PetscErrorCode nn_mlp_jet(nn_mlp *m, int64_t B, const double *x, const double *t
   for (int64_t b = 0; b < B; b++) { /* x0 + sum_a eps_a v_a, the embedding of t constant */
     double *row = in + b * K * (D + E);
     for (int c = 0; c < D; c++) row[c] = x[b * D + c];
-    nn_embed_forward_d(row + D, t + b, m->freq, 1, m->J);
+    nn_mlp_time_features(m, t[b], row + D);
     for (int q = 0; q < n; q++)
       for (int c = 0; c < D; c++) row[(1 + q) * (D + E) + c] = dirs[(b * n + q) * D + c];
   }
