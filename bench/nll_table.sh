@@ -5,8 +5,9 @@
 # 25-Gaussian grid with the "simple" (VP, beta = 20 t) and cosine
 # (f = cos(pi t / 2)) schedules, t in [0.01, 1] (cosine: 0.999), prior
 # N(0, I), as their code defines them. Two MLPs per row:
-#   published  3 x 128 swish, likelihood weighting g^2, Adam 1e-3 without
-#              warm-up, clipping or averaging, batch 512
+#   published  concat(x, t) -> 3 x 128 swish -> the score (-embed 0
+#              -score_form plain), likelihood weighting g^2, constant Adam
+#              1e-3 without warm-up, clipping or averaging, batch 512
 #   latdiff    the trainer's defaults (3 x 64, sigma^2 weighting, warm-up,
 #              clipping, cosine decay, moving average) with -target action
 #              (the data's exact score mixed into the target)
@@ -16,7 +17,8 @@
 # the same solve at 10 times the tolerances.
 #   sh bench/nll_table.sh [STEPS [NPTS [NCORR]]]     (defaults 20000 1000 200)
 # ONLY=cosine (or swiss, grid-simple, ...) runs the rows whose data-schedule
-# name contains it; models already in WORKDIR are reused.
+# name contains it, NETS=published (or latdiff) only those networks; models
+# already in WORKDIR are reused.
 set -eu
 STEPS=${1:-20000}
 NPTS=${2:-1000}
@@ -64,8 +66,9 @@ $L sample $swiss -sampler exact -nsamples 3000 -seed 1 -output "$W/swiss-train.h
 $L sample $swiss -sampler exact -nsamples "$NPTS" -seed 2 -output "$W/swiss-test.h5" -force -quiet
 $L sample $grid -sampler exact -nsamples 3000 -seed 1 -output "$W/grid-train.h5" -force -quiet
 $L sample $grid -sampler exact -nsamples "$NPTS" -seed 2 -output "$W/grid-test.h5" -force -quiet
-published="-net mlp -hidden 128 -layers 3 -weighting likelihood -lr 1e-3 -batch 512 -warmup 0 -clip 0 -ema 0 -validation 0.05"
-mine="-net mlp -target action -validation 0.05"
+published="-net mlp -embed 0 -score_form plain -hidden 128 -layers 3 -weighting likelihood -lr 1e-3 -lr_floor 1 -batch 512 \
+  -warmup 0 -clip 0 -ema 0 -validation 0.05"
+latdiff="-net mlp -target action -validation 0.05"
 echo
 echo "data       schedule net        NLL (model)      exact -log p_0   gap              O(h) corr, tol 1e-3 (num. err)  tol 1e-5"
 for d in swiss grid; do
@@ -74,7 +77,9 @@ for d in swiss grid; do
     case "$d-$s" in *"${ONLY:-}"*) ;; *) continue ;; esac
     eval sopt=\$$s
     tmax=1; [ $s = cosine ] && tmax=0.999
-    row $d "$dopt" $s "$sopt" $tmax published "$published"
-    row $d "$dopt" $s "$sopt" $tmax latdiff "$mine"
+    for nn in ${NETS:-published latdiff}; do
+      eval topt=\$$nn
+      row $d "$dopt" $s "$sopt" $tmax $nn "$topt"
+    done
   done
 done

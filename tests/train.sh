@@ -172,6 +172,7 @@ bad "-net unet on points" "is for lattice fields" $LATDIFF train -input "$w/data
 bad "-embed 0 on a lattice net" "t as an input is for -net mlp" $LATDIFF train -input "$w/ff.h5" -output "$out" -net conv -embed 0 -batch 32
 bad "-score_form plain with a base" "the plain form has no base" $LATDIFF train -input "$w/ff.h5" -output "$out" -net conv -base gaussian -score_form plain -batch 32
 bad "-score_form other" "-score_form" $LATDIFF train -input "$w/data.h5" -output "$out" -score_form raw
+bad "-lr_floor above 1" "-lr_floor 2" $LATDIFF train -input "$w/data.h5" -output "$out" -lr_floor 2
 bad "-channels not divisible into GroupNorm groups" "not divisible into 8 groups" $LATDIFF train -input "$w/ff.h5" -output "$out" -channels 12 -batch 32
 bad "more U-Net levels than the lattice can halve" "not divisible by 16" $LATDIFF train -input "$w/ff.h5" -output "$out" -channels 8,8,8,8,8 -batch 32
 bad "-hidden with -net unet" "options of -net mlp and conv" $LATDIFF train -input "$w/ff.h5" -output "$out" -net unet -hidden 8

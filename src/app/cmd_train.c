@@ -40,7 +40,7 @@ typedef struct {
   PetscEnum net, base, precision, target, weighting, padding, score_form;
   int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
   int channels[MODEL_MAXLEVELS], levels, blocks; /* U-Nets; levels 0: the kind's default */
-  double lr, clip, ema, validation, eps, tmax, weight_decay, progress;
+  double lr, lr_floor, clip, ema, validation, eps, tmax, weight_decay, progress;
   schedule sched;
   uint64_t seed;
   PetscBool force, restart, help, odd, augment, net_set, padding_set;
@@ -52,7 +52,7 @@ static PetscErrorCode parse(train_options *o)
 
   PetscFunctionBeginUser;
   *o = (train_options){.precision = (PetscEnum)NN_SINGLE, .hidden = 64, .layers = 3, .embed = 8, .blocks = 1, .steps = 4000, .batch = 1024, .warmup = 100,
-                       .checkpoint_every = 500, .lr = 2e-3, .clip = 1, .ema = 0.999, .validation = 0.1, .eps = 1e-3,
+                       .checkpoint_every = 500, .lr = 2e-3, .lr_floor = 0.1, .clip = 1, .ema = 0.999, .validation = 0.1, .eps = 1e-3,
                        .progress = 10, .seed = 1, .sched = {SCHEDULE_VE, 25.0, 0.1, 20.0, 0.008}};
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff train: a score network by denoising score matching", NULL);
   PetscCall(PetscOptionsString("-input", "training ensemble", "latdiff", o->input, o->input, sizeof o->input, NULL));
@@ -113,6 +113,9 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(opt_real(PetscOptionsObject, "-lr", "peak learning rate (AdamW)", &o->lr));
   PetscCall(opt_int(PetscOptionsObject, "-warmup", "steps of linear learning-rate warm-up, then cosine decay", 0,
                     &o->warmup));
+  PetscCall(opt_real(PetscOptionsObject, "-lr_floor",
+                     "the fraction of -lr the cosine decays to at the last step (1: constant after the warm-up)",
+                     &o->lr_floor));
   PetscCall(opt_real(PetscOptionsObject, "-clip", "clip the gradient's global norm to this (0: no clipping)", &o->clip));
   PetscCall(opt_real(PetscOptionsObject, "-ema", "decay of the moving average of the weights used for sampling",
                      &o->ema));
@@ -156,6 +159,8 @@ static PetscErrorCode parse(train_options *o)
   if (o->tmax == 0) o->tmax = o->sched.kind == SCHEDULE_COSINE ? 0.995 : 1.0;
   PetscCheck(o->eps > 0 && o->eps < o->tmax && o->tmax <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-eps %g -tmax %g: need 0 < eps < tmax <= 1", o->eps, o->tmax);
+  PetscCheck(o->lr_floor >= 0 && o->lr_floor <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-lr_floor %g: a fraction of -lr in [0, 1]", o->lr_floor);
   PetscCheck(o->lr > 0 && o->clip >= 0 && o->ema >= 0 && o->ema < 1 && o->weight_decay >= 0, PETSC_COMM_WORLD,
              PETSC_ERR_USER_INPUT, "-lr %g -clip %g -ema %g -weight_decay %g: need lr > 0, clip >= 0, 0 <= ema < 1",
              o->lr, o->clip, o->ema, o->weight_decay);
@@ -289,7 +294,7 @@ static double learning_rate(const train_options *o, int64_t k)
 {
   if (k < o->warmup) return o->lr * (double)(k + 1) / o->warmup;
   const double x = (double)(k - o->warmup) / PetscMax(1, o->steps - o->warmup);
-  return o->lr * (0.1 + 0.9 * 0.5 * (1 + cos(PETSC_PI * x)));
+  return o->lr * (o->lr_floor + (1 - o->lr_floor) * 0.5 * (1 + cos(PETSC_PI * x)));
 }
 
 /* parameters bitwise equal on all ranks: compare every rank's bits with rank 0's */
