@@ -10,8 +10,9 @@
 # (the larger of the two), every rank running its own chain meanwhile.
 #   sh bench/independence_vs_hmc.sh ["8:0.22 8:0.25 8:0.27"] [N] [STEPS]
 # (defaults: those three points, N = 200 proposals per rank, 1000 training
-# steps). The exact divergence costs one network tangent pass per site per
-# ODE right-hand side, so a proposal's cost grows as L^4 at fixed width.
+# steps). The conv net's exact divergence costs 17 tangent passes per ODE
+# right-hand side whatever L (nn_convnet_trace), so a proposal's cost grows
+# as L^2 times the number of ODE steps.
 set -eu
 POINTS=${1:-"8:0.22 8:0.25 8:0.27"}
 N=${2:-200}
