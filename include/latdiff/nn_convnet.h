@@ -44,7 +44,6 @@
 #include "latdiff/nn.h"
 
 #define NN_CONV_MAXLAYERS 8
-#define NN_CONV_MAXSIDE 4096 /* the longest side nn_convnet_trace colours */
 #define NN_CONV_FEATURES(J) (2 * (J) + 3) /* per sample: time embedding, m, m^2, m^3 */
 
 
@@ -58,6 +57,7 @@ typedef struct {
   int64_t w[NN_CONV_MAXLAYERS + 1], b[NN_CONV_MAXLAYERS + 1], e[NN_CONV_MAXLAYERS];
   double freq[16];
   float *pf, *gf; /* single: the float copies of p and of the gradient */
+  int64_t *colour, ncolours; /* per site, for nn_convnet_trace: sites of a colour are beyond the net's reach */
   /* the arena (values of the network's precision) and offsets into it */
   void *arena;
   int64_t freq_at, x_at, in_at, out_at, embraw, emb, eadd, a[NN_CONV_MAXLAYERS], h[NN_CONV_MAXLAYERS], da, dh, work, dsum;

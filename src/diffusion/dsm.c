@@ -79,9 +79,7 @@ PetscErrorCode dsm_loss_grad(nn_net *m, const dsm_form *p, const schedule *s, ds
     PetscCall(nn_net_forward(m, nb, w.xt, w.t, w.out));
     for (int64_t b = 0; b < nb; b++) {
       const double c = weighting == DSM_WEIGHT_LIKELIHOOD ? scale * schedule_g2(s, w.t[b]) / w.xi[b] : scale;
-      double in, out;
-      scales(p, w.f[b], w.xi[b], &in, &out);
-      const double k = sqrt(w.xi[b]) * out; /* sqrt(Xi) s = k n + sqrt(Xi) s_G; k = 1 scaled */
+      const double k = p->plain ? sqrt(w.xi[b]) : 1; /* sqrt(Xi) s = k n + sqrt(Xi) s_G */
       for (int64_t i = b * D; i < (b + 1) * D; i++) {
         const double r = k * w.out[i] - w.tg[i] + (base ? w.sg[i] : 0);
         *loss += c * r * r;
@@ -117,9 +115,9 @@ PetscErrorCode dsm_score(nn_net *m, const dsm_form *p, double t, double f, doubl
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* s(x) = n(norm x, t) / sqrt(Xi) + s_G(x): the input jet is scaled by
- * norm, the output's by 1 / sqrt(Xi); s_G is linear, so it adds s_G(x) to
- * the value and s_G(v) to the linear terms */
+/* s(x) = n(in x, t) out + s_G(x): the input jet is scaled by in, the
+ * output's by out; s_G is linear, so it adds s_G(x) to the value and s_G(v)
+ * to the linear terms */
 PetscErrorCode dsm_score_jet(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,
                              const jet_space *js, const double *dirs, double *out)
 {

@@ -15,6 +15,48 @@
 #undef R
 #undef S
 
+/* Colours of one direction of length L such that two sites of one colour
+ * are more than `reach` apart on the periodic line: residues modulo m
+ * (m > reach) up to the last whole block, the rest a colour each; the m
+ * with the fewest colours. Returns the count; colour[x] for x < L. */
+static int colour_line(int L, int reach, int *colour)
+{
+  int best = L, bm = L;
+  for (int m = reach + 1; m < L; m++)
+    if (m + L % m < best) best = m + L % m, bm = m;
+  const int whole = L / bm * bm;
+  for (int x = 0; x < L; x++) colour[x] = x < whole ? x % bm : bm + x - whole;
+  return best;
+}
+
+/* every site's colour (lexicographic, last index fastest): the product of
+ * its directions' colours, for nn_convnet_trace; the net's reach is
+ * layers + 1 convolutions of one site each */
+static PetscErrorCode colour_sites(nn_convnet *n)
+{
+  const nn_stencil *st = n->st;
+  int ncol[NN_MAXDIM], *line[NN_MAXDIM];
+
+  PetscFunctionBeginUser;
+  n->ncolours = 1;
+  for (int mu = 0; mu < st->d; mu++) {
+    PetscCall(PetscMalloc1((size_t)st->L[mu], &line[mu]));
+    ncol[mu] = colour_line(st->L[mu], n->layers + 1, line[mu]);
+    n->ncolours *= ncol[mu];
+  }
+  PetscCall(PetscMalloc1((size_t)n->V, &n->colour));
+  for (int64_t v = 0; v < n->V; v++) {
+    int64_t r = v, c = 0, stride = 1;
+    for (int mu = st->d - 1; mu >= 0; mu--) {
+      c += line[mu][r % st->L[mu]] * stride;
+      stride *= ncol[mu], r /= st->L[mu];
+    }
+    n->colour[v] = c;
+  }
+  for (int mu = 0; mu < st->d; mu++) PetscCall(PetscFree(line[mu]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, int J, int64_t batch,
                                  nn_precision precision, nn_convnet **out)
 {
@@ -71,6 +113,7 @@ PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, 
     for (int j = 0; j < J; j++) A[n->freq_at + j] = n->freq[j];
     n->arena = A;
   }
+  PetscCall(colour_sites(n));
   *out = n;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -83,6 +126,7 @@ PetscErrorCode nn_convnet_destroy(nn_convnet **np)
   PetscCall(PetscFree2((*np)->p, (*np)->g));
   if ((*np)->pf) PetscCall(PetscFree2((*np)->pf, (*np)->gf));
   PetscCall(PetscFree((*np)->arena));
+  PetscCall(PetscFree((*np)->colour));
   PetscCall(PetscFree(*np));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -143,67 +187,34 @@ PetscErrorCode nn_convnet_tangent(nn_convnet *n, int64_t B, const double *x, con
   return tangent(n, B, x, t, xt, NULL, out, outt, shared);
 }
 
-/* Colours of one direction of length L such that two sites of one colour
- * are more than `reach` apart on the periodic line: residues modulo m
- * (m > reach) up to the last whole block, the rest a colour each; the m
- * with the fewest colours. Returns the count; colour[x] for x < L. */
-static int colour_line(int L, int reach, int *colour)
-{
-  int best = L, bm = L;
-  for (int m = reach + 1; m < L; m++)
-    if (m + L % m < best) best = m + L % m, bm = m;
-  const int whole = L / bm * bm;
-  for (int x = 0; x < L; x++) colour[x] = x < whole ? x % bm : bm + x - whole;
-  return best;
-}
-
 PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double *tr, double *out)
 {
-  const nn_stencil *st = n->st;
-  const int64_t V = n->V, B = n->batch;
-  int ncol[NN_MAXDIM], colour[NN_MAXDIM][NN_CONV_MAXSIDE];
-  int64_t ncolours = 1;
+  const int64_t V = n->V, B = n->batch, K = n->ncolours;
   double *xt, *outt, *mt, *tv;
-  int64_t *site_colour;
 
   PetscFunctionBeginUser;
-  for (int mu = 0; mu < st->d; mu++) {
-    PetscCheck(st->L[mu] <= NN_CONV_MAXSIDE, PETSC_COMM_SELF, PETSC_ERR_SUP, "nn_convnet_trace: side %d > %d",
-               st->L[mu], NN_CONV_MAXSIDE);
-    ncol[mu] = colour_line(st->L[mu], n->layers + 1, colour[mu]); /* layers + 1 convolutions of reach 1 */
-    ncolours *= ncol[mu];
-  }
-  PetscCall(PetscMalloc5((size_t)V, &site_colour, (size_t)(B * V), &xt, (size_t)(B * V), &outt, (size_t)B, &mt,
-                         (size_t)B, &tv));
-  for (int64_t v = 0; v < V; v++) { /* lexicographic, last index fastest */
-    int64_t r = v, c = 0, stride = 1;
-    for (int mu = st->d - 1; mu >= 0; mu--) {
-      c += colour[mu][r % st->L[mu]] * stride;
-      stride *= ncol[mu], r /= st->L[mu];
-    }
-    site_colour[v] = c;
-  }
+  PetscCall(PetscMalloc4((size_t)(B * V), &xt, (size_t)(B * V), &outt, (size_t)B, &mt, (size_t)B, &tv));
   for (int64_t b = 0; b < B; b++) tv[b] = t;
-  /* rows 0..ncolours-1: the indicator of a colour with m' = 0 (the local
-   * Jacobian, zero between two sites of a colour); row ncolours: x' = 0,
-   * m' = 1 (d out / d m, which reaches every site with weight 1 / V) */
+  /* rows 0..K-1: the indicator of a colour with m' = 0 (the local
+   * Jacobian, zero between two sites of a colour); row K: x' = 0, m' = 1
+   * (d out / d m, which reaches every site with weight 1 / V) */
   *tr = 0;
-  for (int64_t c0 = 0; c0 <= ncolours; c0 += B) {
-    const int64_t nc = PetscMin(B, ncolours + 1 - c0);
+  for (int64_t c0 = 0; c0 <= K; c0 += B) {
+    const int64_t nc = PetscMin(B, K + 1 - c0);
     PetscCall(PetscArrayzero(xt, nc * V));
     for (int64_t q = 0; q < nc; q++) {
-      mt[q] = c0 + q == ncolours;
+      mt[q] = c0 + q == K;
       for (int64_t v = 0; v < V; v++)
-        if (site_colour[v] == c0 + q) xt[q * V + v] = 1;
+        if (n->colour[v] == c0 + q) xt[q * V + v] = 1;
     }
     PetscCall(tangent(n, nc, x, tv, xt, mt, out, outt, PETSC_TRUE));
     for (int64_t q = 0; q < nc; q++)
       for (int64_t v = 0; v < V; v++) {
-        if (c0 + q == ncolours) *tr += outt[q * V + v] / (double)V;
-        else if (site_colour[v] == c0 + q) *tr += outt[q * V + v];
+        if (c0 + q == K) *tr += outt[q * V + v] / (double)V;
+        else if (n->colour[v] == c0 + q) *tr += outt[q * V + v];
       }
   }
-  PetscCall(PetscFree5(site_colour, xt, outt, mt, tv));
+  PetscCall(PetscFree4(xt, outt, mt, tv));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
