@@ -14,7 +14,8 @@
 # plus what the talk could not report: the data's exact -log p_0 and the
 # model's gap to it. NLL on independent test points (mean +- standard
 # error); the correction on fewer points, its numerical error estimated by
-# the same solve at 10 times the tolerances.
+# the same solve at 10 times the tolerances. As the published code, a
+# point whose path leaves [-5, 5]^2 is discarded (the count is printed).
 #   sh bench/nll_table.sh [STEPS [NPTS [NCORR]]]     (defaults 20000 1000 200)
 # ONLY=cosine (or swiss, grid-simple, ...) runs the rows whose data-schedule
 # name contains it, NETS=published (or latdiff) only those networks; models
@@ -40,7 +41,7 @@ row() { # data-name data-options schedule-name schedule-options tmax net-name tr
   m="$W/$dn-$sn-$nn.h5"
   [ -e "$m" ] || $MPI $L train -input "$W/$dn-train.h5" -output "$m" $sopt -eps 0.01 -tmax "$tmax" -steps "$STEPS" $topt \
     -progress 60 -quiet
-  common="-model $m -input $W/$dn-test.h5 -eps 0.01 -tmax $tmax -prior gaussian -quiet -force"
+  common="-model $m -input $W/$dn-test.h5 -eps 0.01 -tmax $tmax -prior gaussian -discard_outside 5 -quiet -force"
   $MPI $L nll $common -nmax "$NPTS" -ts_rtol 1e-5 -ts_atol 1e-5 -output "$W/$dn-$sn-$nn-nll.h5" >/dev/null
   for tol in 1e-3 1e-5; do
     $MPI $L nll $common -nmax "$NCORR" -h_correction -ts_rtol $tol -ts_atol $tol \
@@ -52,12 +53,14 @@ base, dn, sn, nn = sys.argv[1:]
 def me(a):
     return a.mean(), a.std(ddof=1) / np.sqrt(len(a))
 f = h5py.File(base + '-nll.h5', 'r')
-nll, ex = me(f['nll'][:]), me(f['exact_nll'][:])
-gap = me(f['nll'][:] - f['exact_nll'][:])
-cols = ['%-10s %-7s %-10s %6.3f +- %.3f  %6.3f +- %.3f  %6.3f +- %.3f' % (dn, sn, nn, *nll, *ex, *gap)]
+keep = f['discarded'][:] == 0
+nll, ex = me(f['nll'][:][keep]), me(f['exact_nll'][:][keep])
+gap = me(f['nll'][:][keep] - f['exact_nll'][:][keep])
+cols = ['%-10s %-7s %-10s %6.3f +- %.3f  %6.3f +- %.3f  %6.3f +- %.3f [%d]' % (dn, sn, nn, *nll, *ex, *gap, (~keep).sum())]
 for tol in ('1e-3', '1e-5'):
     c = h5py.File(base + '-corr%s.h5' % tol, 'r')
-    cols.append('%7.3f +- %.3f (%.3f)' % (*me(c['correction'][:]), c['correction_error'][:].mean()))
+    k = c['discarded'][:] == 0
+    cols.append('%7.3f +- %.3f (%.3f) [%d]' % (*me(c['correction'][:][k]), c['correction_error'][:][k].mean(), (~k).sum()))
 print('  '.join(cols))
 EOF
 }
@@ -70,7 +73,7 @@ published="-net mlp -embed 0 -score_form plain -hidden 128 -layers 3 -weighting 
   -warmup 0 -clip 0 -ema 0 -validation 0.05"
 latdiff="-net mlp -target action -validation 0.05"
 echo
-echo "data       schedule net        NLL (model)      exact -log p_0   gap              O(h) corr, tol 1e-3 (num. err)  tol 1e-5"
+echo "data       schedule net        NLL (model)      exact -log p_0   gap [discarded]  O(h) corr, tol 1e-3 (num. err) [discarded]  tol 1e-5"
 for d in swiss grid; do
   eval dopt=\$$d
   for s in simple cosine; do

@@ -64,6 +64,22 @@ check "  ... -log q = -log P_eps per configuration (1e-6)" exact twopeak "$workd
 check "gauss25, exact score, ve, on 2 ranks" mpi 2 $LATDIFF nll -theory gauss25 -width 0.2 -schedule ve \
   -input "$workdir/g.h5" -output "$workdir/b.h5" $tight
 check "  ... -log q = -log P_eps per configuration (1e-6)" exact gauss25 "$workdir/g.h5" "$workdir/b.h5" 1e-6
+# -discard_outside: VE paths end with spread ~10, so R = 12 drops some;
+# the others keep their exact values and make the means; R below every
+# start drops all: an error, no output
+check "twopeak, ve, -discard_outside 12 on 2 ranks, and without" sh -c "
+  $TESTMPIRUN -n 2 $LATDIFF nll -theory twopeak -schedule ve -input '$workdir/tp.h5' -discard_outside 12 \
+    -output '$workdir/dc.h5' $tight >/dev/null &&
+  $LATDIFF nll -theory twopeak -schedule ve -input '$workdir/tp.h5' -output '$workdir/dc0.h5' $tight >/dev/null"
+check "  ... some but not all discarded: NaN in the file, the means over the others, which are unchanged bit for bit" $PY -c "
+import h5py, numpy as np
+f = h5py.File('$workdir/dc.h5', 'r'); d = f['discarded'][:] == 1; v = f['nll'][:]
+w = h5py.File('$workdir/dc0.h5', 'r')['nll'][:]
+print(d.sum(), 'discarded of', len(d))
+assert 0 < d.sum() < len(d) and f.attrs['discarded'] == d.sum()
+assert np.isnan(v[d]).all() and (v[~d] == w[~d]).all() and (np.abs(w[d]) < 1e3).all()
+assert abs(f.attrs['nll_mean'] - v[~d].mean()) < 1e-12
+"
 check "free field 8x8, exact divergence (closed form), vp, 1 rank" $LATDIFF nll $ff -schedule vp \
   -input "$workdir/ff.h5" -output "$workdir/c1.h5" $tight
 check "  ... -log q = -log P_eps per configuration (1e-5 of ~70 nats)" exact ff "$workdir/ff.h5" "$workdir/c1.h5" 1e-5
@@ -123,6 +139,13 @@ bad "a lattice of another size" "another lattice size" $LATDIFF nll -theory phi4
   -input "$workdir/ff.h5" -output "$workdir/bad.h5"
 bad "-h_correction on a lattice" "at most 8 values" $LATDIFF nll $ff -h_correction -input "$workdir/ff.h5" \
   -output "$workdir/bad.h5"
+bad "-discard_outside below every configuration" "every one of the 100 configurations left it" $LATDIFF nll \
+  -theory twopeak -discard_outside 0.01 -input "$workdir/tp.h5" -output "$workdir/bad.h5"
+bad "-discard_outside negative" "-discard_outside -1" $LATDIFF nll -theory twopeak -discard_outside -1 \
+  -input "$workdir/tp.h5" -output "$workdir/bad.h5"
+$PY "$top_srcdir/tests/h5edit.py" "$workdir/ff.h5" huge "$workdir/ffhuge.h5"
+bad "a configuration of 1e200 (its path runs away), free field on 2 ranks" "configuration 1: the probability-flow ODE ran away" \
+  mpi 2 $LATDIFF nll $ff -input "$workdir/ffhuge.h5" -nmax 3 -output "$workdir/bad.h5"
 bad "-probes 0" "-probes" $LATDIFF nll $ff -divergence hutchinson -probes 0 -input "$workdir/ff.h5" -output "$workdir/bad.h5"
 bad "a schedule the model was not trained with" "trained with" $LATDIFF nll -model "$workdir/m.h5" -schedule vp \
   -input "$workdir/g.h5" -output "$workdir/bad.h5"

@@ -61,6 +61,7 @@ typedef struct {
   PetscBool exact_prior; /* the model's exact p_T, else the Gaussian */
   PetscBool h_correction;
   uint64_t seed;
+  double discard_outside; /* > 0: a path with some |x_i| beyond it is discarded, not solved on (0: an error) */
 } likelihood_params;
 
 typedef struct {
@@ -69,7 +70,11 @@ typedef struct {
   double log_prior; /* log p_T(x(tmax)) */
   double corr, corr_err; /* h_correction: -C and its numerical error */
   double steps;     /* accepted steps of the solves */
+  PetscBool discarded; /* the path left |x_i| <= discard_outside: nothing else is set */
 } likelihood_result;
+
+/* beyond this a path has run away: an error, or with discard_outside a discard */
+#define LIKELIHOOD_RUNAWAY 1e100
 
 typedef struct likelihood likelihood;
 

@@ -57,6 +57,10 @@ static PetscErrorCode parse(nll_options *o, score_model *m)
                              "values), with its numerical error from a solve at 10 times the tolerances",
                              "latdiff", o->lp.h_correction, &o->lp.h_correction, NULL));
   PetscCall(opt_seed(PetscOptionsObject, "-seed", "hutchinson: seed of the probes", &o->lp.seed));
+  PetscCall(opt_real(PetscOptionsObject, "-discard_outside",
+                     "R > 0: a configuration whose path leaves |x_i| <= R is discarded (counted, NaN in the file, "
+                     "left out of the means), as the Hirono talk's code does with R = 5; 0: such a run is an error",
+                     &o->lp.discard_outside));
   PetscCall(PetscOptionsBool("-force", "overwrite an existing output", "latdiff", o->force, &o->force, NULL));
   PetscOptionsEnd();
   o->lp.divergence = (divergence_kind)o->divergence;
@@ -69,6 +73,8 @@ static PetscErrorCode parse(nll_options *o, score_model *m)
              "-eps %g -tmax %g: need 0 < eps < tmax <= 1", o->lp.eps, o->lp.tmax);
   PetscCheck(o->lp.rtol > 0 && o->lp.atol > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-ts_rtol %g -ts_atol %g: tolerances must be positive", o->lp.rtol, o->lp.atol);
+  PetscCheck(o->lp.discard_outside >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-discard_outside %g: a bound R > 0, or 0 for none", o->lp.discard_outside);
   PetscCheck(o->lp.probes <= LIKELIHOOD_MAXPROBES, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-probes: %d; at most %d",
              o->lp.probes, LIKELIHOOD_MAXPROBES);
   PetscCall(schedule_check(PETSC_COMM_WORLD, &o->sched));
@@ -105,12 +111,13 @@ static PetscErrorCode exact_target(const nll_options *o, ensemble_reader *r, int
 }
 
 /* what each configuration gets, gathered to rank 0: columns of n values */
-enum { COL_NLL, COL_PRIOR, COL_PROBEVAR, COL_CORR, COL_CORRERR, COL_STEPS, COL_EXACT, COL_LOGW, NCOL };
+enum { COL_NLL, COL_PRIOR, COL_PROBEVAR, COL_CORR, COL_CORRERR, COL_STEPS, COL_DISCARDED, COL_EXACT, COL_LOGW, NCOL };
 static const char *const col_names[NCOL] = {"nll", "log_prior", "probe_variance", "correction", "correction_error",
-                                            "steps", "exact_nll", "log_weight"};
+                                            "steps", "discarded", "exact_nll", "log_weight"};
 
-static PetscErrorCode write_output(const nll_options *o, const score_model *m, int64_t n, double *const *cols,
-                                   PetscBool exact, PetscBool weights, const estimate *e, const char *echo)
+static PetscErrorCode write_output(const nll_options *o, const score_model *m, int64_t n, int64_t ndiscarded,
+                                   double *const *cols, PetscBool exact, PetscBool weights, const estimate *e,
+                                   const char *echo)
 {
   char partial[PETSC_MAX_PATH_LEN + 16];
   int rank;
@@ -142,6 +149,8 @@ static PetscErrorCode write_output(const nll_options *o, const score_model *m, i
     PetscCall(h5_attr_put_int(f, "probes", o->lp.divergence == DIVERGENCE_HUTCHINSON ? o->lp.probes : 0));
     PetscCall(h5_attr_put_string(f, "prior", o->lp.exact_prior ? "exact" : "gaussian"));
     PetscCall(h5_attr_put_int(f, "n", n));
+    PetscCall(h5_attr_put_double(f, "discard_outside", o->lp.discard_outside));
+    PetscCall(h5_attr_put_int(f, "discarded", ndiscarded)); /* the means are over the others */
     PetscCall(h5_attr_put_int(f, "dim", m->shape.stride));
     PetscCall(h5_attr_put_double(f, "nll_mean", e[COL_NLL].value));
     PetscCall(h5_attr_put_double(f, "nll_error", e[COL_NLL].error));
@@ -153,8 +162,9 @@ static PetscErrorCode write_output(const nll_options *o, const score_model *m, i
       if (c == COL_PROBEVAR && o->lp.divergence != DIVERGENCE_HUTCHINSON) continue;
       if (c == COL_EXACT && !exact) continue;
       if (c == COL_LOGW && !weights) continue;
+      if (c == COL_DISCARDED && o->lp.discard_outside == 0) continue;
       PetscCall(h5_write_doubles(f, col_names[c], 1, dims, cols[c]));
-      if (c != COL_STEPS && c != COL_PRIOR) {
+      if (c != COL_STEPS && c != COL_PRIOR && c != COL_DISCARDED) {
         char name[64];
         snprintf(name, sizeof name, "%s_mean", col_names[c]);
         PetscCall(h5_attr_put_double(f, name, e[c].value));
@@ -238,7 +248,7 @@ PetscErrorCode cmd_nll(app_run *run)
   const int64_t first = m->spread ? 0 : m->lo;
   for (int64_t b = 0; b < mine; b++) {
     const likelihood_result *q = res + b;
-    const double v[] = {-q->logq, q->log_prior, q->probe_var, q->corr, q->corr_err, q->steps};
+    const double v[] = {-q->logq, q->log_prior, q->probe_var, q->corr, q->corr_err, q->steps, q->discarded};
     for (int c = 0; c < COL_EXACT; c++) cols[c][first + b] = v[c];
   }
   if (target) {
@@ -260,31 +270,51 @@ PetscErrorCode cmd_nll(app_run *run)
   if (!m->spread) MPICHECK(MPI_Allreduce(MPI_IN_PLACE, cols[0], (int)(NCOL * n), MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
   int64_t bad = -1;
   for (int64_t i = n - 1; i >= 0; i--)
-    if (!isfinite(cols[COL_NLL][i]) || !isfinite(cols[COL_CORR][i])) bad = i;
+    if (!cols[COL_DISCARDED][i] && (!isfinite(cols[COL_NLL][i]) || !isfinite(cols[COL_CORR][i]))) bad = i;
   PetscCheck(bad < 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "configuration %lld: the log-likelihood is not finite (the ODE left the model's range?); nothing was "
              "written", (long long)bad);
+  /* the statistics over the configurations kept, in the columns' second half; NaN in the file for the discarded */
+  double *kept[NCOL];
+  int64_t nk = 0;
+  PetscCall(PetscMalloc1((size_t)(NCOL * n), &kept[0]));
+  for (int c = 1; c < NCOL; c++) kept[c] = kept[0] + c * n;
+  for (int64_t i = 0; i < n; i++) {
+    for (int c = 0; c < NCOL; c++) {
+      if (!cols[COL_DISCARDED][i]) kept[c][nk] = cols[c][i];
+      else if (c != COL_STEPS && c != COL_DISCARDED && c != COL_EXACT) cols[c][i] = NAN;
+    }
+    nk += !cols[COL_DISCARDED][i];
+  }
+  PetscCheck(nk > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-discard_outside %g: every one of the %lld configurations left it; nothing was written",
+             o.lp.discard_outside, (long long)n);
+  if (nk < n)
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
+                         "%lld of %lld configurations discarded: their path left |x_i| <= %g; the means are over the "
+                         "other %lld\n",
+                         (long long)(n - nk), (long long)n, o.lp.discard_outside, (long long)nk));
 
   estimate e[NCOL];
-  for (int c = 0; c < NCOL; c++) e[c] = stats_mean(cols[c], n);
+  for (int c = 0; c < NCOL; c++) e[c] = stats_mean(kept[c], nk);
   const double V = (double)m->shape.stride, bits = 1 / (log(2.0) * V);
   char s1[64], s2[64];
   format_estimate(e[COL_NLL], s1, sizeof s1);
   format_estimate((estimate){e[COL_NLL].value * bits, e[COL_NLL].error * bits}, s2, sizeof s2);
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "-log q: %s nats, %s bits per dimension (%lld configurations, %.0f values each)\n", s1, s2,
-                       (long long)n, V));
+                       (long long)nk, V));
   if (o.lp.divergence == DIVERGENCE_HUTCHINSON)
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
                          "hutchinson, %d probes: their share of the mean's variance %.3g of %.3g (error of the mean "
                          "without it %.3g)\n",
-                         o.lp.probes, e[COL_PROBEVAR].value / o.lp.probes / (double)n,
+                         o.lp.probes, e[COL_PROBEVAR].value / o.lp.probes / (double)nk,
                          e[COL_NLL].error * e[COL_NLL].error,
-                         sqrt(PetscMax(0, e[COL_NLL].error * e[COL_NLL].error - e[COL_PROBEVAR].value / o.lp.probes / (double)n))));
+                         sqrt(PetscMax(0, e[COL_NLL].error * e[COL_NLL].error - e[COL_PROBEVAR].value / o.lp.probes / (double)nk))));
   if (target) {
     double *gap;
-    PetscCall(PetscMalloc1((size_t)n, &gap));
-    for (int64_t i = 0; i < n; i++) gap[i] = cols[COL_NLL][i] - cols[COL_EXACT][i];
-    const estimate eg = stats_mean(gap, n);
+    PetscCall(PetscMalloc1((size_t)nk, &gap));
+    for (int64_t i = 0; i < nk; i++) gap[i] = kept[COL_NLL][i] - kept[COL_EXACT][i];
+    const estimate eg = stats_mean(gap, nk);
     PetscCall(PetscFree(gap));
     format_estimate(e[COL_EXACT], s1, sizeof s1);
     format_estimate(eg, s2, sizeof s2);
@@ -292,15 +322,15 @@ PetscErrorCode cmd_nll(app_run *run)
   }
   if (weights) { /* the spread of log w and the effective sample size of the weights, (sum w)^2 / (n sum w^2) */
     double wmax = -INFINITY, s1w = 0, s2w = 0, sd = 0;
-    for (int64_t i = 0; i < n; i++) wmax = PetscMax(wmax, cols[COL_LOGW][i]);
-    for (int64_t i = 0; i < n; i++) {
-      const double w = exp(cols[COL_LOGW][i] - wmax), d = cols[COL_LOGW][i] - e[COL_LOGW].value;
-      s1w += w, s2w += w * w, sd += d * d / (double)PetscMax(n - 1, 1);
+    for (int64_t i = 0; i < nk; i++) wmax = PetscMax(wmax, kept[COL_LOGW][i]);
+    for (int64_t i = 0; i < nk; i++) {
+      const double w = exp(kept[COL_LOGW][i] - wmax), d = kept[COL_LOGW][i] - e[COL_LOGW].value;
+      s1w += w, s2w += w * w, sd += d * d / (double)PetscMax(nk - 1, 1);
     }
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
                          "importance weights against e^-S: log w = -S - log q has spread %.4g; effective sample size "
                          "%.4g of the configurations%s\n",
-                         sqrt(sd), s1w * s1w / ((double)n * s2w),
+                         sqrt(sd), s1w * s1w / ((double)nk * s2w),
                          o.lp.divergence == DIVERGENCE_HUTCHINSON ? " (the probes' noise included: use -divergence exact)" : ""));
   }
   if (o.lp.h_correction) {
@@ -313,10 +343,11 @@ PetscErrorCode cmd_nll(app_run *run)
                        e[COL_STEPS].value, t1 - t0));
   char *echo;
   PetscCall(options_echo(&echo));
-  PetscCall(write_output(&o, m, n, cols, target != NULL, weights, e, echo));
+  PetscCall(write_output(&o, m, n, n - nk, cols, target != NULL, weights, e, echo));
   PetscCall(PetscFree(echo));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s\n", o.output));
   PetscCall(PetscFree(cols[0]));
+  PetscCall(PetscFree(kept[0]));
   PetscCall(PetscFree2(x, res));
   PetscCall(likelihood_destroy(&l));
   PetscCall(score_model_destroy(&target));

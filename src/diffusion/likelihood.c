@@ -19,6 +19,7 @@ struct likelihood {
   int nint;        /* integral components: one, or one per probe */
   uint64_t sample; /* the sample being solved (its probes) */
   PetscBool generate; /* the forward solve runs backward: tau = tmax - t */
+  PetscBool left;     /* the forward path left |x_i| <= discard_outside: frozen there */
   TS ts, tsb;      /* the forward solve; the backward one of h_correction */
   Vec X, Xb;
   double *s, *div, *v, *jet; /* score, divergences, probes, jets */
@@ -62,6 +63,22 @@ static PetscErrorCode forward_rhs(TS ts, PetscReal time, Vec X, Vec R, void *ptr
   (void)ts;
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArray(R, &r));
+  double big = 0; /* the largest |x_i|; NaN counts as infinite */
+  for (int64_t j = 0; j < D; j++) big = isfinite(x[j]) ? PetscMax(big, fabs(x[j])) : INFINITY;
+  if (l->comm != PETSC_COMM_SELF) MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &big, 1, MPI_DOUBLE, MPI_MAX, l->comm));
+  if (l->p.discard_outside > 0 && big > l->p.discard_outside) { /* discarded: the state stops where it is */
+    l->left = PETSC_TRUE;
+    PetscCall(VecRestoreArray(R, &r));
+    PetscCall(VecRestoreArrayRead(X, &x));
+    PetscCall(VecZeroEntries(R));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCheck(big <= LIKELIHOOD_RUNAWAY, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "configuration %llu: the probability-flow ODE ran away at t = %g (|x| = %g): the model's flow does not "
+             "bring it to the prior (a model trained too little, or a configuration far from its data); "
+             "-discard_outside R drops such configurations from the means (the Hirono talk's code does with R = 5); "
+             "nothing was written",
+             (unsigned long long)l->sample, (double)t, big);
   if (l->p.divergence == DIVERGENCE_EXACT) {
     PetscCall(score_model_apply(l->m, t, f, xi, 1, x, l->s));
     PetscCall(score_model_divergence(l->m, t, f, xi, 1, x, l->div));
@@ -317,7 +334,12 @@ static PetscErrorCode solve_sample(likelihood *l, const double *x0, double tol_s
   double mean, *y;
 
   PetscFunctionBeginUser;
+  l->left = PETSC_FALSE;
   PetscCall(flow(l, x0, PETSC_FALSE, tol_scale, r, &mean));
+  if (l->left) {
+    *r = (likelihood_result){.discarded = PETSC_TRUE, .steps = r->steps};
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   if (!l->p.h_correction) {
     PetscCall(prior(l, l->end, &r->log_prior, NULL, NULL));
     r->logq = r->log_prior + mean;
@@ -377,10 +399,11 @@ PetscErrorCode likelihood_run(likelihood *l, int64_t nb, uint64_t first, const d
     l->sample = first + (uint64_t)b;
     if (l->p.divergence == DIVERGENCE_HUTCHINSON) draw_probes(l);
     PetscCall(solve_sample(l, x0 + b * l->D, 1, r));
-    if (l->p.h_correction) { /* the numerical error: the same at 10 times the tolerances */
+    if (l->p.h_correction && !r->discarded) { /* the numerical error: the same at 10 times the tolerances */
       likelihood_result loose = {0};
       PetscCall(solve_sample(l, x0 + b * l->D, 10, &loose));
-      r->corr_err = fabs(r->corr - loose.corr);
+      if (loose.discarded) *r = loose;
+      else r->corr_err = fabs(r->corr - loose.corr);
     }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
