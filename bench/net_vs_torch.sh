@@ -37,6 +37,11 @@ ours_rss=$(cat "$work"/rss.* | awk '/maxrss_kib/ {s += $2} END {printf "%.0f", s
 params=$(awk '/parameters;/ {for (i = 1; i < NF; i++) if ($(i + 1) == "parameters;") print $i}' "$work/train.txt")
 conv_args=""
 [ "$NET" = conv ] && conv_args="16 3"
+# the OpenBLAS kernels latdiff ran (blas_kernels.h: on a CPU OpenBLAS does
+# not know, latdiff picks them from the CPU's features); PyTorch and the
+# SGEMM reference get the same, so that all three use one BLAS
+kern=$(sed -n 's/.*OpenBLAS kernels \([A-Za-z0-9]*\).*/\1/p' "$work/train.txt" | head -n 1)
+export OPENBLAS_CORETYPE="$kern"
 theirs=$(OMP_NUM_THREADS=2 $PY "$here/torch_nets.py" "$NET" "$L" "$B" "$STEPS" 2 $conv_args)
 torch_rate=$(echo "$theirs" | awk '{for (i = 1; i < NF; i++) if ($(i + 1) == "samples/s,") r = $i} END {print r}')
 torch_rss=$(echo "$theirs" | awk '{for (i = 1; i < NF; i++) if ($(i + 1) == "MiB,") r = $i} END {print r}')
@@ -52,9 +57,9 @@ for _ in range(5):
     t = time.perf_counter(); a @ b; best = max(best, 2 * n ** 3 / (time.perf_counter() - t))
 print(best / 1e9)")
 awk -v ours="$ours" -v theirs="$torch_rate" -v ors="$ours_rss" -v trs="$torch_rss" -v sg="$sgemm" -v flop="$flop" \
-  -v net="$NET" -v L="$L" -v B="$B" -v np="$params" -v tp="$torch_params" 'BEGIN {
+  -v net="$NET" -v L="$L" -v B="$B" -v np="$params" -v tp="$torch_params" -v kern="$kern" 'BEGIN {
   printf "-net %s on %dx%d, batch %d, float32; parameters: latdiff %d, PyTorch %d\n", net, L, L, B, np, tp
   printf "latdiff train, 2 ranks:  %8.1f samples/s  peak RSS %5d MiB  %6.2f GFLOP/s (%.2f of 2 x SGEMM)\n", ours, ors, ours * flop / 1e9, ours * flop / 1e9 / (2 * sg)
   printf "PyTorch, 2 threads:      %8.1f samples/s  peak RSS %5d MiB  %6.2f GFLOP/s\n", theirs, trs, theirs * flop / 1e9
-  printf "ratio latdiff / PyTorch: throughput %.2f, memory %.2f; SGEMM (1 core, n = 1024) %.1f GFLOP/s\n", ours / theirs, ors / trs, sg
+  printf "ratio latdiff / PyTorch: throughput %.2f, memory %.2f; SGEMM (1 core, n = 1024, OpenBLAS %s kernels) %.1f GFLOP/s\n", ours / theirs, ors / trs, kern, sg
 }'
