@@ -9,7 +9,7 @@
  * 1.8x faster with them, the 2-d MLP's likelihood 2.3x). The only way to
  * choose after loading is to start again with OPENBLAS_CORETYPE set.
  *
- *   blas_kernels_reexec  call first in main, with main's own argc/argv: if
+ *   blas_kernels_reexec  call first in main, with main's own argv: if
  *                        OpenBLAS fell back to pre-AVX2 kernels on a CPU
  *                        with AVX2 and FMA (Haswell kernels) or AVX-512
  *                        (SkylakeX kernels), execute this program again
@@ -26,7 +26,7 @@
 
 #include <stddef.h>
 
-void blas_kernels_reexec(int argc, char **argv);
+void blas_kernels_reexec(char **argv);
 void blas_kernels_name(char *buf, size_t len);
 
 #endif

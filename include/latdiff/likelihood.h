@@ -73,9 +73,6 @@ typedef struct {
   PetscBool discarded; /* the path left |x_i| <= discard_outside: nothing else is set */
 } likelihood_result;
 
-/* beyond this a path has run away: an error, or with discard_outside a discard */
-#define LIKELIHOOD_RUNAWAY 1e100
-
 typedef struct likelihood likelihood;
 
 PetscErrorCode likelihood_create(const schedule *sched, const likelihood_params *p, score_model *m, likelihood **out);

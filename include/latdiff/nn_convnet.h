@@ -29,8 +29,8 @@
  *   nn_convnet_tangent  out and its tangent outt = (d out / d x) xt [B][V];
  *                       shared: all B tangents at one x (x, t, out: one
  *                       sample; the forward runs once)
- *   nn_convnet_trace    the exact trace of d out / d x at one sample x, and
- *                       out: the net sees a site's field only within
+ *   nn_convnet_trace    the exact trace of d out / d x at one sample x:
+ *                       the net sees a site's field only within
  *                       layers + 1 sites (Chebyshev) and all of it through
  *                       m, so J = J_local + (d out / d m) 1^T / V; the
  *                       diagonal of J_local comes from one tangent per
@@ -71,6 +71,6 @@ PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, con
 PetscErrorCode nn_convnet_backward(nn_convnet *n, int64_t B, const double *dout);
 PetscErrorCode nn_convnet_tangent(nn_convnet *n, int64_t B, const double *x, const double *t, const double *xt,
                                   double *out, double *outt, PetscBool shared);
-PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double *tr, double *out);
+PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double *tr);
 
 #endif

@@ -274,7 +274,7 @@ PetscErrorCode cmd_nll(app_run *run)
   PetscCheck(bad < 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "configuration %lld: the log-likelihood is not finite (the ODE left the model's range?); nothing was "
              "written", (long long)bad);
-  /* the statistics over the configurations kept, in the columns' second half; NaN in the file for the discarded */
+  /* the statistics over the configurations kept (their columns compacted into kept); NaN in the file for the discarded */
   double *kept[NCOL];
   int64_t nk = 0;
   PetscCall(PetscMalloc1((size_t)(NCOL * n), &kept[0]));

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
   PetscErrorCode ierr;
   int wrank;
 
-  blas_kernels_reexec(argc, argv); /* before MPI: a new process image if OpenBLAS does not know this CPU */
+  blas_kernels_reexec(argv); /* before MPI: a new process image if OpenBLAS does not know this CPU */
   if (argc < 2 || argv[1][0] == '-' || !strcmp(argv[1], "help")) {
     fputs(usage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 1 : 0;

@@ -31,10 +31,9 @@ static const char *best_for_features(void)
   return NULL;
 }
 
-void blas_kernels_reexec(int argc, char **argv)
+void blas_kernels_reexec(char **argv)
 {
   const char *preload = getenv("LD_PRELOAD");
-  (void)argc;
   if (getenv("OPENBLAS_CORETYPE") || getenv(CHOSEN)) return;
   if (preload && strstr(preload, "vgpreload")) return; /* valgrind */
   const char *core = openblas_get_corename(), *want = best_for_features();

@@ -6,6 +6,9 @@
 #include <math.h>
 #include <petscts.h>
 
+/* beyond this a path has run away: an error (with discard_outside it is discarded earlier) */
+#define LIKELIHOOD_RUNAWAY 1e100
+
 const char *const divergence_names[] = {"exact", "hutchinson", "divergence", "DIVERGENCE_", NULL};
 
 struct likelihood {

@@ -187,13 +187,13 @@ PetscErrorCode nn_convnet_tangent(nn_convnet *n, int64_t B, const double *x, con
   return tangent(n, B, x, t, xt, NULL, out, outt, shared);
 }
 
-PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double *tr, double *out)
+PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double *tr)
 {
-  const int64_t V = n->V, B = n->batch, K = n->ncolours;
-  double *xt, *outt, *mt, *tv;
+  const int64_t V = n->V, K = n->ncolours, B = PetscMin(n->batch, K + 1); /* probes per tangent call */
+  double *xt, *outt, *mt, *tv, *out;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc4((size_t)(B * V), &xt, (size_t)(B * V), &outt, (size_t)B, &mt, (size_t)B, &tv));
+  PetscCall(PetscMalloc5((size_t)(B * V), &xt, (size_t)(B * V), &outt, (size_t)B, &mt, (size_t)B, &tv, (size_t)V, &out));
   for (int64_t b = 0; b < B; b++) tv[b] = t;
   /* rows 0..K-1: the indicator of a colour with m' = 0 (the local
    * Jacobian, zero between two sites of a colour); row K: x' = 0, m' = 1
@@ -214,7 +214,7 @@ PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double
         else if (n->colour[v] == c0 + q) *tr += outt[q * V + v];
       }
   }
-  PetscCall(PetscFree4(xt, outt, mt, tv));
+  PetscCall(PetscFree5(xt, outt, mt, tv, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -160,22 +160,22 @@ PetscErrorCode nn_net_jet(nn_net *n, int64_t B, const double *x, const double *t
 PetscErrorCode nn_net_trace(nn_net *n, int64_t B, const double *x, const double *t, double *tr)
 {
   const int64_t D = n->dim;
-  double *xs, *o;
+  double *xs;
 
   PetscFunctionBeginUser;
   PetscCheck(n->conv, PETSC_COMM_SELF, PETSC_ERR_SUP, "nn_net_trace: -net %s has no local Jacobian trace; use jets",
              n->kind);
-  PetscCall(PetscMalloc2((size_t)D, &xs, (size_t)D, &o));
+  PetscCall(PetscMalloc1((size_t)D, &xs));
   for (int64_t b = 0; b < B; b++) {
     tr[b] = 0;
     for (int sign = 1; sign >= (n->odd ? -1 : 1); sign -= 2) {
       double s;
       for (int64_t j = 0; j < D; j++) xs[j] = sign * x[b * D + j];
-      PetscCall(nn_convnet_trace(n->conv, xs, t[b], &s, o));
+      PetscCall(nn_convnet_trace(n->conv, xs, t[b], &s));
       tr[b] += n->odd ? 0.5 * s : s;
     }
   }
-  PetscCall(PetscFree2(xs, o));
+  PetscCall(PetscFree(xs));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
