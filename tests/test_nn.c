@@ -16,6 +16,8 @@
  *                      probes against the sum of its V unit tangents, and
  *                      with the Gaussian base and the score's scaling
  *                      (dsm_score_trace) against the jets of the score
+ *   test_nn base       the Gaussian base with the magnetisations' zero mode:
+ *                      score = grad log-density, jets, trace, oddness
  * Each case exits non-zero on failure. */
 #include "latdiff/dsm.h"
 #include "latdiff/mixture.h"
@@ -841,6 +843,96 @@ static int trace_checks(void)
   return fails;
 }
 
+/* the Gaussian base with the magnetisations' zero mode on a 4 x 5 lattice:
+ * its score is the gradient of its log-density, its jets along a line the
+ * derivatives of the order below, its trace the sum of its unit tangents,
+ * and it is odd; at (f, Xi) where the mixture's components overlap and
+ * where they are narrow (Xi / V small against the spread of f M) */
+static void base_line(gauss_base *g, double f, double xi, const double *x, const double *v, double h, int order,
+                      double *coef)
+{
+  const int64_t V = g->V;
+  jet_space *js;
+  double *xs = dbl(V), *out = dbl(V * 4);
+  jet_space_create(1, order, &js);
+  for (int64_t i = 0; i < V; i++) xs[i] = x[i] + h * v[i];
+  gauss_base_score_jet(g, f, xi, xs, js, v, out);
+  for (int64_t i = 0; i < V * js->ncoef; i++) coef[i] = out[i];
+  jet_space_destroy(&js);
+  release(2, xs, out);
+}
+
+static int base_checks(void)
+{
+  const int L[2] = {4, 5};
+  const int64_t V = 20;
+  const double M[5] = {0.9, 1.1, -1.0, 0.95, 1.3};
+  const double fx[2][2] = {{0.9, 0.3}, {0.95, 0.004}};
+  int fails = 0;
+  gauss_base *g;
+  double *G = dbl(V), *x = dbl(V), *v = dbl(V), *s = dbl(V), *sm = dbl(V), *c3 = dbl(4 * V), *cp = dbl(4 * V),
+         *cm = dbl(4 * V), *dirs = dbl(V * V), *unit = dbl(V * (V + 1));
+  for (int64_t j = 0; j < V; j++) G[j] = 1 + 0.5 * (double)(j % 3);
+  gauss_base_create(2, L, &g);
+  gauss_base_set(g, G);
+  gauss_base_set_magnetisations(g, 5, M);
+  for (int k = 0; k < 2; k++) {
+    const double f = fx[k][0], xi = fx[k][1], h = 1e-4;
+    fill(x, V), fill(v, V);
+    for (int64_t i = 0; i < V; i++) x[i] = 0.1 * x[i] + 0.97 * f; /* m between two centres */
+    /* the score against central differences of the log-density */
+    double worst = 0, lp[2];
+    gauss_base_score(g, 1, &f, &xi, x, s);
+    for (int64_t i = 0; i < V; i++) {
+      for (int side = 0; side < 2; side++) {
+        x[i] += side ? -h : h;
+        gauss_base_logpdf(g, f, xi, x, lp + side);
+        x[i] -= side ? -h : h;
+      }
+      worst = fmax(worst, fabs((lp[0] - lp[1]) / (2 * h) - s[i]) / fmax(1, fabs(s[i])));
+    }
+    EXPECT(fails, worst < 1e-6, "base (f %g, Xi %g): score against differences of the log-density %.2g", f, xi, worst);
+    /* along the line x + e v: the jet's order-k coefficient is the derivative of order k - 1's over k */
+    base_line(g, f, xi, x, v, 0, 3, c3);
+    double jw[4] = {0};
+    for (int order = 1; order <= 3; order++) {
+      const double hl = 1e-5;
+      base_line(g, f, xi, x, v, hl, order - 1 ? order - 1 : 1, cp);
+      base_line(g, f, xi, x, v, -hl, order - 1 ? order - 1 : 1, cm);
+      const int nc = order - 1 ? order : 2, lo = order - 1; /* the coefficient below, in the lower jet's layout */
+      for (int64_t i = 0; i < V; i++) {
+        const double want = (cp[i * nc + lo] - cm[i * nc + lo]) / (2 * hl) / order, got = c3[i * 4 + order];
+        jw[order] = fmax(jw[order], fabs(got - want) / fmax(1, fabs(got)));
+      }
+    }
+    for (int64_t i = 0; i < V; i++) jw[0] = fmax(jw[0], fabs(c3[i * 4] - s[i]) / fmax(1, fabs(s[i])));
+    EXPECT(fails, jw[0] < 1e-14 && jw[1] < 1e-6 && jw[2] < 1e-6 && jw[3] < 1e-6,
+           "base (f %g, Xi %g): the jet's value %.2g, orders 1-3 against differences of the order below %.2g %.2g %.2g",
+           f, xi, jw[0], jw[1], jw[2], jw[3]);
+    /* the trace against the unit tangents */
+    jet_space *j1;
+    jet_space_create((int)V, 1, &j1);
+    for (int64_t j = 0; j < V; j++) dirs[j * V + j] = 1;
+    for (int64_t i = 0; i < V * (V + 1); i++) unit[i] = 0;
+    gauss_base_score_jet(g, f, xi, x, j1, dirs, unit);
+    double want = 0;
+    for (int64_t j = 0; j < V; j++) want += unit[j * (V + 1) + 1 + j];
+    const double tr = gauss_base_trace(g, f, xi, x);
+    EXPECT(fails, fabs(tr - want) <= 1e-12 * fmax(1, fabs(want)), "base (f %g, Xi %g): trace %.15g, unit tangents %.15g",
+           f, xi, tr, want);
+    jet_space_destroy(&j1);
+    /* odd: the centres are +-M */
+    for (int64_t i = 0; i < V; i++) x[i] = -x[i];
+    gauss_base_score(g, 1, &f, &xi, x, sm);
+    double odd = 0;
+    for (int64_t i = 0; i < V; i++) odd = fmax(odd, fabs(sm[i] + s[i]) / fmax(1, fabs(s[i])));
+    EXPECT(fails, odd < 1e-12, "base (f %g, Xi %g): s(-x) + s(x) %.2g", f, xi, odd);
+  }
+  gauss_base_destroy(&g);
+  release(10, G, x, v, s, sm, c3, cp, cm, dirs, unit);
+  return fails;
+}
+
 int main(int argc, char **argv)
 {
   int fails = 0;
@@ -868,8 +960,9 @@ int main(int argc, char **argv)
   else if (!strcmp(what, "unet")) fails += unet_checks();
   else if (!strcmp(what, "jet")) fails += jet_checks();
   else if (!strcmp(what, "trace")) fails += trace_checks();
+  else if (!strcmp(what, "base")) fails += base_checks();
   else {
-    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry|single|unet|jet\n");
+    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry|single|unet|jet|trace|base\n");
     fails = 1;
   }
   PetscCall(PetscFinalize());

@@ -11,25 +11,38 @@
  * beyond a Gaussian: the interaction. Whole fields on one rank (the
  * network's own layout), FFTW on PETSC_COMM_SELF.
  *
+ * With magnetisations (gauss_base_set_magnetisations) whose Binder
+ * cumulant U_L is positive, the zero mode is not Gaussian: its law is the
+ * symmetric pair N(+-mu, w) in the mean m with the magnetisations' <M^2>
+ * and <M^4> (so the base has their chi2 and U_L; the action is even),
+ * diffused to N(+-f mu, f^2 w + Xi / V), and its score the exact score of
+ * that mixture. The base then holds the broken phase's two narrow vacua,
+ * which the loss (1/V of it on the zero mode) never teaches a network; it
+ * is no longer linear: the zero mode's part of the score is h(m), the same
+ * on every site, a function of the mean m alone. With U_L <= 0 (the
+ * symmetric phase) the Gaussian with G(0) = V <M^2> is the fit.
+ *
  *   gauss_base_create    for d, L; fields are transformed `howmany` at once
  *   gauss_base_measure   C (comm)  G from the n configurations each rank holds
  *   gauss_base_set       G from stored values (a model file)
+ *   gauss_base_set_magnetisations  the zero mode's law from n magnetisations
  *   gauss_base_score     s_G for nb fields, one (f, xi) per field
- *   gauss_base_trace     the trace of d s_G / d x (a number: s_G is linear)
+ *   gauss_base_score_jet adds the jet of s_G at x along dirs (jet.h) to out,
+ *                        [V][ncoef], for one field
+ *   gauss_base_trace     the trace of d s_G / d x at x
  *   gauss_base_color     x <- F^-1 [ sqrt(f^2 G(p) + Xi) F[x] ] for nb fields: white
  *                        noise in, a sample of the diffused Gaussian out
  *   gauss_base_mix       out = v + F^-1 [ A(p) F[u - v] ], A(p) = Xi / (f^2 G(p) + Xi),
  *                        for one field: the mixture of two estimates of the
  *                        score that is exact for this Gaussian (dsm.h)
- *   gauss_base_logpdf    log-density of the diffused Gaussian for one field, its
- *                        zero mode instead (nmag > 0) the mixture over the
- *                        magnetisations mag of N(f M, Xi / V) for the mean: the
+ *   gauss_base_logpdf    log-density of the diffused base for one field: the
  *                        prior that sample -model draws from
  */
 #ifndef LATDIFF_GAUSS_BASE_H
 #define LATDIFF_GAUSS_BASE_H
 
 #include "latdiff/fourier.h"
+#include "latdiff/jet.h"
 
 typedef struct {
   int d, L[4];
@@ -37,17 +50,22 @@ typedef struct {
   fourier *ft;
   double *G;    /* [V]: the propagator per mode, row-major in n_mu */
   double *work; /* [V] multiplier */
+  int nmu;      /* 0 (Gaussian), or 2: the zero mode's mixture */
+  double mu[2]; /* its centres, +-mu */
+  double mu_var; /* and their variance w */
 } gauss_base;
 
 PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out);
 PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const double *x);
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
+PetscErrorCode gauss_base_set_magnetisations(gauss_base *g, int64_t n, const double *M);
 PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, const double *xi, const double *x, double *s);
-double gauss_base_trace(const gauss_base *g, double f, double xi);
+PetscErrorCode gauss_base_score_jet(gauss_base *g, double f, double xi, const double *x, const jet_space *js,
+                                    const double *dirs, double *out);
+double gauss_base_trace(gauss_base *g, double f, double xi, const double *x);
 PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, double *x);
 PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *u, const double *v, double *out);
-PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const double *x, const double *mag, int64_t nmag,
-                                 double *lp);
+PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const double *x, double *lp);
 PetscErrorCode gauss_base_destroy(gauss_base **g);
 
 #endif

@@ -1,5 +1,7 @@
 /* model.h — a trained score network in HDF5, self-describing and readable
- * with h5py (format "latdiff-model", version 3):
+ * with h5py (format "latdiff-model", version 4; 4 gave the base's zero mode
+ * the magnetisations' exact score, so a version-3 network, trained against
+ * a Gaussian zero mode, is refused rather than misread):
  *   /params, /ema        float32 [nparams]: the engine's flat buffer and its
  *                        exponential moving average (used for sampling), as
  *                        a float32 network computes with them
@@ -12,8 +14,8 @@
  *                        propagator G(p) of the Gaussian base score
  *                        (gauss_base.h), modes row-major in n_mu
  *   /base_magnetisation  float64 [n], with base "gaussian": the training
- *                        configurations' magnetisations, from which the
- *                        prior's zero mode is drawn
+ *                        configurations' magnetisations, the law of the
+ *                        base's zero mode (gauss_base.h) and of the prior's
  *   /data_source         attributes: the training data's metadata and
  *                        parameters (theory, lattice, couplings, mu0, ...)
  *   attributes of /: format, format_version, net, base, odd, precision, dim, hidden, layers,
@@ -34,7 +36,7 @@
 #include "latdiff/ensemble.h"
 
 #define MODEL_FORMAT "latdiff-model"
-#define MODEL_FORMAT_VERSION 3
+#define MODEL_FORMAT_VERSION 4
 #define MODEL_MAXLEVELS 6 /* NN_UNET_MAXLEVELS */
 
 typedef struct {

@@ -74,7 +74,8 @@ static PetscErrorCode parse(train_options *o)
                      paddings, &o->padding));
   PetscCall(opt_enum(PetscOptionsObject, "-base",
                      "lattice fields: none, or gaussian (the network adds to the exact score of a Gaussian field with "
-                     "the data's measured propagator, and learns only the interaction)",
+                     "the data's measured propagator, and learns only the interaction; where the training magnetisations have "
+                     "a positive Binder cumulant, the zero mode is the pair of Gaussians in M with their <M^2> and <M^4>)",
                      bases, &o->base));
   PetscCall(opt_enum(PetscOptionsObject, "-score_form",
                      "the score from the network's output n: scaled (n(x / sqrt(f^2 sigma_data^2 + Xi), t) / sqrt(Xi), "
@@ -473,6 +474,7 @@ PetscErrorCode cmd_train(app_run *run)
     PetscCall(gauss_base_measure(c.form.base, PETSC_COMM_WORLD, train.hi - train.lo, train.x));
     PetscCall(PetscMalloc1((size_t)r->n, &mag));
     PetscCall(ensemble_read_scalars(r, "magnetisation", mag));
+    PetscCall(gauss_base_set_magnetisations(c.form.base, ntrain, mag)); /* the training configurations' */
   }
   const int64_t D = r->volume;
   PetscCall(PetscMalloc5((size_t)(m->batch * D), &c.x0, (size_t)(m->batch * D), &c.s0, (size_t)m->batch, &c.t,

@@ -116,8 +116,7 @@ PetscErrorCode dsm_score(nn_net *m, const dsm_form *p, double t, double f, doubl
 }
 
 /* s(x) = n(in x, t) out + s_G(x): the input jet is scaled by in, the
- * output's by out; s_G is linear, so it adds s_G(x) to the value and s_G(v)
- * to the linear terms */
+ * output's by out; the base adds its own jet */
 PetscErrorCode dsm_score_jet(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,
                              const jet_space *js, const double *dirs, double *out)
 {
@@ -133,16 +132,9 @@ PetscErrorCode dsm_score_jet(nn_net *m, const dsm_form *p, double t, double f, d
   for (int64_t b = 0; b < B; b++) ts[b] = t;
   PetscCall(nn_net_jet(m, B, xs, ts, js, ds, out));
   for (int64_t i = 0; i < no; i++) out[i] *= out_scale;
-  if (base) {
-    double *sg;
-    PetscCall(PetscMalloc1((size_t)D, &sg));
+  if (base)
     for (int64_t b = 0; b < B; b++)
-      for (int q = 0; q <= js->n; q++) {
-        PetscCall(gauss_base_score(base, 1, &f, &xi, q ? dirs + (b * js->n + q - 1) * D : x + b * D, sg));
-        for (int64_t j = 0; j < D; j++) out[(b * D + j) * js->ncoef + q] += sg[j];
-      }
-    PetscCall(PetscFree(sg));
-  }
+      PetscCall(gauss_base_score_jet(base, f, xi, x + b * D, js, dirs + b * js->n * D, out + b * D * js->ncoef));
   PetscCall(PetscFree3(xs, ds, ts));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -152,7 +144,6 @@ PetscErrorCode dsm_score_trace(nn_net *m, const dsm_form *p, double t, double f,
                                double *tr)
 {
   const int64_t D = m->dim;
-  const double tr_base = p->base ? gauss_base_trace(p->base, f, xi) : 0;
   double *xs, norm, out_scale;
 
   PetscFunctionBeginUser;
@@ -161,7 +152,7 @@ PetscErrorCode dsm_score_trace(nn_net *m, const dsm_form *p, double t, double f,
   for (int64_t b = 0; b < B; b++) {
     for (int64_t j = 0; j < D; j++) xs[j] = norm * x[b * D + j];
     PetscCall(nn_net_trace(m, 1, xs, &t, tr + b));
-    tr[b] = norm * out_scale * tr[b] + tr_base;
+    tr[b] = norm * out_scale * tr[b] + (p->base ? gauss_base_trace(p->base, f, xi, x + b * D) : 0);
   }
   PetscCall(PetscFree(xs));
   PetscFunctionReturn(PETSC_SUCCESS);

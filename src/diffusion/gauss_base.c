@@ -70,47 +70,140 @@ PetscErrorCode gauss_base_set(gauss_base *g, const double *G)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the symmetric pair of Gaussians N(+-mu, w) with the magnetisations' <M^2> = a
+ * and <M^4> = b: mu^2 + w = a and mu^4 + 6 mu^2 w + 3 w^2 = b give mu^4 =
+ * (3 a^2 - b) / 2 = 3 a^2 U_L / 2 (U_L the Binder cumulant). U_L <= 0: a
+ * Gaussian fits, and the linear base keeps the zero mode (G(0) = V a) */
+PetscErrorCode gauss_base_set_magnetisations(gauss_base *g, int64_t n, const double *M)
+{
+  double a = 0, b = 0;
+
+  PetscFunctionBeginUser;
+  for (int64_t k = 0; k < n; k++) a += M[k] * M[k] / (double)n, b += M[k] * M[k] * M[k] * M[k] / (double)n;
+  g->nmu = 0;
+  if (!(3 * a * a > b)) PetscFunctionReturn(PETSC_SUCCESS);
+  const double mu2 = sqrt((3 * a * a - b) / 2);
+  g->nmu = 2, g->mu[0] = sqrt(mu2), g->mu[1] = -g->mu[0], g->mu_var = a - mu2;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the zero mode's law diffused: m = f M + sqrt(Xi / V) z, p_t(m) = mean_k
+ * N(m; f mu_k, v), v = f^2 w + Xi / V. Its log derivatives are the
+ * cumulants c_j of f mu under the weights w_k ~ N(m; f mu_k, v): first
+ * (E - m) / v, then -1 / v + c_2 / v^2, c_3 / v^3, c_4 / v^4. Every
+ * site's score is h(m) = (log p_t)'(m) / V; d[k] = h^(k)(m), k =
+ * 0..order (<= 3). Returns log p_t(m). */
+static double zero_mode(const gauss_base *g, double f, double xi, double m, int order, double *d)
+{
+  const double V = (double)g->V, v = f * f * g->mu_var + xi / V;
+  double e[2], emax = -INFINITY, z = 0, mean = 0, c2 = 0, c3 = 0, c4 = 0;
+  for (int k = 0; k < g->nmu; k++) {
+    e[k] = -(f * g->mu[k] - m) * (f * g->mu[k] - m) / (2 * v);
+    emax = PetscMax(emax, e[k]);
+  }
+  for (int k = 0; k < g->nmu; k++) {
+    e[k] = exp(e[k] - emax);
+    z += e[k], mean += e[k] * f * g->mu[k];
+  }
+  mean /= z;
+  for (int k = 0; k < g->nmu; k++) {
+    const double c = f * g->mu[k] - mean, w = e[k] / z;
+    c2 += w * c * c, c3 += w * c * c * c, c4 += w * c * c * c * c;
+  }
+  const double dlog[4] = {(mean - m) / v, -1 / v + c2 / (v * v), c3 / (v * v * v),
+                          (c4 - 3 * c2 * c2) / (v * v * v * v)};
+  for (int k = 0; k <= order; k++) d[k] = dlog[k] / V;
+  return emax + log(z / g->nmu) - 0.5 * log(2 * PETSC_PI * v);
+}
+
+static double mean_of(const gauss_base *g, const double *x)
+{
+  double m = 0;
+  for (int64_t i = 0; i < g->V; i++) m += x[i];
+  return m / (double)g->V;
+}
+
+/* the linear part: -1 / (f^2 G(p) + Xi) on the modes the Gaussian describes
+ * (all of them, or all but p = 0 when the magnetisations give the zero mode) */
+static PetscErrorCode linear_score(gauss_base *g, double f, double xi, const double *x, double *s)
+{
+  PetscFunctionBeginUser;
+  for (int64_t j = 0; j < g->V; j++) g->work[j] = -1 / (f * f * g->G[j] + xi);
+  if (g->nmu) g->work[0] = 0; /* mode 0 is p = 0 */
+  PetscCall(fourier_multiply(g->ft, 1, g->work, x, s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, const double *xi, const double *x, double *s)
 {
   PetscFunctionBeginUser;
   for (int64_t b = 0; b < nb; b++) {
-    for (int64_t j = 0; j < g->V; j++) g->work[j] = -1 / (f[b] * f[b] * g->G[j] + xi[b]);
-    PetscCall(fourier_multiply(g->ft, 1, g->work, x + b * g->V, s + b * g->V));
+    PetscCall(linear_score(g, f[b], xi[b], x + b * g->V, s + b * g->V));
+    if (!g->nmu) continue;
+    double h;
+    zero_mode(g, f[b], xi[b], mean_of(g, x + b * g->V), 0, &h);
+    for (int64_t i = 0; i < g->V; i++) s[b * g->V + i] += h;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* s_G is -1 / (f^2 G(p) + Xi) on each Fourier mode */
-double gauss_base_trace(const gauss_base *g, double f, double xi)
+PetscErrorCode gauss_base_score_jet(gauss_base *g, double f, double xi, const double *x, const jet_space *js,
+                                    const double *dirs, double *out)
+{
+  const int nc = js->ncoef;
+  double *s, *a, *h, *work;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc2((size_t)g->V, &s, (size_t)(4 * nc), &a));
+  h = a + nc, work = a + 2 * nc;
+  for (int q = 0; q <= js->n; q++) {
+    PetscCall(linear_score(g, f, xi, q ? dirs + (q - 1) * g->V : x, s));
+    for (int64_t j = 0; j < g->V; j++) out[j * nc + q] += s[j];
+  }
+  if (g->nmu) { /* h(m(x + sum_q eps_q v_q)): m is linear in the eps */
+    double d[JET_MAXORDER + 1];
+    for (int c = 0; c < nc; c++) a[c] = 0;
+    a[0] = mean_of(g, x);
+    for (int q = 1; q <= js->n; q++) a[q] = mean_of(g, dirs + (q - 1) * g->V);
+    zero_mode(g, f, xi, a[0], js->order, d);
+    jet_compose(js, a, d, h, work);
+    for (int64_t j = 0; j < g->V; j++)
+      for (int c = 0; c < nc; c++) out[j * nc + c] += h[c];
+  }
+  PetscCall(PetscFree2(s, a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the linear part's trace is a sum over modes; the zero mode's is h'(m) */
+double gauss_base_trace(gauss_base *g, double f, double xi, const double *x)
 {
   double tr = 0;
-  for (int64_t j = 0; j < g->V; j++) tr -= 1 / (f * f * g->G[j] + xi);
+  for (int64_t j = g->nmu ? 1 : 0; j < g->V; j++) tr -= 1 / (f * f * g->G[j] + xi);
+  if (g->nmu) {
+    double d[2];
+    zero_mode(g, f, xi, mean_of(g, x), 1, d);
+    tr += d[1];
+  }
   return tr;
 }
 
 /* in the orthonormal Fourier basis: each mode p != 0 Gaussian with
  * variance f^2 G(p) + Xi (|x(p)|^2 / V per mode); the zero mode u_0 =
- * sqrt(V) m Gaussian too, or with magnetisations p(u_0) = p_m(m) / sqrt(V) */
-PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const double *x, const double *mag, int64_t nmag,
-                                 double *lp)
+ * sqrt(V) m Gaussian too, or with magnetisations p(u_0) = p_t(m) / sqrt(V) */
+PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const double *x, double *lp)
 {
   const double V = (double)g->V;
 
   PetscFunctionBeginUser;
   PetscCall(fourier_power(g->ft, 1, x, g->work));
   double sum = 0;
-  for (int64_t j = nmag > 0 ? 1 : 0; j < g->V; j++) { /* mode 0 is p = 0 */
+  for (int64_t j = g->nmu ? 1 : 0; j < g->V; j++) { /* mode 0 is p = 0 */
     const double c = f * f * g->G[j] + xi;
     sum -= 0.5 * (g->work[j] / V / c + log(2 * PETSC_PI * c));
   }
-  if (nmag > 0) {
-    double m = 0, emax = -INFINITY;
-    for (int64_t i = 0; i < g->V; i++) m += x[i] / V;
-    const double v = xi / V;
-    for (int64_t k = 0; k < nmag; k++) emax = PetscMax(emax, -(m - f * mag[k]) * (m - f * mag[k]) / (2 * v));
-    double z = 0;
-    for (int64_t k = 0; k < nmag; k++) z += exp(-(m - f * mag[k]) * (m - f * mag[k]) / (2 * v) - emax);
-    sum += emax + log(z / (double)nmag) - 0.5 * log(2 * PETSC_PI * v) - 0.5 * log(V);
+  if (g->nmu) {
+    double h;
+    sum += zero_mode(g, f, xi, mean_of(g, x), 0, &h) - 0.5 * log(V);
   }
   *lp = sum;
   PetscFunctionReturn(PETSC_SUCCESS);

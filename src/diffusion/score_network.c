@@ -17,8 +17,6 @@ typedef struct {
   nn_net *mlp;
   gauss_base *base; /* -base gaussian models */
   dsm_form form;    /* the score from the network's output */
-  double *mag;      /* and the training data's magnetisations */
-  int64_t nmag;
   double *work;
   score_model *target; /* the training data's theory: its action (point targets) */
   phi4_whole *phi4; /* phi^4 data: the action of whole fields on this rank */
@@ -62,8 +60,7 @@ static PetscErrorCode net_setup(score_model *m)
     PetscCall(gauss_base_set(n->base, st.propagator));
     m->ops.diffused = net_diffused; /* the default prior: the base's Gaussian, diffused */
     m->ops.log_prior = net_log_prior;
-    n->mag = st.magnetisation, n->nmag = st.nmagnetisation; /* kept: the prior's zero mode */
-    st.magnetisation = NULL;
+    if (st.magnetisation) PetscCall(gauss_base_set_magnetisations(n->base, st.nmagnetisation, st.magnetisation));
   }
   PetscCall(model_state_free(&st));
   n->form = (dsm_form){.base = n->base, .sigma_data = n->info.sigma_data, .plain = !strcmp(n->info.score_form, "plain")};
@@ -119,14 +116,14 @@ static PetscErrorCode net_log_prior(score_model *m, double f, double xi, int64_t
 
   PetscFunctionBeginUser;
   for (int64_t b = 0; b < nb; b++)
-    PetscCall(gauss_base_logpdf(n->base, f, xi, x + b * m->shape.dim, n->mag, n->nmag, lp + b));
+    PetscCall(gauss_base_logpdf(n->base, f, xi, x + b * m->shape.dim, lp + b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* with a Gaussian base, the exact prior of its Gaussian part: white noise
- * keyed by (sample, site), colored to the diffused propagator f^2 G + Xi;
- * the zero mode then replaced by a training magnetisation, diffused (the
- * broken phase's two vacua, which no Gaussian and no network recovers) */
+/* with a Gaussian base, its exact prior: white noise keyed by (sample,
+ * site), colored to the diffused propagator f^2 G + Xi; the zero mode then
+ * replaced by a draw of the base's pair of vacua, diffused (the broken
+ * phase, gauss_base.h) */
 static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
                                    double *x)
 {
@@ -135,13 +132,14 @@ static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t 
   PetscFunctionBeginUser;
   score_model_white_noise(m, seed, nb, first, x);
   PetscCall(gauss_base_color(n->base, f, xi, nb, x));
-  if (n->mag) { /* the zero mode: a training magnetisation M, diffused: f M + sqrt(Xi / V) z */
+  if (n->base->nmu) { /* the zero mode: +-mu, diffused: f mu + sqrt(f^2 w + Xi / V) z */
     const int64_t V = m->shape.dim;
     const rng_key key = {seed, RNG_DIFFUSION, 1, 0};
     for (int64_t b = 0; b < nb; b++) {
       const uint64_t i = first + (uint64_t)b;
-      const int64_t pick = PetscMin((int64_t)(rng_uniform(key, 2 * i) * (double)n->nmag), n->nmag - 1);
-      const double zero = f * n->mag[pick] + sqrt(xi / (double)V) * rng_normal(key, 2 * i + 1);
+      const gauss_base *g = n->base;
+      const double sd = sqrt(f * f * g->mu_var + xi / (double)V);
+      const double zero = f * g->mu[rng_uniform(key, 2 * i) < 0.5 ? 0 : 1] + sd * rng_normal(key, 2 * i + 1);
       double mean = 0;
       for (int64_t j = 0; j < V; j++) mean += x[b * V + j] / (double)V;
       for (int64_t j = 0; j < V; j++) x[b * V + j] += zero - mean;
@@ -191,7 +189,6 @@ static PetscErrorCode net_destroy(score_model *m)
   PetscCall(score_model_destroy(&n->target));
   PetscCall(phi4_whole_destroy(&n->phi4));
   PetscCall(PetscFree(n->work));
-  PetscCall(PetscFree(n->mag));
   PetscCall(PetscFree(m->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
