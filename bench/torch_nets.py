@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-"""torch_nets.py NET L BATCH STEPS THREADS [C LAYERS]: PyTorch doing the work
-of `latdiff train -net NET -precision single` on an L x L lattice: denoising
-score matching (VE, sigma 25) with a batch of BATCH, AdamW, gradient
-clipping, STEPS steps on THREADS threads. Prints training samples per second,
+"""torch_nets.py NET L BATCH STEPS THREADS GEN_STEPS [C LAYERS]: PyTorch doing
+the work of `latdiff train -net NET -precision single` on an L x L lattice:
+denoising score matching (VE, sigma 25) with a batch of BATCH, AdamW,
+gradient clipping, STEPS steps on THREADS threads; then that of `latdiff
+sample -sampler em -steps GEN_STEPS`: the Euler-Maruyama reverse process
+on a batch of BATCH (no gradients). Prints training samples per second,
 the peak resident memory, the parameter count and the FLOPs of one training
-sample (3 x the convolutions' forward multiply-adds x 2). The data are random
-(the cost does not depend on them). Needs python3-torch (Debian).
+sample (3 x the convolutions' forward multiply-adds x 2), then generated
+samples per second. The data are random (the cost does not depend on
+them). Needs python3-torch (Debian).
 
 NET:
   conv      the periodic conv net: input channels [x, x^3], LAYERS hidden 3x3
@@ -124,15 +127,15 @@ def conv_flops(net, L, B):
 
 
 def main(argv):
-    if len(argv) not in (6, 8):
+    if len(argv) not in (7, 9):
         print(__doc__)
         return 1
     kind = argv[1]
-    L, B, steps, threads = (int(a) for a in argv[2:6])
+    L, B, steps, threads, gen_steps = (int(a) for a in argv[2:7])
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     if kind == "conv":
-        C, layers = int(argv[6]), int(argv[7])
+        C, layers = int(argv[7]), int(argv[8])
         net = ConvNet(C, layers)
     elif kind == "unet":
         net = UNet([16, 32, 64], True, True, 8, 0, True, 64, 8, 8, cubic=True)
@@ -167,6 +170,25 @@ def main(argv):
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"torch {threads} threads: {steps * B / dt:.1f} samples/s, peak RSS {rss:.0f} MiB, {nparams} parameters, "
           f"{flop} flop/sample")
+
+    def generate():
+        """Euler-Maruyama from t = 1 to eps: x += g^2 s dt + g sqrt(dt) z, s = net / sqrt(Xi)"""
+        eps, dt = 1e-3, (1 - 1e-3) / gen_steps
+        x = torch.randn(B, 1, L, L) * math.sqrt((sigma ** 2 - 1) / (2 * math.log(sigma)))
+        with torch.no_grad():
+            for k in range(gen_steps):
+                t = 1 - k * dt
+                xi = (sigma ** (2 * t) - 1) / (2 * math.log(sigma))
+                g2 = sigma ** (2 * t)
+                s = net(x / math.sqrt(1 + xi), torch.full((B,), t)) / math.sqrt(xi)
+                x = x + g2 * s * dt + math.sqrt(g2 * dt) * torch.randn_like(x)
+        return x
+
+    net.eval()
+    t0 = time.perf_counter()
+    generate()
+    dt = time.perf_counter() - t0
+    print(f"torch {threads} threads: {B / dt:.2f} generated samples/s ({gen_steps} em steps)")
     return 0
 
 

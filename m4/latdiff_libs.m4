@@ -71,6 +71,21 @@ AC_DEFUN([LATDIFF_WARNINGS], [
   AC_SUBST([LATDIFF_WFLAGS])
 ])
 
+# The float network kernels (src/nn/kernels_f.c) are written to vectorize
+# (swish's exponential in plain arithmetic); -O2's "very cheap" vectorizer
+# declines loops whose trip count is not a multiple of the vector width, so
+# they get the full cost model where the compiler takes the flags.
+AC_DEFUN([LATDIFF_VECTORIZE], [
+  LATDIFF_VECFLAGS=""
+  latdiff_save_CFLAGS=$CFLAGS
+  CFLAGS="$CFLAGS -ftree-vectorize -fvect-cost-model=dynamic -Werror"
+  AC_MSG_CHECKING([whether $CC vectorizes with -fvect-cost-model=dynamic])
+  AC_COMPILE_IFELSE([AC_LANG_PROGRAM([], [])],
+    [LATDIFF_VECFLAGS="-ftree-vectorize -fvect-cost-model=dynamic"; AC_MSG_RESULT([yes])], [AC_MSG_RESULT([no])])
+  CFLAGS=$latdiff_save_CFLAGS
+  AC_SUBST([LATDIFF_VECFLAGS])
+])
+
 # Parallel tests: mpirun that also works as root and with more ranks than cores.
 AC_DEFUN([LATDIFF_TEST_MPIRUN], [
   AC_ARG_VAR([TESTMPIRUN], [command that launches parallel tests; ranks are appended as -n N])
