@@ -1,7 +1,8 @@
 #!/bin/sh
-# make check-long: the main job on the shipped symmetric-phase input, and
-# the generated ensemble against the independent testing ensemble. Not in
-# `make check` (about four minutes on two cores).
+# make check-long: the main job on the shipped inputs, symmetric and
+# broken phase, and each generated ensemble against its independent
+# testing ensemble. Not in `make check` (about two minutes each on two
+# cores).
 #
 # The criterion: the distances (generated - testing) / combined error of
 # all rows of the report (the observables and every shell of the spectrum)
@@ -11,15 +12,17 @@
 # cumulants kappa_2..kappa_8) are each within 3 errors.
 . "$top_srcdir/tests/tap.sh"
 w="$workdir"
-check "latdiff run on input/phi4_2d_symmetric.opts, 2 ranks" \
-  mpi 2 $LATDIFF run -options_file "$top_srcdir/input/phi4_2d_symmetric.opts" -dir "$w/job"
-check "generated against testing: mean square distance below 2, headline rows within 3 errors" /usr/bin/python3 -c "
+for phase in symmetric broken; do
+  check "latdiff run on input/phi4_2d_$phase.opts, 2 ranks" \
+    mpi 2 $LATDIFF run -options_file "$top_srcdir/input/phi4_2d_$phase.opts" -dir "$w/$phase"
+  check "  ... generated against testing: mean square distance below 2, headline rows within 3 errors" /usr/bin/python3 -c "
 import json, sys
-d = json.load(open('$w/job/report.json'))['distance']
+d = json.load(open('$w/$phase/report.json'))['distance']
 rows = list(d['observables'].values()) + d['spectrum']
 ms = sum(x * x for x in rows) / len(rows)
 head = ['M', 'absM', 'chi2', 'UL', 'action_density'] + ['site_kappa%d' % k for k in range(2, 9)]
 worst = max(head, key=lambda k: abs(d['observables'][k]))
 print('%d rows, mean square distance %.2f; worst headline row %s at %.2f' % (len(rows), ms, worst, d['observables'][worst]))
 sys.exit(0 if ms < 2 and abs(d['observables'][worst]) < 3 else 1)"
+done
 finish
