@@ -123,6 +123,13 @@ static double mean_of(const gauss_base *g, const double *x)
   return m / (double)g->V;
 }
 
+void gauss_base_draw_zero_mode(const gauss_base *g, double f, double xi, double u, double z, double *x)
+{
+  if (!g->nmu) return;
+  const double m = f * g->mu[u < 0.5 ? 0 : 1] + sqrt(f * f * g->mu_var + xi / (double)g->V) * z, shift = m - mean_of(g, x);
+  for (int64_t i = 0; i < g->V; i++) x[i] += shift;
+}
+
 /* the linear part: -1 / (f^2 G(p) + Xi) on the modes the Gaussian describes
  * (all of them, or all but p = 0 when the magnetisations give the zero mode) */
 static PetscErrorCode linear_score(gauss_base *g, double f, double xi, const double *x, double *s)

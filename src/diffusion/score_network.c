@@ -132,17 +132,11 @@ static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t 
   PetscFunctionBeginUser;
   score_model_white_noise(m, seed, nb, first, x);
   PetscCall(gauss_base_color(n->base, f, xi, nb, x));
-  if (n->base->nmu) { /* the zero mode: +-mu, diffused: f mu + sqrt(f^2 w + Xi / V) z */
-    const int64_t V = m->shape.dim;
+  if (n->base->nmu) { /* the zero mode: one of the pair, by the sample's own draws */
     const rng_key key = {seed, RNG_DIFFUSION, 1, 0};
     for (int64_t b = 0; b < nb; b++) {
       const uint64_t i = first + (uint64_t)b;
-      const gauss_base *g = n->base;
-      const double sd = sqrt(f * f * g->mu_var + xi / (double)V);
-      const double zero = f * g->mu[rng_uniform(key, 2 * i) < 0.5 ? 0 : 1] + sd * rng_normal(key, 2 * i + 1);
-      double mean = 0;
-      for (int64_t j = 0; j < V; j++) mean += x[b * V + j] / (double)V;
-      for (int64_t j = 0; j < V; j++) x[b * V + j] += zero - mean;
+      gauss_base_draw_zero_mode(n->base, f, xi, rng_uniform(key, 2 * i), rng_normal(key, 2 * i + 1), x + b * m->shape.dim);
     }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
