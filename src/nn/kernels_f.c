@@ -32,7 +32,7 @@ static inline float exp_nonpositive(float u)
  * e) below; no branch (the compiler's vectorizer takes none): |x|, its
  * clamp and the choice of numerator are done on the bits (for x >= 0 the
  * order of the bits is that of the values; a NaN clamps to 87, and swish's
- * x keeps it). Below 87 sigmoid is under float's smallest normal. */
+ * x keeps it). For x below -87 sigmoid is under float's smallest normal. */
 static inline float sigmoid_f(float x)
 {
   uint32_t xb, eb;
