@@ -7,6 +7,7 @@ check "dense and conv (d = 1..4, periodic and zero padding): <y, J x> = <J^T y, 
 check "conv equals the direct sum across im2col chunks; periodic conv is translation equivariant to rounding (1e-13)" $T conv
 check "gradient of a conv-swish-dense-conv loss and of swish against central differences" $T fd
 check "float kernels agree with double; float swish (its own vectorizable exponential) within 4e-7 of double on [-120, 120], NaN kept" $T float
+check "subnormal floats flushed to zero (latdiff sets it at start: a hundred cycles each on Intel CPUs)" $T fpmode
 check "MLP gradient against central differences; AdamW step against its closed form" $T mlp
 check "the periodic conv net: gradient and tangents (J v) against central differences, translation equivariance to rounding" $T convnet
 check "the conv net in single precision agrees with double: output and gradient to 1e-5" $T single

@@ -20,6 +20,7 @@
  *                      score = grad log-density, jets, trace, oddness
  * Each case exits non-zero on failure. */
 #include "latdiff/dsm.h"
+#include "latdiff/fpmode.h"
 #include "latdiff/mixture.h"
 #include "latdiff/nn.h"
 #include "latdiff/nn_net.h"
@@ -276,6 +277,25 @@ static int finite_differences(void)
 }
 
 /* the float kernels compute what the double ones do, to float rounding */
+/* fpmode: a product below 1.2e-38 becomes 0 (flush to zero), and a
+ * subnormal operand reads as 0 (denormals are zero) */
+static int fpmode_checks(void)
+{
+  volatile float lo = 1e-30f, small = 1e-10f, sub = 1e-40f, one = 1;
+  int fails = 0;
+  const float before = lo * small, sub_before = sub * one;
+  EXPECT(fails, before != 0 && sub_before != 0, "fpmode: subnormals before the switch (%g, %g)", (double)before,
+         (double)sub_before);
+  if (!fpmode_flush_subnormals()) {
+    fprintf(stderr, "# fpmode: no flush-to-zero switch on this architecture\n");
+    return fails;
+  }
+  const float after = lo * small, sub_after = sub * one;
+  EXPECT(fails, after == 0 && sub_after == 0, "fpmode: %g and %g after the switch, not 0", (double)after,
+         (double)sub_after);
+  return fails;
+}
+
 static int float_agrees(void)
 {
   const int L[3] = {6, 5, 4}, NC = 8, NO = 8;
@@ -945,6 +965,21 @@ static int base_checks(void)
     double odd = 0;
     for (int64_t i = 0; i < V; i++) odd = fmax(odd, fabs(sm[i] + s[i]) / fmax(1, fabs(s[i])));
     EXPECT(fails, odd < 1e-12, "base (f %g, Xi %g): s(-x) + s(x) %.2g", f, xi, odd);
+    /* the action target on the base's own law: x_0 near a vacuum, s_0 the base's
+     * score at t = 0; mixing -z with sqrt(Xi) s_0 / f gives sqrt(Xi) times the
+     * exact score at x_t on every mode, the zero mode included (with G(0) = V <M^2>
+     * as the zero mode's weight it was off by the data's own noise) */
+    const double one = 1, zero = 0;
+    fill(x, V), fill(v, V); /* x_0, z */
+    for (int64_t i = 0; i < V; i++) x[i] = 0.1 * x[i] + 1.05;
+    gauss_base_score(g, 1, &one, &zero, x, s);
+    for (int64_t i = 0; i < V; i++) sm[i] = sqrt(xi) * s[i] / f, s[i] = -v[i];
+    gauss_base_mix(g, f, xi, s, sm, cp);
+    for (int64_t i = 0; i < V; i++) x[i] = f * x[i] + sqrt(xi) * v[i];
+    gauss_base_score(g, 1, &f, &xi, x, s);
+    double mixed = 0;
+    for (int64_t i = 0; i < V; i++) mixed = fmax(mixed, fabs(cp[i] - sqrt(xi) * s[i]) / fmax(1, fabs(cp[i])));
+    EXPECT(fails, mixed < 1e-12, "base (f %g, Xi %g): the mixed target against sqrt(Xi) s(x_t) %.2g", f, xi, mixed);
   }
   gauss_base_destroy(&g);
   release(10, G, x, v, s, sm, c3, cp, cm, dirs, unit);
@@ -970,6 +1005,7 @@ int main(int argc, char **argv)
     for (int d = 1; d <= 4; d++) fails += equivariance(d, Ls[d - 1]);
   } else if (!strcmp(what, "fd")) fails += finite_differences();
   else if (!strcmp(what, "float")) fails += float_agrees();
+  else if (!strcmp(what, "fpmode")) fails += fpmode_checks();
   else if (!strcmp(what, "mlp")) fails += mlp_gradients();
   else if (!strcmp(what, "convnet")) fails += convnet_checks();
   else if (!strcmp(what, "odd")) fails += odd_checks();
@@ -980,7 +1016,7 @@ int main(int argc, char **argv)
   else if (!strcmp(what, "trace")) fails += trace_checks();
   else if (!strcmp(what, "base")) fails += base_checks();
   else {
-    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|mlp|convnet|odd|symmetry|single|unet|jet|trace|base\n");
+    fprintf(stderr, "usage: test_nn adjoint|conv|fd|float|fpmode|mlp|convnet|odd|symmetry|single|unet|jet|trace|base\n");
     fails = 1;
   }
   PetscCall(PetscFinalize());

@@ -32,13 +32,20 @@
  *   gauss_base_trace     the trace of d s_G / d x at x
  *   gauss_base_color     x <- F^-1 [ sqrt(f^2 G(p) + Xi) F[x] ] for nb fields: white
  *                        noise in, a sample of the diffused Gaussian out
+ *   gauss_base_posterior_color  x <- the same with sqrt(G Xi / (f^2 G + Xi)): white
+ *                        noise in, a draw of x_0 - E[x_0 | x_t] out (the
+ *                        posterior of x_0 given x_t; with the pair, the
+ *                        zero mode's G is one vacuum's spread V w)
  *   gauss_base_draw_zero_mode  with the pair: x's mean replaced by f mu_k +
  *                        sqrt(f^2 w + Xi / V) z, k = 0 if u < 1/2 else 1 (u
  *                        uniform, z standard normal): the zero mode of a
  *                        draw of the diffused base, after gauss_base_color
  *   gauss_base_mix       out = v + F^-1 [ A(p) F[u - v] ], A(p) = Xi / (f^2 G(p) + Xi),
  *                        for one field: the mixture of two estimates of the
- *                        score that is exact for this Gaussian (dsm.h)
+ *                        score that is exact for this Gaussian (dsm.h); with
+ *                        the pair, A(0) has one vacuum's V w for G(0) (both
+ *                        estimates are linear in x_0's distance from its
+ *                        vacuum, and this weight cancels it)
  *   gauss_base_logpdf    log-density of the diffused base for one field: the
  *                        prior that sample -model draws from
  */
@@ -68,6 +75,7 @@ PetscErrorCode gauss_base_score_jet(gauss_base *g, double f, double xi, const do
                                     const double *dirs, double *out);
 double gauss_base_trace(gauss_base *g, double f, double xi, const double *x);
 PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, double *x);
+PetscErrorCode gauss_base_posterior_color(gauss_base *g, double f, double xi, int64_t nb, double *x);
 void gauss_base_draw_zero_mode(const gauss_base *g, double f, double xi, double u, double z, double *x);
 PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *u, const double *v, double *out);
 PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const double *x, double *lp);
