@@ -72,6 +72,22 @@ check "free field pc 4d: chi2 and G(p) exact within 4 sigma" $F -input "$workdir
 check "free field 16x8 on 2 ranks, ve ode adaptive, 4000 fields" \
   ff 2 ffts.h5 -lattice 16,8 -kappa 0.2 -sampler ode -nsamples 4000 -seed 15
 check "free field adaptive ode: chi2 and G(p) exact within 4 sigma" $F -input "$workdir/ffts.h5"
+# the final step at eps = 0.05 (Xi = 0.06, a fifth of the highest mode's G):
+# x_eps is exact, so drawing x_0 from its posterior (Gaussian here) is exact,
+# while Tweedie's mean alone lowers each mode to G^2 / (G + Xi)
+check "free field, ode to eps = 0.05 with -denoise_draw, 4000 fields" \
+  ff 2 ffdraw.h5 -lattice 16,8 -kappa 0.2 -sampler ode -eps 0.05 -denoise_draw -nsamples 4000 -seed 15
+check "-denoise_draw: chi2 and G(p) exact within 4 sigma" $F -input "$workdir/ffdraw.h5"
+check "the same with -denoise (the mean only)" \
+  ff 2 ffmean.h5 -lattice 16,8 -kappa 0.2 -sampler ode -eps 0.05 -denoise -nsamples 4000 -seed 15
+check_fails "-denoise alone: the ultraviolet modes' deficit of Xi G / (G + Xi) is seen" "G(p) at momentum 7" \
+  $F -input "$workdir/ffmean.h5"
+check "-denoise_draw on 1 rank"  ff 1 ffd1.h5 -lattice 8,4 -steps 20 -eps 0.05 -denoise_draw -nsamples 50 -batch 16 -seed 13
+check "-denoise_draw on 4 ranks" ff 4 ffd3.h5 -lattice 8,4 -steps 20 -eps 0.05 -denoise_draw -nsamples 50 -batch 7 -seed 13
+check "-denoise_draw: the same fields to 1e-12" $C -a "$workdir/ffd1.h5" -b "$workdir/ffd3.h5" -tol 1e-12
+check_fails "-denoise_draw needs a Gaussian posterior: refused for the two-peak target" "-denoise_draw" \
+  $LATDIFF sample -theory twopeak -denoise_draw -output "$workdir/nodraw.h5"
+check "  ... and no output" test ! -e "$workdir/nodraw.h5"
 check "free field 8x4 on 1 rank, batch 16"   ff 1 ffr1.h5 -lattice 8,4 -steps 50 -nsamples 100 -batch 16 -seed 13
 check "free field 8x4 on 4 ranks, batch 7"   ff 4 ffr4.h5 -lattice 8,4 -steps 50 -nsamples 100 -batch 7 -seed 13
 check "free field: the same fields to 1e-12" $C -a "$workdir/ffr1.h5" -b "$workdir/ffr4.h5" -tol 1e-12

@@ -103,6 +103,12 @@ check "-weighting likelihood (lambda = g^2): 400 steps also bring the free-field
 check "-base gaussian, untrained: the free-field score error is below 1e-3" sh -c "
   $LATDIFF train -input '$w/ff.h5' -output '$w/ffb.h5' $conv -base gaussian -steps 1 -lr 1e-9 >/dev/null &&
   $top_builddir/tests/test_score -model '$w/ffb.h5' $ff -bound 1e-3"
+check "  ... and sample -denoise_draw, ending at eps = 0.05 (Xi 0.06), draws the free field's G(p) (within 4 errors)" sh -c "
+  $LATDIFF sample -model '$w/ffb.h5' -sampler ode -eps 0.05 -denoise_draw -nsamples 4000 -output '$w/ffbd.h5' >/dev/null &&
+  $top_builddir/tests/test_freefield -input '$w/ffbd.h5'"
+check_fails "-denoise_draw with a model that has no base is refused" "-denoise_draw" \
+  $LATDIFF sample -model "$w/ffm.h5" -denoise_draw -nsamples 4 -output "$w/nodraw.h5"
+check "  ... and writes nothing" test ! -e "$w/nodraw.h5"
 check "conv net: 20 steps on 1 and on 2 ranks (-precision double)" sh -c "
   $LATDIFF train -input '$w/ff.h5' -output '$w/c1.h5' $conv -steps 20 -precision double >/dev/null &&
   $TESTMPIRUN -n 2 $LATDIFF train -input '$w/ff.h5' -output '$w/c2.h5' $conv -steps 20 -precision double >/dev/null"

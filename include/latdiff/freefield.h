@@ -11,6 +11,9 @@
  *
  *   freefield_create / _destroy   couplings checked (|kappa| < 1/(2d))
  *   freefield_diffused    C  x = exact sample of P_t from white noise z (in place)
+ *   freefield_posterior_color C  z <- F^-1 [ sqrt(G Xi / (f^2 G + Xi)) F z ] (in
+ *                            place): white noise in, a draw of phi_0 - E[phi_0 | phi_t]
+ *                            out (phi_0 given phi_t is Gaussian)
  *   freefield_score       C  s = exact score of P_t at x
  *   freefield_action      C  S of each field
  *   freefield_sums        C  sum_p log(f^2 G + Xi) and sum_p 1 / (f^2 G + Xi)
@@ -34,6 +37,7 @@ typedef struct {
 PetscErrorCode freefield_create(MPI_Comm comm, int d, const int *L, double kappa, int batch, freefield **out);
 PetscErrorCode freefield_destroy(freefield **ff);
 PetscErrorCode freefield_diffused(freefield *ff, double f, double xi, int nb, double *z);
+PetscErrorCode freefield_posterior_color(freefield *ff, double f, double xi, int nb, double *z);
 PetscErrorCode freefield_score(freefield *ff, double f, double xi, int nb, const double *x, double *s);
 PetscErrorCode freefield_action(freefield *ff, int nb, const double *x, double *S);
 PetscErrorCode freefield_sums(freefield *ff, double f, double xi, double *logdet, double *trace_inv);

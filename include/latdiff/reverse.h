@@ -48,7 +48,7 @@ typedef struct {
   sampler_kind kind;
   int steps;
   double eps, h, snr, tmax;
-  PetscBool denoise;
+  PetscBool denoise, denoise_draw; /* Tweedie's E[x_0 | x_eps]; plus a draw of the Gaussian posterior's spread */
   double mh_t; /* Metropolis window t < mh_t; 0: none */
   PetscBool ode_fixed;
   double rtol, atol; /* adaptive ode */

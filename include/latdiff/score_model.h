@@ -37,6 +37,11 @@
  *   score_model_divergence  C* the exact trace of ds/dx per sample
  *   score_model_log_prior   C* log P_t(x), normalised, of the exact types
  *                              (the prior of a likelihood)
+ *   score_model_posterior_color
+ *                           C* z <- C^(1/2) z for nb samples of white noise:
+ *                              C the covariance of x_0 given x_t of the
+ *                              type's Gaussian (the free field's, exact; a
+ *                              network's base): -denoise_draw's noise
  *   score_model_describe       theory, lattice and couplings into the
  *                              ensemble metadata
  *   score_model_write_attrs    the type's parameters as attributes of a file
@@ -76,6 +81,7 @@ typedef struct {
   PetscErrorCode (*divergence)(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
                                double *div);
   PetscErrorCode (*log_prior)(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
+  PetscErrorCode (*posterior_color)(score_model *m, double f, double xi, int64_t nb, double *z);
   void (*describe)(const score_model *m, ensemble_meta *meta);
   PetscErrorCode (*write_attrs)(const score_model *m, hid_t file);
   PetscErrorCode (*read_attrs)(score_model *m, hid_t obj, const char *path); /* the inverse of write_attrs */
@@ -117,6 +123,7 @@ PetscErrorCode score_model_jet(score_model *m, double t, double f, double xi, in
 PetscErrorCode score_model_divergence(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
                                       double *div);
 PetscErrorCode score_model_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
+PetscErrorCode score_model_posterior_color(score_model *m, double f, double xi, int64_t nb, double *z);
 void score_model_describe(const score_model *m, ensemble_meta *meta);
 PetscErrorCode score_model_write_attrs(const score_model *m, hid_t file);
 /* A model of the registered type `type` with its parameters read from the

@@ -58,8 +58,14 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
                      &o->sp.tmax));
   PetscCall(opt_real(PetscOptionsObject, "-h", "h sampler: 0 the ODE, 1 the SDE", &o->sp.h));
   PetscCall(opt_real(PetscOptionsObject, "-snr", "pc sampler: signal-to-noise ratio of the corrector", &o->sp.snr));
-  PetscCall(PetscOptionsBool("-denoise", "final Tweedie denoising step at t = eps", "latdiff", o->sp.denoise,
-                             &o->sp.denoise, NULL));
+  PetscCall(PetscOptionsBool("-denoise", "final Tweedie denoising step at t = eps: x_0 = E[x_0 | x_eps]", "latdiff",
+                             o->sp.denoise, &o->sp.denoise, NULL));
+  PetscCall(PetscOptionsBool("-denoise_draw",
+                             "the final step draws x_0 from the Gaussian posterior given x_eps: -denoise's mean plus "
+                             "the spread of the model's Gaussian (free field; network with -base gaussian), so the "
+                             "power of every mode is right to O(Xi(eps)^2), not low by Xi(eps)",
+                             "latdiff", o->sp.denoise_draw, &o->sp.denoise_draw, NULL));
+  if (o->sp.denoise_draw) o->sp.denoise = PETSC_TRUE;
   PetscCall(opt_real(PetscOptionsObject, "-metropolis_t",
                      "em, h: Metropolis test with the known action on the steps below this t (0: none)",
                      &o->sp.mh_t));

@@ -14,6 +14,10 @@ PetscErrorCode reverse_create(const schedule *sched, const sampler_params *p, sc
   const size_t work = (size_t)PetscMax(shape.batch * shape.dim, 1);
 
   PetscFunctionBeginUser;
+  PetscCheck(!p->denoise_draw || model->ops.posterior_color, model->comm, PETSC_ERR_USER_INPUT,
+             "-denoise_draw: the %s score has no Gaussian posterior of x_0 given x_t to draw from (the free field "
+             "and networks trained with -base gaussian have one)",
+             model->type);
   PetscCall(PetscNew(&rs));
   *rs = (reverse_sampler){.sched = sched, .p = *p, .model = model, .shape = shape, .seed = seed};
   PetscCall(PetscMalloc3(work, &rs->s, work, &rs->k1, work, &rs->xt));
@@ -99,7 +103,7 @@ static PetscErrorCode drift(reverse_sampler *rs, int k, double h, int64_t nb, co
 }
 
 /* the Gaussian for value j of sample `sample` at a step; stream 0 the
- * SDE step, 1 the corrector */
+ * SDE step, 1 the corrector, 2 -denoise_draw */
 static double noise(const reverse_sampler *rs, uint64_t sample, int step, int stream, int64_t j)
 {
   rng_key key = {rs->seed, RNG_SAMPLER, (uint64_t)step, (uint64_t)stream};
@@ -341,6 +345,12 @@ PetscErrorCode reverse_run(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint6
   if (rs->p.denoise) {
     PetscCall(score_at(rs, n, nb, x, rs->s));
     for (int64_t j = 0; j < nb * dim; j++) x[j] = (x[j] + rs->xi[n] * rs->s[j]) / rs->f[n];
+  }
+  if (rs->p.denoise_draw) { /* the posterior's spread about that mean, on stream 2 of step n */
+    for (int64_t b = 0; b < nb; b++)
+      for (int64_t j = 0; j < dim; j++) rs->k1[b * dim + j] = noise(rs, first + (uint64_t)b, n, 2, j);
+    PetscCall(score_model_posterior_color(rs->model, rs->f[n], rs->xi[n], nb, rs->k1));
+    for (int64_t j = 0; j < nb * dim; j++) x[j] += rs->k1[j];
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -140,6 +140,11 @@ static PetscErrorCode ff_log_prior(score_model *m, double f, double xi, int64_t 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode ff_posterior_color(score_model *m, double f, double xi, int64_t nb, double *z)
+{
+  return freefield_posterior_color(((freefield_model *)m->data)->ff, f, xi, (int)nb, z);
+}
+
 static void ff_describe(const score_model *m, ensemble_meta *meta)
 {
   const freefield_model *p = m->data;
@@ -170,7 +175,7 @@ PetscErrorCode score_exact_freefield(score_model *m)
   m->data = p;
   m->ops = (score_model_ops){.set_from_options = ff_options, .setup = ff_setup, .apply = ff_apply,
                              .diffused = ff_diffused, .action = ff_action, .jet = ff_jet, .divergence = ff_divergence,
-                             .log_prior = ff_log_prior, .describe = ff_describe,
+                             .log_prior = ff_log_prior, .posterior_color = ff_posterior_color, .describe = ff_describe,
                              .destroy = ff_destroy};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -193,6 +193,17 @@ PetscErrorCode score_model_log_prior(score_model *m, double f, double xi, int64_
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode score_model_posterior_color(score_model *m, double f, double xi, int64_t nb, double *z)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ops.posterior_color, m->comm, PETSC_ERR_SUP,
+             "the %s score has no Gaussian posterior for -denoise_draw (the free field and networks with -base "
+             "gaussian have)",
+             m->type);
+  PetscCall(m->ops.posterior_color(m, f, xi, nb, z));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 void score_model_describe(const score_model *m, ensemble_meta *meta)
 {
   snprintf(meta->theory, sizeof meta->theory, "%s", m->type);

@@ -35,6 +35,7 @@ static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
 static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t nb, uint64_t first, uint64_t seed,
                                    double *x);
 static PetscErrorCode net_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
+static PetscErrorCode net_posterior_color(score_model *m, double f, double xi, int64_t nb, double *z);
 static PetscErrorCode net_divergence(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
                                      double *div);
 
@@ -60,6 +61,7 @@ static PetscErrorCode net_setup(score_model *m)
     PetscCall(gauss_base_set(n->base, st.propagator));
     m->ops.diffused = net_diffused; /* the default prior: the base's Gaussian, diffused */
     m->ops.log_prior = net_log_prior;
+    m->ops.posterior_color = net_posterior_color;
     if (st.magnetisation) PetscCall(gauss_base_set_magnetisations(n->base, st.nmagnetisation, st.magnetisation));
   }
   PetscCall(model_state_free(&st));
@@ -118,6 +120,11 @@ static PetscErrorCode net_log_prior(score_model *m, double f, double xi, int64_t
   for (int64_t b = 0; b < nb; b++)
     PetscCall(gauss_base_logpdf(n->base, f, xi, x + b * m->shape.dim, lp + b));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode net_posterior_color(score_model *m, double f, double xi, int64_t nb, double *z)
+{
+  return gauss_base_posterior_color(((network *)m->data)->base, f, xi, nb, z);
 }
 
 /* with a Gaussian base, its exact prior: white noise keyed by (sample,

@@ -49,6 +49,16 @@ PetscErrorCode freefield_diffused(freefield *ff, double f, double xi, int nb, do
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode freefield_posterior_color(freefield *ff, double f, double xi, int nb, double *z)
+{
+  const int64_t modes = fourier_get_layout(ff->ft)->out_sites;
+
+  PetscFunctionBeginUser;
+  for (int64_t j = 0; j < modes; j++) ff->m[j] = sqrt(ff->G[j] * xi / (f * f * ff->G[j] + xi));
+  PetscCall(fourier_multiply(ff->ft, nb, ff->m, z, z));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode freefield_score(freefield *ff, double f, double xi, int nb, const double *x, double *s)
 {
   const int64_t modes = fourier_get_layout(ff->ft)->out_sites;
