@@ -32,7 +32,7 @@ check "  ... the testing ensemble is independent (seed + 1) and as long as the t
 check "  ... the model is trained on the training ensemble, generation uses the model" sh -c "
   h5dump -a data '$w/job/model.h5' | grep -q 'job/train.h5' && h5dump -a model '$w/job/gen.h5' | grep -q 'job/model.h5'"
 if /usr/bin/python3 -c 'import json' 2>/dev/null; then
-  check "  ... report.json: training, testing, generated, spectra, distances of generated from testing" \
+  check "  ... report.json: training, testing, generated, spectra, distances of generated and of training from testing" \
     /usr/bin/python3 -c "
 import json, math, sys
 r = json.load(open('$w/job/report.json'))
@@ -45,8 +45,19 @@ assert d['inputs'] == [2, 3]
 t, g = e[1]['observables']['chi2'], e[2]['observables']['chi2']
 assert math.isclose(d['observables']['chi2'], (g['value'] - t['value']) / math.hypot(t['error'], g['error']))
 assert len(d['spectrum']) == len(e[0]['spectrum']['k'])
+ds = r['distances']
+assert [x['inputs'] for x in ds] == [[2, 3], [2, 1]] and ds[0] == d
+tr = e[0]['observables']['chi2']
+assert math.isclose(ds[1]['observables']['chi2'], (tr['value'] - t['value']) / math.hypot(t['error'], tr['error']))
 "
 fi
+check "analyze -compare with two pairs: a line per pair counting the rows within 2 errors" sh -c "
+  $LATDIFF analyze -input '$w/job/train.h5,$w/job/test.h5,$w/job/gen.h5' -labels tr,te,ge -compare 2,3,2,1 > '$w/cmp.txt' &&
+  grep -q '^ge against te: [0-9]* of [0-9]* rows within 2 combined errors' '$w/cmp.txt' &&
+  grep -q '^tr against te: [0-9]* of [0-9]* rows within 2 combined errors' '$w/cmp.txt' &&
+  grep -q '(3-2)/sigma  (1-2)/sigma' '$w/cmp.txt'"
+check_fails "-compare with an odd count of inputs is refused" "-compare: pairs of inputs" \
+  $LATDIFF analyze -input "$w/job/train.h5,$w/job/test.h5" -compare 1,2,1
 check "the generation section passes -record_times: the reverse flow file is written" sh -c "
   $TESTMPIRUN -n 2 $LATDIFF run -options_file '$w/run.opts' -dir '$w/rec' -gen_record_times 0.1,0.5 \
     -gen_record_output '$w/recflow.h5' >/dev/null && h5dump -a format '$w/recflow.h5' | grep -q latdiff-flow"

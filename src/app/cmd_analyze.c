@@ -6,9 +6,10 @@
 
 #include <math.h>
 
+#define MAX_PAIRS 4 /* -compare A,B,C,D,...: the pairs (A,B), (C,D), ... */
 typedef struct {
   char **input, **labels;
-  int ninput, nlabels, shells, compare[2], ncompare;
+  int ninput, nlabels, shells, compare[2 * MAX_PAIRS], ncompare; /* ncompare: 2 per pair */
   char json[PETSC_MAX_PATH_LEN];
   int block;
   PetscBool force, help;
@@ -31,10 +32,11 @@ static PetscErrorCode parse(analyze_options *o)
                             &o->labels, &o->nlabels));
   {
     PetscBool set;
-    o->ncompare = 2;
+    o->ncompare = 2 * MAX_PAIRS;
     PetscCall(opt_ints(PetscOptionsObject, "-compare",
-                       "A,B: add the column (B - A) / sqrt(err_A^2 + err_B^2) for inputs A and B (counted from 1)", 2,
-                       o->compare, &o->ncompare, &set));
+                       "A,B[,C,D,...]: add the column (B - A) / sqrt(err_A^2 + err_B^2) for inputs A and B (counted "
+                       "from 1), and one for each further pair",
+                       2 * MAX_PAIRS, o->compare, &o->ncompare, &set));
     if (!set) o->ncompare = 0;
   }
   PetscCall(PetscOptionsBool("-force", "overwrite an existing JSON file", "latdiff", o->force, &o->force, NULL));
@@ -47,10 +49,14 @@ static PetscErrorCode parse(analyze_options *o)
              OBS_MAXSHELLS);
   PetscCheck(!o->nlabels || o->nlabels == o->ninput, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-labels: %d titles for %d inputs", o->nlabels, o->ninput);
-  PetscCheck(o->ncompare == 0 || (o->ncompare == 2 && o->compare[0] >= 1 && o->compare[0] <= o->ninput &&
-                                  o->compare[1] >= 1 && o->compare[1] <= o->ninput && o->compare[0] != o->compare[1]),
-             PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-compare: two different inputs between 1 and %d, e.g. -compare 2,3",
-             o->ninput);
+  PetscCheck(o->ncompare % 2 == 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-compare: pairs of inputs, e.g. -compare 2,3 or 2,3,2,1 (%d numbers given)", o->ncompare);
+  for (int k = 0; k < o->ncompare; k += 2)
+    PetscCheck(o->compare[k] >= 1 && o->compare[k] <= o->ninput && o->compare[k + 1] >= 1 &&
+                 o->compare[k + 1] <= o->ninput && o->compare[k] != o->compare[k + 1],
+               PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-compare: %d,%d: two different inputs between 1 and %d, e.g. -compare 2,3", o->compare[k],
+               o->compare[k + 1], o->ninput);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -72,8 +78,8 @@ static PetscErrorCode print_row(const analyze_options *o, const char *name, cons
     format_estimate(e[f], buf, sizeof buf);
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", buf));
   }
-  if (o->ncompare) {
-    const double d = distance(e[o->compare[0] - 1], e[o->compare[1] - 1]);
+  for (int k = 0; k < o->ncompare; k += 2) {
+    const double d = distance(e[o->compare[k] - 1], e[o->compare[k + 1] - 1]);
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %12.1f", d));
   }
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n"));
@@ -89,8 +95,12 @@ static PetscErrorCode print_table(const analyze_options *o, const observables_re
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "%-18s", "observable"));
   for (int f = 0; f < o->ninput; f++)
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", o->nlabels ? o->labels[f] : o->input[f]));
-  if (o->ncompare)
-    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %12s", o->nlabels ? "distance" : "B-A / sigma"));
+  for (int k = 0; k < o->ncompare; k += 2) { /* one pair: as before; more: which inputs */
+    char head[32];
+    if (o->ncompare > 2) snprintf(head, sizeof head, "(%d-%d)/sigma", o->compare[k + 1], o->compare[k]);
+    else snprintf(head, sizeof head, "%s", o->nlabels ? "distance" : "B-A / sigma");
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %12s", head));
+  }
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n%-18s", "n"));
   for (int f = 0; f < o->ninput; f++) PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24lld", (long long)rep[f].n));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n"));
@@ -119,6 +129,24 @@ static PetscErrorCode print_table(const analyze_options *o, const observables_re
   for (int f = 0; f < o->ninput; f++)
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24lld", (long long)rep[f].block));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "\n"));
+  /* each pair in one line: the rows (observables and shells) within 2
+   * combined errors, of the rows with errors, and their mean square */
+  for (int k = 0; k < o->ncompare; k += 2) {
+    const observables_report *a = &rep[o->compare[k] - 1], *b = &rep[o->compare[k + 1] - 1];
+    int rows = 0, within = 0;
+    double sq = 0;
+    for (int r = 0; r < OBS_COUNT + (common ? a->nshells : 0); r++) {
+      const double d = r < OBS_COUNT ? distance(a->obs[r], b->obs[r])
+                                     : distance(a->shell[r - OBS_COUNT], b->shell[r - OBS_COUNT]);
+      if (isnan(d)) continue;
+      rows++, within += fabs(d) <= 2, sq += d * d;
+    }
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
+                         "%s against %s: %d of %d rows within 2 combined errors, mean square distance %.2f\n",
+                         o->nlabels ? o->labels[o->compare[k + 1] - 1] : o->input[o->compare[k + 1] - 1],
+                         o->nlabels ? o->labels[o->compare[k] - 1] : o->input[o->compare[k] - 1], within, rows,
+                         rows ? sq / rows : 0.0));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -172,6 +200,26 @@ static PetscErrorCode warn_equilibrium(const char *file, const observables_repor
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the distances (B - A) / combined error of the pair `ab` (counted from 1),
+ * observable by observable and shell by shell */
+static void json_distance(json_writer *j, const char *key, const int *ab, const observables_report *rep)
+{
+  const observables_report *a = &rep[ab[0] - 1], *b = &rep[ab[1] - 1];
+  json_open(j, key, '{');
+  json_open(j, "inputs", '[');
+  for (int k = 0; k < 2; k++) json_int(j, NULL, ab[k]);
+  json_close(j, ']');
+  json_open(j, "observables", '{');
+  for (int k = 0; k < OBS_COUNT; k++) json_number(j, observable_names[k], distance(a->obs[k], b->obs[k]));
+  json_close(j, '}');
+  if (a->nshells && a->nshells == b->nshells) {
+    json_open(j, "spectrum", '[');
+    for (int k = 0; k < a->nshells; k++) json_number(j, NULL, distance(a->shell[k], b->shell[k]));
+    json_close(j, ']');
+  }
+  json_close(j, '}');
+}
+
 static PetscErrorCode write_json(const analyze_options *o, const observables_report *rep, const warning_list *warnings)
 {
   char tmp[PETSC_MAX_PATH_LEN + 8];
@@ -217,21 +265,12 @@ static PetscErrorCode write_json(const analyze_options *o, const observables_rep
       json_close(&j, '}');
     }
     json_close(&j, ']');
-    if (o->ncompare) { /* (B - A) / combined error, observable by observable and shell by shell */
-      const observables_report *a = &rep[o->compare[0] - 1], *b = &rep[o->compare[1] - 1];
-      json_open(&j, "distance", '{');
-      json_open(&j, "inputs", '[');
-      for (int k = 0; k < 2; k++) json_int(&j, NULL, o->compare[k]);
+    /* the first pair as "distance"; with more, every pair in "distances" */
+    if (o->ncompare) json_distance(&j, "distance", o->compare, rep);
+    if (o->ncompare > 2) {
+      json_open(&j, "distances", '[');
+      for (int k = 0; k < o->ncompare; k += 2) json_distance(&j, NULL, o->compare + k, rep);
       json_close(&j, ']');
-      json_open(&j, "observables", '{');
-      for (int k = 0; k < OBS_COUNT; k++) json_number(&j, observable_names[k], distance(a->obs[k], b->obs[k]));
-      json_close(&j, '}');
-      if (a->nshells && a->nshells == b->nshells) {
-        json_open(&j, "spectrum", '[');
-        for (int k = 0; k < a->nshells; k++) json_number(&j, NULL, distance(a->shell[k], b->shell[k]));
-        json_close(&j, ']');
-      }
-      json_close(&j, '}');
     }
     json_close(&j, '}');
     PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-json: error writing %s", tmp);
