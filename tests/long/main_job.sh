@@ -1,7 +1,7 @@
 #!/bin/sh
 # make check-long: the main job on the shipped inputs, symmetric and
 # broken phase, and each generated ensemble against its independent
-# testing ensemble. Not in `make check` (about two minutes each on two
+# testing ensemble. Not in `make check` (two to four minutes each on two
 # cores).
 #
 # The criterion: the distances (generated - testing) / combined error of
