@@ -100,6 +100,13 @@ check "-weighting likelihood (lambda = g^2): 400 steps also bring the free-field
 # IS the exact score, up to the propagator's statistical error (about 1% per
 # mode from 4000 configurations and the 4 reflections), which enters the
 # relative score error squared: 1e-4. An untrained network adds nothing.
+# the validation loss against the same draws with the network's output at
+# zero: a network that does not lower it is said to have learned nothing
+check "an untrained network (lr 1e-9) is reported as having learned nothing, a trained one is not" sh -c "
+  $LATDIFF train -input '$w/ff.h5' -output '$w/ffn0.h5' $conv -steps 2 -lr 1e-9 > '$w/n0.log' 2>&1 &&
+  grep -q 'warning: the network does not lower the validation loss' '$w/n0.log' &&
+  $LATDIFF train -input '$w/ff.h5' -output '$w/ffn1.h5' $conv -steps 100 > '$w/n1.log' 2>&1 &&
+  grep -q 'the network lowers it by [0-9]' '$w/n1.log' && ! grep -q 'learned nothing' '$w/n1.log'"
 check "-base gaussian, untrained: the free-field score error is below 1e-3" sh -c "
   $LATDIFF train -input '$w/ff.h5' -output '$w/ffb.h5' $conv -base gaussian -steps 1 -lr 1e-9 >/dev/null &&
   $top_builddir/tests/test_score -model '$w/ffb.h5' $ff -bound 1e-3"

@@ -32,7 +32,9 @@
  *   dsm_loss_grad  loss = scale sum_b |sqrt(Xi_b) (s(x_t,b, t_b) - target_b)|^2
  *                  over B samples, target -z / sqrt(Xi) (s0 NULL) or the
  *                  mixture above (s0: the data's score at each x_0); with
- *                  backward m->g += d loss / d p (not cleared)
+ *                  backward m->g += d loss / d p (not cleared); loss_off
+ *                  (may be NULL): the same loss with the network's output
+ *                  at zero (the base alone), on the same draws
  *   dsm_score      s for B samples at one time t (f, xi: the kernel at t),
  *                  in chunks of the network's batch
  *   dsm_score_jet  the jets (jet.h) of that score (the base adds its linear
@@ -60,7 +62,7 @@ typedef struct {
 int64_t dsm_work_size(const nn_net *m);
 PetscErrorCode dsm_loss_grad(nn_net *m, const dsm_form *p, const schedule *s, dsm_weighting weighting, int64_t B,
                              const double *x0, const double *s0, const double *t, const double *z, double scale,
-                             PetscBool backward, double *work, double *loss);
+                             PetscBool backward, double *work, double *loss, double *loss_off);
 PetscErrorCode dsm_score(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,
                          double *s, double *work);
 PetscErrorCode dsm_score_jet(nn_net *m, const dsm_form *p, double t, double f, double xi, int64_t B, const double *x,

@@ -237,7 +237,8 @@ static PetscErrorCode data_sigma(const shard *s, const char *path, double *sigma
 }
 
 /* The mean loss of the batch of step `step` (stream `which`: 0 training,
- * 1 validation over all of it); with backward, the summed gradient. */
+ * 1 validation over all of it); with backward, the summed gradient; with
+ * loss_off, the loss with the network's output at zero as well. */
 typedef struct {
   nn_net *mlp;
   dsm_form form;
@@ -250,7 +251,7 @@ typedef struct {
 } dsm_ctx;
 
 static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uint64_t step, int64_t B, int which,
-                                 PetscBool backward, double *loss)
+                                 PetscBool backward, double *loss, double *loss_off)
 {
   const int64_t D = s->dim, cap = c->mlp->batch;
   const rng_key pick = {c->seed, RNG_TRAIN, step, (uint64_t)(3 * which)}, when = {c->seed, RNG_TRAIN, step, (uint64_t)(3 * which + 1)},
@@ -258,7 +259,7 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
   int64_t n = 0;
   /* the data's score: the training set only (validation stays plain dsm, comparable between runs) */
   const PetscBool with_s0 = s->s0 && which == 0;
-  double part = 0, l;
+  double part = 0, part_off = 0, l, l_off;
 
   PetscFunctionBeginUser;
   *loss = 0;
@@ -282,12 +283,35 @@ static PetscErrorCode batch_loss(dsm_ctx *c, const shard *s, int64_t ntotal, uin
       c->t[n++] = c->eps + (c->tmax - c->eps) * rng_uniform(when, (uint64_t)g);
     }
     if (n == cap || (g == B && n > 0)) {
-      PetscCall(dsm_loss_grad(c->mlp, &c->form, c->sched, c->weighting, n, c->x0, with_s0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l));
+      PetscCall(dsm_loss_grad(c->mlp, &c->form, c->sched, c->weighting, n, c->x0, with_s0 ? c->s0 : NULL, c->t, c->z, 1.0 / (double)B, backward, c->work, &l, loss_off ? &l_off : NULL));
       part += l;
+      if (loss_off) part_off += l_off;
       n = 0;
     }
   }
   *loss = part;
+  if (loss_off) *loss_off = part_off;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The validation loss against the same draws with the network's output at
+ * zero (the base alone, or s = 0): a network that does not lower it has
+ * learned nothing, most often because its units died (swish inputs far
+ * below zero after too large steps), and says so rather than pass for a
+ * trained model. */
+static PetscErrorCode report_network_gain(double vloss, double vloss_off)
+{
+  PetscFunctionBeginUser;
+  PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
+                       "validation loss %.5f against %.5f with the network's output at zero: the network lowers it by "
+                       "%.3g\n",
+                       vloss, vloss_off, vloss_off - vloss));
+  if (!(vloss < vloss_off * (1 - 1e-6)))
+    PetscCall(PetscFPrintf(PETSC_COMM_WORLD, stderr,
+                           "latdiff: warning: the network does not lower the validation loss (%.7g against %.7g with "
+                           "its output at zero): it has learned nothing. Its units may have died (swish inputs far "
+                           "below zero): try a smaller -lr; or the base is all there is to learn.\n",
+                           vloss, vloss_off));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -484,11 +508,11 @@ PetscErrorCode cmd_train(app_run *run)
   PetscCall(PetscTime(&t0));
   last = t0;
   int stop = 0;
-  double loss = NAN, vloss = NAN;
+  double loss = NAN, vloss = NAN, vloss_off = NAN;
   const int64_t first = done;
   for (int64_t k = done; k < o.steps && !stop; k++) {
     PetscCall(PetscArrayzero(m->g, m->nparams));
-    PetscCall(batch_loss(&c, &train, ntrain, (uint64_t)k, o.batch, 0, PETSC_TRUE, &loss));
+    PetscCall(batch_loss(&c, &train, ntrain, (uint64_t)k, o.batch, 0, PETSC_TRUE, &loss, NULL));
     MPICHECK(MPI_Allreduce(MPI_IN_PLACE, m->g, (int)m->nparams, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
     MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &loss, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
     PetscCheck(isfinite(loss), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
@@ -509,8 +533,12 @@ PetscErrorCode cmd_train(app_run *run)
     PetscCall(PetscTime(&now));
     PetscCall(app_poll(PETSC_COMM_WORLD, o.stop_file, now - last >= o.progress || done == o.steps, &stop, &progress));
     if (progress) {
-      PetscCall(batch_loss(&c, &val, nval, 0, nval, 1, PETSC_FALSE, &vloss));
-      MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &vloss, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
+      /* the validation draws are fixed: the loss with the network off once */
+      double v[2];
+      PetscCall(batch_loss(&c, &val, nval, 0, nval, 1, PETSC_FALSE, v, isnan(vloss_off) ? v + 1 : NULL));
+      MPICHECK(MPI_Allreduce(MPI_IN_PLACE, v, isnan(vloss_off) ? 2 : 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
+      vloss = v[0];
+      if (isnan(vloss_off)) vloss_off = v[1];
       const double rate = (double)(done - first) * o.batch / PetscMax(now - t0, 1e-9);
       PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "step %lld/%d  loss %.5f%s  validation %.5f  %.0f samples/s  ETA %.0f s\n",
                            (long long)done, o.steps, loss, o.target == 1 ? " (action target; validation: dsm)" : "", vloss, rate, (double)(o.steps - done) * o.batch / rate));
@@ -530,6 +558,7 @@ PetscErrorCode cmd_train(app_run *run)
     PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld steps, final loss %.5f, validation %.5f)\n",
                          o.output, (long long)done, loss, vloss));
+    PetscCall(report_network_gain(vloss, vloss_off));
   }
   PetscCall(PetscFree5(c.x0, c.s0, c.t, c.z, c.work));
   PetscCall(PetscFree(train.s0));

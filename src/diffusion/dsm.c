@@ -47,7 +47,7 @@ static void scales(const dsm_form *p, double f, double xi, double *in, double *o
 
 PetscErrorCode dsm_loss_grad(nn_net *m, const dsm_form *p, const schedule *s, dsm_weighting weighting, int64_t B,
                              const double *x0, const double *s0, const double *t, const double *z, double scale,
-                             PetscBool backward, double *work, double *loss)
+                             PetscBool backward, double *work, double *loss, double *loss_off)
 {
   const int64_t D = m->dim;
   gauss_base *base = p->base;
@@ -55,6 +55,7 @@ PetscErrorCode dsm_loss_grad(nn_net *m, const dsm_form *p, const schedule *s, ds
 
   PetscFunctionBeginUser;
   *loss = 0;
+  if (loss_off) *loss_off = 0;
   for (int64_t b0 = 0; b0 < B; b0 += m->batch) {
     const int64_t nb = PetscMin(m->batch, B - b0);
     for (int64_t b = 0; b < nb; b++) {
@@ -81,8 +82,9 @@ PetscErrorCode dsm_loss_grad(nn_net *m, const dsm_form *p, const schedule *s, ds
       const double c = weighting == DSM_WEIGHT_LIKELIHOOD ? scale * schedule_g2(s, w.t[b]) / w.xi[b] : scale;
       const double k = p->plain ? sqrt(w.xi[b]) : 1; /* sqrt(Xi) s = k n + sqrt(Xi) s_G */
       for (int64_t i = b * D; i < (b + 1) * D; i++) {
-        const double r = k * w.out[i] - w.tg[i] + (base ? w.sg[i] : 0);
+        const double r0 = (base ? w.sg[i] : 0) - w.tg[i], r = k * w.out[i] + r0;
         *loss += c * r * r;
+        if (loss_off) *loss_off += c * r0 * r0;
         w.out[i] = 2 * c * r * k; /* d loss / d out, in place */
       }
     }
