@@ -16,5 +16,5 @@ check "U-Nets (resampled or not, periodic or zero padded, d = 1..3, -odd): down/
 check "-augment: the lattice symmetries are bijections that keep sum phi^2 and the hopping term" $T symmetry
 check "jets (derivatives to third order) of MLPs in 1-3 dimensions, plain and -odd, and of the Gaussian mixtures: each order against fourth-order central differences of the one below (1e-8), J v along a random v" $T jet
 check "the conv net's exact Jacobian trace by coloured probes (d = 1..3, remainder colours, -odd, a Gaussian base) against the sum of its unit tangents to 1e-12" $T trace
-check "the Gaussian base with the magnetisations' zero mode: its score is the gradient of its log-density (1e-6), its jets to third order the derivatives of the order below, its trace the sum of its unit tangents (1e-12), odd to rounding" $T base
+check "the Gaussian base with the magnetisations' zero mode: its score is the gradient of its log-density (1e-6), its jets to third order the derivatives of the order below, its trace the sum of its unit tangents (1e-12), odd to rounding; the action target mixed on the base's own law is sqrt(Xi) times its exact score on every mode, and the posterior's spread on the zero mode is one vacuum's (1e-12)" $T base
 finish

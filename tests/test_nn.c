@@ -980,6 +980,15 @@ static int base_checks(void)
     double mixed = 0;
     for (int64_t i = 0; i < V; i++) mixed = fmax(mixed, fabs(cp[i] - sqrt(xi) * s[i]) / fmax(1, fabs(cp[i])));
     EXPECT(fails, mixed < 1e-12, "base (f %g, Xi %g): the mixed target against sqrt(Xi) s(x_t) %.2g", f, xi, mixed);
+    /* the posterior's spread: a constant field is the zero mode alone, scaled
+     * by sqrt(W Xi / (f^2 W + Xi)) with one vacuum's W = V w, not G(0) */
+    for (int64_t i = 0; i < V; i++) x[i] = 0.7;
+    gauss_base_posterior_color(g, f, xi, 1, x);
+    const double W = (double)V * g->mu_var, want0 = 0.7 * sqrt(W * xi / (f * f * W + xi));
+    double spread = 0;
+    for (int64_t i = 0; i < V; i++) spread = fmax(spread, fabs(x[i] - want0) / want0);
+    EXPECT(fails, spread < 1e-12, "base (f %g, Xi %g): the posterior's spread on the zero mode, %.2g off", f, xi,
+           spread);
   }
   gauss_base_destroy(&g);
   release(10, G, x, v, s, sm, c3, cp, cm, dirs, unit);
