@@ -558,7 +558,7 @@ PetscErrorCode cmd_train(app_run *run)
     PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld steps, final loss %.5f, validation %.5f)\n",
                          o.output, (long long)done, loss, vloss));
-    PetscCall(report_network_gain(vloss, vloss_off));
+    if (!isnan(vloss_off)) PetscCall(report_network_gain(vloss, vloss_off)); /* NaN: no step ran here */
   }
   PetscCall(PetscFree5(c.x0, c.s0, c.t, c.z, c.work));
   PetscCall(PetscFree(train.s0));
