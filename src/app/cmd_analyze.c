@@ -60,6 +60,9 @@ static PetscErrorCode parse(analyze_options *o)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the title of input i (counted from 0) */
+static const char *title(const analyze_options *o, int i) { return o->nlabels ? o->labels[i] : o->input[i]; }
+
 /* (b - a) in combined standard errors; NAN without errors */
 static double distance(estimate a, estimate b)
 {
@@ -94,7 +97,7 @@ static PetscErrorCode print_table(const analyze_options *o, const observables_re
   PetscFunctionBeginUser;
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, "%-18s", "observable"));
   for (int f = 0; f < o->ninput; f++)
-    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", o->nlabels ? o->labels[f] : o->input[f]));
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET, " %24s", title(o, f)));
   for (int k = 0; k < o->ncompare; k += 2) { /* one pair: as before; more: which inputs */
     char head[32];
     if (o->ncompare > 2) snprintf(head, sizeof head, "(%d-%d)/sigma", o->compare[k + 1], o->compare[k]);
@@ -143,8 +146,7 @@ static PetscErrorCode print_table(const analyze_options *o, const observables_re
     }
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
                          "%s against %s: %d of %d rows within 2 combined errors, mean square distance %.2f\n",
-                         o->nlabels ? o->labels[o->compare[k + 1] - 1] : o->input[o->compare[k + 1] - 1],
-                         o->nlabels ? o->labels[o->compare[k] - 1] : o->input[o->compare[k] - 1], within, rows,
+                         title(o, o->compare[k + 1] - 1), title(o, o->compare[k] - 1), within, rows,
                          rows ? sq / rows : 0.0));
   }
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -87,8 +87,13 @@ PetscErrorCode gauss_base_set_magnetisations(gauss_base *g, int64_t n, const dou
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the zero mode's variance about one vacuum, in the modes' units (V w) */
-static double vacuum_var(const gauss_base *g) { return (double)g->V * g->mu_var; }
+/* the variance of x_0 about its mean on mode j as the posterior sees it:
+ * G(p), but with the vacua pair the zero mode's spread about one vacuum (V w
+ * in the modes' units; the vacuum itself is in the mean), not G(0) = V <M^2> */
+static double spread_var(const gauss_base *g, int64_t j)
+{
+  return j == 0 && g->nmu ? (double)g->V * g->mu_var : g->G[j];
+}
 
 /* the zero mode's law diffused: m = f M + sqrt(Xi / V) z, p_t(m) = mean_k
  * N(m; f mu_k, v), v = f^2 w + Xi / V. Its log derivatives are the
@@ -235,13 +240,12 @@ PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, 
 }
 
 /* x_t = f x_0 + sqrt(Xi) z with x_0 ~ N(0, G) on a mode: x_0 given x_t has
- * the variance G Xi / (f^2 G + Xi); with the pair, the zero mode's G is one
- * vacuum's V w (the vacuum itself is in the posterior's mean) */
+ * the variance G Xi / (f^2 G + Xi) (G: spread_var) */
 PetscErrorCode gauss_base_posterior_color(gauss_base *g, double f, double xi, int64_t nb, double *x)
 {
   PetscFunctionBeginUser;
   for (int64_t j = 0; j < g->V; j++) {
-    const double G = j == 0 && g->nmu ? vacuum_var(g) : g->G[j];
+    const double G = spread_var(g, j);
     g->work[j] = sqrt(G * xi / (f * f * G + xi));
   }
   PetscCall(color(g, nb, x));
@@ -251,11 +255,9 @@ PetscErrorCode gauss_base_posterior_color(gauss_base *g, double f, double xi, in
 PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *u, const double *v, double *out)
 {
   PetscFunctionBeginUser;
-  for (int64_t j = 0; j < g->V; j++) g->work[j] = xi / (f * f * g->G[j] + xi);
   /* with the vacua pair, the zero mode's u and v are both linear in x_0's
-   * deviation from its vacuum: the weight that cancels it has the spread of
-   * one vacuum (V w in these units), not G(0) = V <M^2> */
-  if (g->nmu) g->work[0] = xi / (f * f * vacuum_var(g) + xi);
+   * deviation from its vacuum: the weight that cancels it has that spread */
+  for (int64_t j = 0; j < g->V; j++) g->work[j] = xi / (f * f * spread_var(g, j) + xi);
   for (int64_t i = 0; i < g->V; i++) out[i] = u[i] - v[i];
   PetscCall(fourier_multiply(g->ft, 1, g->work, out, out));
   for (int64_t i = 0; i < g->V; i++) out[i] += v[i];
