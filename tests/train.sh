@@ -102,11 +102,12 @@ check "-weighting likelihood (lambda = g^2): 400 steps also bring the free-field
 # relative score error squared: 1e-4. An untrained network adds nothing.
 # the validation loss against the same draws with the network's output at
 # zero: a network that does not lower it is said to have learned nothing
-check "an untrained network (lr 1e-9) is reported as having learned nothing, a trained one is not" sh -c "
+check "an untrained network (lr 1e-9) is reported as having learned nothing, a trained one is not (last line and progress)" sh -c "
   $LATDIFF train -input '$w/ff.h5' -output '$w/ffn0.h5' $conv -steps 2 -lr 1e-9 > '$w/n0.log' 2>&1 &&
   grep -q 'warning: the network does not lower the validation loss' '$w/n0.log' &&
   $LATDIFF train -input '$w/ff.h5' -output '$w/ffn1.h5' $conv -steps 100 > '$w/n1.log' 2>&1 &&
-  grep -q 'the network lowers it by [0-9]' '$w/n1.log' && ! grep -q 'learned nothing' '$w/n1.log'"
+  grep -q 'the network lowers it by [0-9]' '$w/n1.log' && ! grep -q 'learned nothing' '$w/n1.log' &&
+  grep -q '^step 100/100 .*(network gain [0-9]' '$w/n1.log' && grep -q '^step 2/2 .*(network gain -*[0-9.e-]*)' '$w/n0.log'"
 check "-base gaussian, untrained: the free-field score error is below 1e-3" sh -c "
   $LATDIFF train -input '$w/ff.h5' -output '$w/ffb.h5' $conv -base gaussian -steps 1 -lr 1e-9 >/dev/null &&
   $top_builddir/tests/test_score -model '$w/ffb.h5' $ff -bound 1e-3"
@@ -155,7 +156,12 @@ check "  ... stopped by its stop file and restarted, equals it bit for bit" sh -
 check "  ... (the parameters)" params "$w/lu.h5" "$w/lr.h5" 0
 check "  ... the model records base, odd and precision, and the propagator" sh -c "
   h5dump -a base '$w/lu.h5' | grep -q gaussian && h5dump -a odd '$w/lu.h5' | grep -q '(0): 1' &&
-  h5dump -a precision '$w/lu.h5' | grep -q single && h5dump -H -d base_propagator '$w/lu.h5' | grep -q '( 64 )'"
+  h5dump -a precision '$w/lu.h5' | grep -q single && h5dump -H -d base_propagator '$w/lu.h5' | grep -q '( 64 )' &&
+  h5dump -a base_propagator '$w/lu.h5' | grep -q '\"fit\"'"
+check_fails "  ... a restart with another base propagator is refused" "another base propagator" sh -c "
+  touch '$w/lp.h5.stop' && $LATDIFF train -input '$w/ff.h5' -output '$w/lp.h5' $lat >/dev/null &&
+  test -s '$w/lp.h5.ckpt' && rm '$w/lp.h5.stop' &&
+  $LATDIFF train -input '$w/ff.h5' -output '$w/lp.h5' $lat -base_propagator measured -restart"
 
 # --- the broken phase's zero mode: the base's pair of vacua ------------------------------
 # In the broken phase M is bimodal (+-|M|, U_L > 0): a Gaussian zero mode

@@ -25,6 +25,21 @@
  *   gauss_base_create    for d, L; fields are transformed `howmany` at once
  *   gauss_base_measure   C (comm)  G from the n configurations each rank holds
  *   gauss_base_set       G from stored values (a model file)
+ *   gauss_base_fit       G replaced by the smooth fit of 1/G(p): a polynomial of
+ *                        degree 3 in the hypercubic invariants of phat_mu^2 =
+ *                        4 sin^2(p_mu / 2) (4, 6, 7, 7 terms in d = 1..4; the free field's
+ *                        1/G is linear in phat^2), least squares in the relative
+ *                        deviation; after gauss_base_set_magnetisations (with
+ *                        the pair, the zero mode keeps its measured G). Gives
+ *                        the number of terms (0: the lattice has too few
+ *                        orbits of modes to smooth, G is left as it is;
+ *                        invariants dependent on this lattice are left out)
+ *                        and chi^2 per degree of freedom
+ *                        against a Gaussian field's errors on nconf
+ *                        independent configurations (NAN without nconf). The
+ *                        fit keeps the measurement's noise out of the base: a
+ *                        network on the raw G copies the training ensemble's
+ *                        fluctuation mode by mode
  *   gauss_base_set_magnetisations  the zero mode's law from n magnetisations
  *   gauss_base_score     s_G for nb fields, one (f, xi) per field
  *   gauss_base_score_jet adds the jet of s_G at x along dirs (jet.h) to out,
@@ -64,11 +79,13 @@ typedef struct {
   int nmu;      /* 0 (Gaussian), or 2: the zero mode's mixture */
   double mu[2]; /* its centres, +-mu */
   double mu_var; /* and their variance w */
+  double nconf;  /* configurations gauss_base_measure saw (0: G set from values) */
 } gauss_base;
 
 PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out);
 PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const double *x);
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
+PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof);
 PetscErrorCode gauss_base_set_magnetisations(gauss_base *g, int64_t n, const double *M);
 PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, const double *xi, const double *x, double *s);
 PetscErrorCode gauss_base_score_jet(gauss_base *g, double f, double xi, const double *x, const jet_space *js,

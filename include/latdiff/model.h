@@ -10,15 +10,17 @@
  *                        and moments: what sampling and -restart read, so
  *                        a restart continues bit for bit (a reader checks
  *                        that /params and /ema are them rounded)
- *   /base_propagator     float64 [dim], with base "gaussian": the measured
+ *   /base_propagator     float64 [dim], with base "gaussian": the
  *                        propagator G(p) of the Gaussian base score
- *                        (gauss_base.h), modes row-major in n_mu
+ *                        (gauss_base.h), modes row-major in n_mu; the
+ *                        attribute base_propagator says whether it is the
+ *                        fit or the measurement (absent: measured)
  *   /base_magnetisation  float64 [n], with base "gaussian": the training
  *                        configurations' magnetisations, the law of the
  *                        base's zero mode (gauss_base.h) and of the prior's
  *   /data_source         attributes: the training data's metadata and
  *                        parameters (theory, lattice, couplings, mu0, ...)
- *   attributes of /: format, format_version, net, base, odd, precision, dim, hidden, layers,
+ *   attributes of /: format, format_version, net, base, base_propagator, odd, precision, dim, hidden, layers,
  *     embed_frequencies (mlp: 0 for t itself as an input), score_form ("scaled", or "plain":
  *     s = n(x, t); scaled when absent), (unet, tutorial: channels, blocks, padding), schedule, sigma, beta_min, beta_max,
  *     cosine_s (0.008 when absent: files before it), eps, tmax (1 when absent),
@@ -42,6 +44,7 @@
 typedef struct {
   char net[16];
   char base[16]; /* "none" or "gaussian" */
+  char base_propagator[16]; /* with base "gaussian": "fit" or "measured" (gauss_base_fit) */
   char score_form[16]; /* "scaled" or "plain" (dsm.h) */
   int odd;       /* the network is made odd, s(-x) = -s(x) */
   char precision[8]; /* "single" or "double": what the network computes in */

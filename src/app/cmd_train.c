@@ -30,6 +30,7 @@ static const char *const paddings[] = {"periodic", "zero", "padding", "PAD_", NU
 #define NET_UNET ((PetscEnum)2)
 #define NET_TUTORIAL ((PetscEnum)3)
 static const char *const bases[] = {"none", "gaussian", "base", "BASE_", NULL};
+static const char *const propagators[] = {"fit", "measured", "base_propagator", "BASE_PROPAGATOR_", NULL};
 static const char *const targets[] = {"dsm", "action", "target", "TARGET_", NULL};
 static const char *const score_forms[] = {"scaled", "plain", "score_form", "SCORE_FORM_", NULL};
 static const char *const weightings[] = {"sigma2", "likelihood", "weighting", "DSM_WEIGHT_", NULL};
@@ -37,7 +38,7 @@ static const char *const precisions[] = {"double", "single", "precision", "NN_",
 
 typedef struct {
   char input[PETSC_MAX_PATH_LEN], output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16];
-  PetscEnum net, base, precision, target, weighting, padding, score_form;
+  PetscEnum net, base, base_propagator, precision, target, weighting, padding, score_form;
   int hidden, layers, embed, steps, batch, warmup, checkpoint_every;
   int channels[MODEL_MAXLEVELS], levels, blocks; /* U-Nets; levels 0: the kind's default */
   double lr, lr_floor, clip, ema, validation, eps, tmax, weight_decay, progress;
@@ -77,6 +78,11 @@ static PetscErrorCode parse(train_options *o)
                      "the data's measured propagator, and learns only the interaction; where the training magnetisations have "
                      "a positive Binder cumulant, the zero mode is the pair of Gaussians in M with their <M^2> and <M^4>)",
                      bases, &o->base));
+  PetscCall(opt_enum(PetscOptionsObject, "-base_propagator",
+                     "-base gaussian: fit (1/G(p) fitted by a polynomial of degree 3 in the lattice momenta's "
+                     "invariants, smooth, so the model does not copy the training ensemble's noise mode by mode) or "
+                     "measured (G(p) as measured, averaged over reflections)",
+                     propagators, &o->base_propagator));
   PetscCall(opt_enum(PetscOptionsObject, "-score_form",
                      "the score from the network's output n: scaled (n(x / sqrt(f^2 sigma_data^2 + Xi), t) / sqrt(Xi), "
                      "plus the base) or plain (n(x, t): the output is the score itself, as the Hirono talk's networks)",
@@ -360,6 +366,7 @@ static void fill_info(const train_options *o, const ensemble_reader *r, int64_t 
     for (int i = 0; i < spec.levels; i++) info->channels[i] = spec.channels[i];
   }
   snprintf(info->base, sizeof info->base, "%s", bases[o->base]);
+  snprintf(info->base_propagator, sizeof info->base_propagator, "%s", o->base ? propagators[o->base_propagator] : "");
   snprintf(info->score_form, sizeof info->score_form, "%s", score_forms[o->score_form]);
   info->odd = o->odd;
   snprintf(info->precision, sizeof info->precision, "%s", o->net == 0 ? "double" : precisions[o->precision]);
@@ -383,8 +390,8 @@ static PetscErrorCode save(const char *path, const ensemble_reader *r, const mod
 }
 
 /* a checkpoint of this run: same network, data and settings */
-static PetscErrorCode resume(const train_options *o, const char *ckpt, const model_info *want, nn_net *m, double *ema,
-                             nn_adamw *opt, int64_t *done)
+static PetscErrorCode resume(const train_options *o, const char *ckpt, const model_info *want, const gauss_base *base,
+                             nn_net *m, double *ema, nn_adamw *opt, int64_t *done)
 {
   model_info got;
   model_state st;
@@ -400,6 +407,9 @@ static PetscErrorCode resume(const train_options *o, const char *ckpt, const mod
                got.eps == want->eps && got.tmax == want->tmax && got.sigma_data == want->sigma_data && !strcmp(got.data, want->data),
              PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-restart: %s was made with another network, schedule or data; -force starts over", ckpt);
+  PetscCheck(!base || !memcmp(st.propagator, base->G, sizeof(double) * (size_t)base->V), PETSC_COMM_WORLD,
+             PETSC_ERR_USER_INPUT, "-restart: %s has another base propagator (-base_propagator, or the data); -force "
+             "starts over", ckpt);
   PetscCheck(got.steps_done <= o->steps && got.adam_step == got.steps_done, PETSC_COMM_WORLD, PETSC_ERR_FILE_UNEXPECTED,
              "%s: %lld steps done of -steps %d (damaged checkpoint?)", ckpt, (long long)got.steps_done, o->steps);
   PetscCall(PetscArraycpy(m->p, st.params, m->nparams));
@@ -409,6 +419,33 @@ static PetscErrorCode resume(const train_options *o, const char *ckpt, const mod
   opt->step = got.adam_step;
   *done = got.steps_done;
   PetscCall(model_state_free(&st));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the Gaussian part from the training configurations (the fit, or the
+ * measurement), and their magnetisations: the base's zero mode */
+static PetscErrorCode measure_base(const train_options *o, ensemble_reader *r, const shard *train, int64_t ntrain,
+                                   gauss_base **base, double **mag)
+{
+  PetscFunctionBeginUser;
+  PetscCall(gauss_base_create(r->meta.d, r->meta.L, base));
+  PetscCall(gauss_base_measure(*base, PETSC_COMM_WORLD, train->hi - train->lo, train->x));
+  PetscCall(PetscMalloc1((size_t)r->n, mag));
+  PetscCall(ensemble_read_scalars(r, "magnetisation", *mag));
+  PetscCall(gauss_base_set_magnetisations(*base, ntrain, *mag)); /* the training configurations' */
+  if (o->base_propagator == 0) {
+    int nterms;
+    double chi2;
+    PetscCall(gauss_base_fit(*base, &nterms, &chi2));
+    if (nterms)
+      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
+                           "base propagator: 1/G(p) fitted with %d lattice invariants; chi2/dof %.2f against the "
+                           "measurement (1 for a Gaussian field on independent configurations; autocorrelation and "
+                           "the interaction raise it)\n", nterms, chi2));
+    else
+      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
+                           "base propagator: measured (the lattice has too few momenta for the fit)\n"));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -480,7 +517,10 @@ PetscErrorCode cmd_train(app_run *run)
   opt->weight_decay = o.weight_decay;
   PetscCall(PetscMalloc1((size_t)m->nparams, &ema));
   PetscCall(PetscArraycpy(ema, m->p, m->nparams));
-  if (o.restart && files.ckpt) PetscCall(resume(&o, ckpt, &info, m, ema, opt, &done));
+  gauss_base *base = NULL;
+  double *mag = NULL;
+  if (o.base == 1) PetscCall(measure_base(&o, r, &train, ntrain, &base, &mag));
+  if (o.restart && files.ckpt) PetscCall(resume(&o, ckpt, &info, base, m, ema, opt, &done));
   if (done > 0)
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "restarting at step %lld of %d\n", (long long)done, o.steps));
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
@@ -492,14 +532,7 @@ PetscErrorCode cmd_train(app_run *run)
 
   dsm_ctx c = {.mlp = m, .sched = &o.sched, .form = {.sigma_data = sigma_data, .plain = o.score_form == 1}, .eps = o.eps, .tmax = o.tmax, .seed = o.seed,
                .augment = o.augment ? &r->meta : NULL, .weighting = (dsm_weighting)o.weighting};
-  double *mag = NULL;
-  if (o.base == 1) { /* the Gaussian part from the training configurations, and their magnetisations */
-    PetscCall(gauss_base_create(r->meta.d, r->meta.L, &c.form.base));
-    PetscCall(gauss_base_measure(c.form.base, PETSC_COMM_WORLD, train.hi - train.lo, train.x));
-    PetscCall(PetscMalloc1((size_t)r->n, &mag));
-    PetscCall(ensemble_read_scalars(r, "magnetisation", mag));
-    PetscCall(gauss_base_set_magnetisations(c.form.base, ntrain, mag)); /* the training configurations' */
-  }
+  c.form.base = base;
   const int64_t D = r->volume;
   PetscCall(PetscMalloc5((size_t)(m->batch * D), &c.x0, (size_t)(m->batch * D), &c.s0, (size_t)m->batch, &c.t,
                          (size_t)(m->batch * D), &c.z, (size_t)dsm_work_size(m), &c.work));
@@ -540,8 +573,11 @@ PetscErrorCode cmd_train(app_run *run)
       vloss = v[0];
       if (isnan(vloss_off)) vloss_off = v[1];
       const double rate = (double)(done - first) * o.batch / PetscMax(now - t0, 1e-9);
-      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "step %lld/%d  loss %.5f%s  validation %.5f  %.0f samples/s  ETA %.0f s\n",
-                           (long long)done, o.steps, loss, o.target == 1 ? " (action target; validation: dsm)" : "", vloss, rate, (double)(o.steps - done) * o.batch / rate));
+      /* the gain shows a network that died during the run, not only at its end */
+      PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
+                           "step %lld/%d  loss %.5f%s  validation %.5f (network gain %.3g)  %.0f samples/s  ETA %.0f s\n",
+                           (long long)done, o.steps, loss, o.target == 1 ? " (action target; validation: dsm)" : "", vloss,
+                           vloss_off - vloss, rate, (double)(o.steps - done) * o.batch / rate));
       last = now;
     }
     if (stop || (done % o.checkpoint_every == 0 && done < o.steps)) {

@@ -55,6 +55,7 @@ PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const
   MPICHECK(MPI_Allreduce(MPI_IN_PLACE, g->G, (int)g->V, MPI_DOUBLE, MPI_SUM, comm));
   MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &count, 1, MPI_DOUBLE, MPI_SUM, comm));
   for (int64_t j = 0; j < g->V; j++) g->G[j] /= count * (double)g->V;
+  g->nconf = count;
   symmetrise(g);
   for (int64_t j = 0; j < g->V; j++)
     PetscCheck(isfinite(g->G[j]) && g->G[j] >= 0, comm, PETSC_ERR_USER_INPUT,
@@ -67,6 +68,102 @@ PetscErrorCode gauss_base_set(gauss_base *g, const double *G)
   PetscFunctionBeginUser;
   PetscCall(PetscArraycpy(g->G, G, g->V)); /* finite and >= 0: model_read checks it */
   symmetrise(g); /* keeps the multipliers real even for a file written by other hands */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the invariants of the hypercubic group in a_mu = phat_mu^2 = 4 sin^2(p_mu / 2)
+ * up to degree 3 in the a (p^6): the monomials e1^i e2^j e3^k, i + 2 j + 3 k
+ * <= 3, of the elementary symmetric polynomials (algebraically independent:
+ * no two columns of the fit are the same function; e_k = 0 for k > d) */
+static int fit_basis(const gauss_base *g, int64_t j, double *b)
+{
+  double a[4], e[4] = {1, 0, 0, 0};
+  int64_t r = j;
+  for (int mu = g->d - 1; mu >= 0; mu--) {
+    const double s = sin(PETSC_PI * (double)(r % g->L[mu]) / g->L[mu]);
+    a[mu] = 4 * s * s, r /= g->L[mu];
+  }
+  for (int mu = 0; mu < g->d; mu++)
+    for (int k = PetscMin(mu + 1, 3); k >= 1; k--) e[k] += a[mu] * e[k - 1];
+  int n = 0;
+  b[n++] = 1, b[n++] = e[1], b[n++] = e[1] * e[1], b[n++] = e[1] * e[1] * e[1];
+  if (g->d >= 2) b[n++] = e[2], b[n++] = e[1] * e[2];
+  if (g->d >= 3) b[n++] = e[3];
+  return n;
+}
+
+/* a mode stands for its orbit under the reflections when it is the orbit's lowest */
+static int orbit_first(const gauss_base *g, int64_t j)
+{
+  for (unsigned fl = 1; fl < 1u << g->d; fl++)
+    if (reflected(g, j, fl) < j) return 0;
+  return 1;
+}
+
+PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof)
+{
+  enum { K = 7 };
+  double A[K][K] = {{0}}, y[K] = {0}, b[K], diag[K];
+  int n = 0, used = 0, skip[K] = {0};
+  int64_t orbits = 0;
+  const int64_t first = g->nmu ? 1 : 0; /* with the pair the zero mode is theirs and stays out */
+
+  PetscFunctionBeginUser;
+  *nterms = 0, *chi2_dof = NAN;
+  /* 1/G(p) = sum_k c_k b_k(p), least squares in the relative residual
+   * r = 1 - G c.b: the measured G's relative error is about the same on
+   * every mode, and each mode counts once, so an orbit by its size */
+  for (int64_t j = first; j < g->V; j++) {
+    n = fit_basis(g, j, b), orbits += orbit_first(g, j);
+    for (int k = 0; k < n; k++) {
+      y[k] += g->G[j] * b[k];
+      for (int l = 0; l < n; l++) A[k][l] += g->G[j] * g->G[j] * b[k] * b[l];
+    }
+  }
+  /* Cholesky of the normal equations; an invariant that is a combination
+   * of the others on this lattice (an extent of 1 or 2) is left out */
+  for (int k = 0; k < n; k++) diag[k] = A[k][k];
+  for (int k = 0; k < n; k++) {
+    for (int l = 0; l < k; l++) A[k][k] -= A[k][l] * A[k][l];
+    if (!(A[k][k] > 1e-10 * diag[k])) {
+      skip[k] = 1, A[k][k] = 1;
+      for (int i = k + 1; i < n; i++) A[i][k] = 0;
+      continue;
+    }
+    A[k][k] = sqrt(A[k][k]), used++;
+    for (int i = k + 1; i < n; i++) {
+      for (int l = 0; l < k; l++) A[i][k] -= A[i][l] * A[k][l];
+      A[i][k] /= A[k][k];
+    }
+  }
+  /* fewer orbits than terms: the fit would interpolate, not smooth */
+  if (orbits <= used) PetscFunctionReturn(PETSC_SUCCESS);
+  for (int k = 0; k < n; k++) {
+    for (int l = 0; l < k; l++) y[k] -= A[k][l] * y[l];
+    y[k] = skip[k] ? 0 : y[k] / A[k][k];
+  }
+  for (int k = n - 1; k >= 0; k--) {
+    for (int l = k + 1; l < n; l++) y[k] -= A[l][k] * y[l];
+    y[k] = skip[k] ? 0 : y[k] / A[k][k];
+  }
+  /* chi^2: an orbit of |O| modes of a Gaussian field measured on N
+   * independent configurations has the relative variance 2 / (N |O|) (a
+   * complex mode and its conjugate are one, a real mode has twice the
+   * variance); summed over the orbit's modes, r^2 N / 2 each */
+  double sum = 0;
+  for (int64_t j = first; j < g->V; j++) {
+    double inv = 0;
+    fit_basis(g, j, b);
+    for (int k = 0; k < n; k++) inv += y[k] * b[k];
+    PetscCheck(inv > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+               "-base_propagator fit: the fitted inverse propagator is not positive at mode %lld; use -base_propagator "
+               "measured", (long long)j);
+    sum += (1 - g->G[j] * inv) * (1 - g->G[j] * inv);
+    g->work[j] = 1 / inv;
+  }
+  for (int64_t j = first; j < g->V; j++) g->G[j] = g->work[j];
+  *nterms = used;
+  if (g->nconf > 0) *chi2_dof = sum * g->nconf / 2 / (double)(orbits - used);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -25,6 +25,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(h5_attr_put_int(f, "format_version", MODEL_FORMAT_VERSION));
     PetscCall(h5_attr_put_string(f, "net", info->net));
     PetscCall(h5_attr_put_string(f, "base", info->base));
+    if (info->base_propagator[0]) PetscCall(h5_attr_put_string(f, "base_propagator", info->base_propagator));
     PetscCall(h5_attr_put_string(f, "score_form", info->score_form));
     PetscCall(h5_attr_put_int(f, "odd", info->odd));
     PetscCall(h5_attr_put_string(f, "precision", info->precision));
@@ -124,6 +125,11 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   PetscCall(h5_attr_get_string(f, path, "base", sizeof info->base, info->base));
   PetscCheck(!strcmp(info->base, "none") || !strcmp(info->base, "gaussian"), comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: base '%s'; this latdiff knows none and gaussian", path, info->base);
+  if (!strcmp(info->base, "gaussian")) {
+    snprintf(info->base_propagator, sizeof info->base_propagator, "measured");
+    if (H5Aexists(f, "base_propagator") > 0)
+      PetscCall(h5_attr_get_string(f, path, "base_propagator", sizeof info->base_propagator, info->base_propagator));
+  }
   snprintf(info->score_form, sizeof info->score_form, "scaled");
   if (H5Aexists(f, "score_form") > 0)
     PetscCall(h5_attr_get_string(f, path, "score_form", sizeof info->score_form, info->score_form));
