@@ -113,19 +113,28 @@ static int adjoint_dense(void)
   return fails;
 }
 
-/* conv against the direct sum over offsets, on 70x70 sites (> one chunk) */
-static int conv_direct(PetscBool periodic)
+/* conv against the sum over offsets written out, on 70x70 sites (> one
+ * chunk), by both paths (im2col + GEMM, and the direct kernel of narrow
+ * layers) in double, and the float kernels against it to float rounding
+ * (sums of up to 9 x 16 products of values of order 1: 1e-5 relative to
+ * the output's scale is 80 float epsilons) */
+static int conv_reference(PetscBool periodic, int NC, int NO, int direct)
 {
-  const int L[2] = {70, 70}, NC = 2, NO = 3;
+  const int L[2] = {70, 70};
   nn_stencil *st;
   int fails = 0;
   nn_stencil_create(2, L, periodic, &st);
-  const int64_t V = st->V, nw = (int64_t)NO * 9 * NC;
+  const int64_t V = st->V, nw = (int64_t)NO * 9 * NC, nwork = nn_conv_work(st, NC, NO);
   double *x, *w, *b, *out, *work;
-  x = dbl(V * NC); w = dbl(nw); b = dbl(NO); out = dbl(V * NO); work = dbl(nn_conv_work(st, NC, NO));
+  float *xf = flt(V * NC), *wf = flt(nw), *bf = flt(NO), *outf = flt(V * NO), *workf = flt(nwork);
+  x = dbl(V * NC); w = dbl(nw); b = dbl(NO); out = dbl(V * NO); work = dbl(nwork);
   fill(x, V * NC), fill(w, nw), fill(b, NO);
-  nn_conv_forward_d(out, x, w, b, st, 1, NC, NO, work);
-  double worst = 0;
+  for (int64_t i = 0; i < V * NC; i++) xf[i] = (float)x[i];
+  for (int64_t i = 0; i < nw; i++) wf[i] = (float)w[i];
+  for (int i = 0; i < NO; i++) bf[i] = (float)b[i];
+  nn_conv_forward_path_d(out, x, w, b, st, 1, NC, NO, work, direct);
+  nn_conv_forward_path_f(outf, xf, wf, bf, st, 1, NC, NO, workf, direct);
+  double worst = 0, worstf = 0, scale = 0;
   for (int i = 0; i < L[0]; i++)
     for (int j = 0; j < L[1]; j++)
       for (int o = 0; o < NO; o++) {
@@ -137,11 +146,61 @@ static int conv_direct(PetscBool periodic)
             a = (a + L[0]) % L[0], c = (c + L[1]) % L[1];
             for (int ch = 0; ch < NC; ch++) s += w[(o * 9 + (di + 1) * 3 + dj + 1) * NC + ch] * x[(a * L[1] + c) * NC + ch];
           }
-        worst = fmax(worst, fabs(s - out[(i * L[1] + j) * NO + o]));
+        const int64_t at = (i * L[1] + j) * NO + o;
+        worst = fmax(worst, fabs(s - out[at])), worstf = fmax(worstf, fabs(s - (double)outf[at]));
+        scale = fmax(scale, fabs(s));
       }
-  EXPECT(fails, worst < 1e-12, "conv (%s) differs from the direct sum by %.3g", periodic ? "periodic" : "zero", worst);
+  EXPECT(fails, worst < 1e-12 && worstf < 1e-5 * scale,
+         "conv (%s, %d -> %d channels, %s) differs from the sum by %.3g in double, %.3g in float (scale %.3g)",
+         periodic ? "periodic" : "zero", NC, NO, direct ? "direct" : "im2col", worst, worstf, scale);
   release(5, x, w, b, out, work);
+  release(5, xf, wf, bf, outf, workf);
   nn_stencil_destroy(&st);
+  return fails;
+}
+
+/* every width on the im2col path, and those the direct kernel takes on it too */
+static int conv_paths(void)
+{
+  const int widths[5][2] = {{2, 3}, {2, 16}, {16, 16}, {16, 32}, {32, 1}};
+  int fails = 0;
+  for (int p = 0; p < 2; p++)
+    for (int k = 0; k < 5; k++)
+      for (int direct = 0; direct <= nn_conv_direct(widths[k][0], widths[k][1]); direct++)
+        fails += conv_reference(p ? PETSC_TRUE : PETSC_FALSE, widths[k][0], widths[k][1], direct);
+  return fails;
+}
+
+/* backward-data by both paths, accumulating onto a nonzero din: the
+ * direct transposed convolution against dout W and col2im, in d = 1..3,
+ * periodic and zero-padded, with extents of 1 and 2 (neighbours that
+ * coincide) among them */
+static int conv_backward_paths(void)
+{
+  const int widths[5][2] = {{16, 16}, {32, 16}, {16, 32}, {16, 1}, {1, 16}}, Ls[3][3] = {{7}, {5, 2}, {3, 1, 4}};
+  int fails = 0;
+  for (int d = 1; d <= 3; d++)
+    for (int p = 0; p < 2; p++)
+      for (int k = 0; k < 5; k++) {
+        const int NC = widths[k][0], NO = widths[k][1];
+        const int64_t B = 2;
+        nn_stencil *st;
+        nn_stencil_create(d, Ls[d - 1], p ? PETSC_TRUE : PETSC_FALSE, &st);
+        const int64_t V = st->V, nw = (int64_t)NO * st->K * NC;
+        double *x = dbl(B * V * NC), *w = dbl(nw), *y = dbl(B * V * NO), *d0 = dbl(B * V * NC), *d1 = dbl(B * V * NC),
+               *work = dbl(nn_conv_work(st, NC, NO));
+        fill(x, B * V * NC), fill(w, nw), fill(y, B * V * NO), fill(d0, B * V * NC);
+        PetscArraycpy(d1, d0, B * V * NC);
+        EXPECT(fails, nn_conv_direct(NO, NC), "conv %d -> %d: the direct path should take backward-data", NC, NO);
+        nn_conv_backward_path_d(d0, NULL, NULL, y, x, w, st, B, NC, NO, work, 0);
+        nn_conv_backward_path_d(d1, NULL, NULL, y, x, w, st, B, NC, NO, work, 1);
+        double worst = 0, scale = 0;
+        for (int64_t i = 0; i < B * V * NC; i++) worst = fmax(worst, fabs(d0[i] - d1[i])), scale = fmax(scale, fabs(d0[i]));
+        EXPECT(fails, worst <= 1e-13 * scale, "conv d=%d (%s, %d -> %d): backward-data paths differ by %.3g (scale %.3g)",
+               d, p ? "periodic" : "zero", NC, NO, worst, scale);
+        release(6, x, w, y, d0, d1, work);
+        nn_stencil_destroy(&st);
+      }
   return fails;
 }
 
@@ -1085,7 +1144,7 @@ int main(int argc, char **argv)
   } else if (!strcmp(what, "conv")) {
     const int L1[1] = {9}, L2[2] = {5, 6}, L3[3] = {3, 4, 5}, L4[4] = {3, 3, 3, 4};
     const int *Ls[4] = {L1, L2, L3, L4};
-    fails += conv_direct(PETSC_TRUE) + conv_direct(PETSC_FALSE);
+    fails += conv_paths() + conv_backward_paths();
     for (int d = 1; d <= 4; d++) fails += equivariance(d, Ls[d - 1]);
   } else if (!strcmp(what, "fd")) fails += finite_differences();
   else if (!strcmp(what, "float")) fails += float_agrees();

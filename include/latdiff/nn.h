@@ -67,8 +67,13 @@ PetscErrorCode nn_stencil_destroy(nn_stencil **st);
   /* work: nn_conv_work() values */                                                                                   \
   void nn_conv_forward_##S(R *out, const R *in, const R *w, const R *b, const nn_stencil *st, int64_t B, int nc, int no, \
                            R *work);                                                                                  \
+  /* by the path given: direct (1, where nn_conv_direct) or im2col + GEMM (0) */                                    \
+  void nn_conv_forward_path_##S(R *out, const R *in, const R *w, const R *b, const nn_stencil *st, int64_t B, int nc,  \
+                                int no, R *work, int direct);                                                         \
   void nn_conv_backward_##S(R *din, R *dw, R *db, const R *dout, const R *in, const R *w, const nn_stencil *st,       \
                             int64_t B, int nc, int no, R *work);                                                        \
+  void nn_conv_backward_path_##S(R *din, R *dw, R *db, const R *dout, const R *in, const R *w, const nn_stencil *st,  \
+                                 int64_t B, int nc, int no, R *work, int direct);                                       \
   void nn_swish_forward_##S(R *out, const R *in, int64_t n);                                                          \
   void nn_swish_backward_##S(R *din, const R *dout, const R *in, int64_t n);                                          \
   void nn_add_swish_forward_##S(R *a, R *h, const R *add, int64_t B, int64_t V, int C);                             \
@@ -113,7 +118,12 @@ void nn_replicate_row(nn_precision precision, void *arena, int64_t at, int64_t r
 void nn_coarse_map(int d, const int *L, int64_t *coarse);
 
 /* values of the conv work buffer for C input and O output channels:
- * im2col of a chunk of sites (forward and backward share it) */
+ * im2col of a chunk of sites, or the direct kernels' weights (forward and
+ * backward share it) */
 int64_t nn_conv_work(const nn_stencil *st, int nc, int no);
+/* whether a convolution from nc to no channels takes the direct kernel
+ * (nn_kernels.inc: 16 or 32 outputs, or one from a multiple of 16 inputs);
+ * backward-data is the one from no to nc */
+int nn_conv_direct(int nc, int no);
 
 #endif

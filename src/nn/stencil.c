@@ -59,11 +59,17 @@ PetscErrorCode nn_stencil_destroy(nn_stencil **st)
  * channels is then 9 MB in float, and the GEMMs are still large */
 #define NN_CONV_CHUNK 4096
 
+int nn_conv_direct(int nc, int no)
+{
+  return no == 16 || no == 32 || (no == 1 && nc % 16 == 0);
+}
+
+/* the im2col block, or the direct convolution's weights and a zero
+ * neighbour, either way round (nn_kernels.inc) */
 int64_t nn_conv_work(const nn_stencil *st, int nc, int no)
 {
   const int64_t chunk = PetscMin(st->V, (int64_t)NN_CONV_CHUNK);
-  (void)no;
-  return chunk * st->K * nc;
+  return PetscMax(chunk * st->K * nc, (int64_t)st->K * nc * no + PetscMax(nc, no));
 }
 
 void nn_coarse_map(int d, const int *L, int64_t *coarse)
