@@ -51,9 +51,9 @@ int main(int argc, char **argv)
     }
   }
   const double total = (err[0] + err[1] + err[2]) / (ref[0] + ref[1] + ref[2]);
-  printf("relative score error: t < 0.1: %.4f   0.1 <= t < 0.5: %.4f   t >= 0.5: %.4f   all: %.4f (bound %g)\n",
+  printf("relative score error: t < 0.1: %.3g   0.1 <= t < 0.5: %.3g   t >= 0.5: %.3g   all: %.3g (bound %g)\n",
          err[0] / ref[0], err[1] / ref[1], err[2] / ref[2], total, bound);
-  EXPECT(fails, total < bound, "relative score error %.4f exceeds %g", total, bound);
+  EXPECT(fails, total < bound, "relative score error %.3g exceeds %g", total, bound);
   PetscCall(PetscFree4(x0, x, sn, se));
   PetscCall(score_model_destroy(&net));
   PetscCall(score_model_destroy(&exact));
