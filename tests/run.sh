@@ -51,6 +51,11 @@ tr = e[0]['observables']['chi2']
 assert math.isclose(ds[1]['observables']['chi2'], (tr['value'] - t['value']) / math.hypot(t['error'], tr['error']))
 "
 fi
+if /usr/bin/python3 -c 'import matplotlib, h5py' 2>/dev/null; then
+  check "  ... latdiff-plot-run draws the spectrum with both pairs' distances and the histograms" sh -c "
+    /usr/bin/python3 '$top_srcdir/src/plot/latdiff-plot-run' '$w/job' > '$w/plot.txt' &&
+    test -s '$w/job/spectrum.png' && test -s '$w/job/histograms.png' && grep -q 'wrote' '$w/plot.txt'"
+fi
 check "analyze -compare with two pairs: a line per pair counting the rows within 2 errors" sh -c "
   $LATDIFF analyze -input '$w/job/train.h5,$w/job/test.h5,$w/job/gen.h5' -labels tr,te,ge -compare 2,3,2,1 > '$w/cmp.txt' &&
   grep -q '^ge against te: [0-9]* of [0-9]* rows within 2 combined errors' '$w/cmp.txt' &&
