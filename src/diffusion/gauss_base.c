@@ -20,12 +20,18 @@ PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the components n_mu of mode j (row-major, the last fastest) */
+static void mode_components(const gauss_base *g, int64_t j, int *n)
+{
+  for (int mu = g->d - 1; mu >= 0; mu--) n[mu] = (int)(j % g->L[mu]), j /= g->L[mu];
+}
+
 /* the mode of n with the components in `flip` (a bit mask) reflected */
 static int64_t reflected(const gauss_base *g, int64_t j, unsigned flip)
 {
   int n[4];
-  int64_t r = j, k = 0;
-  for (int mu = g->d - 1; mu >= 0; mu--) n[mu] = (int)(r % g->L[mu]), r /= g->L[mu];
+  int64_t k = 0;
+  mode_components(g, j, n);
   for (int mu = 0; mu < g->d; mu++) k = k * g->L[mu] + ((flip >> mu & 1) ? (g->L[mu] - n[mu]) % g->L[mu] : n[mu]);
   return k;
 }
@@ -77,14 +83,13 @@ PetscErrorCode gauss_base_set(gauss_base *g, const double *G)
  * no two columns of the fit are the same function; e_k = 0 for k > d) */
 static int fit_basis(const gauss_base *g, int64_t j, double *b)
 {
-  double a[4], e[4] = {1, 0, 0, 0};
-  int64_t r = j;
-  for (int mu = g->d - 1; mu >= 0; mu--) {
-    const double s = sin(PETSC_PI * (double)(r % g->L[mu]) / g->L[mu]);
-    a[mu] = 4 * s * s, r /= g->L[mu];
+  double e[4] = {1, 0, 0, 0};
+  int c[4];
+  mode_components(g, j, c);
+  for (int mu = 0; mu < g->d; mu++) {
+    const double sn = sin(PETSC_PI * (double)c[mu] / g->L[mu]), a = 4 * sn * sn;
+    for (int k = PetscMin(mu + 1, 3); k >= 1; k--) e[k] += a * e[k - 1];
   }
-  for (int mu = 0; mu < g->d; mu++)
-    for (int k = PetscMin(mu + 1, 3); k >= 1; k--) e[k] += a[mu] * e[k - 1];
   int n = 0;
   b[n++] = 1, b[n++] = e[1], b[n++] = e[1] * e[1], b[n++] = e[1] * e[1] * e[1];
   if (g->d >= 2) b[n++] = e[2], b[n++] = e[1] * e[2];
