@@ -99,3 +99,22 @@ AC_DEFUN([LATDIFF_SYSTEM_HEADERS], [
   HDF5_CFLAGS=`echo "$HDF5_CFLAGS" | sed 's/-I/-isystem /g'`
   FFTW_CFLAGS=`echo "$FFTW_CFLAGS" | sed 's/-I/-isystem /g'`
 ])
+
+# The Python of the test helpers, the plots and bench/: the first python3 on
+# PATH (then /usr/bin) that imports h5py and numpy; Debian's python3-h5py
+# lives in /usr/bin/python3, which an earlier python3 on PATH (pyenv, conda)
+# may hide. Without one, configure says which tests will be skipped.
+AC_DEFUN([LATDIFF_CHECK_PYTHON], [
+  AC_ARG_VAR([PYTHON], [Python 3 with h5py and numpy (matplotlib for the plots): test helpers, plots, bench/])
+  AC_CACHE_CHECK([for a python3 with h5py and numpy], [ac_cv_path_PYTHON],
+    [AC_PATH_PROGS_FEATURE_CHECK([PYTHON], [python3],
+      [$ac_path_PYTHON -c 'import h5py, numpy' >/dev/null 2>&1 && ac_cv_path_PYTHON=$ac_path_PYTHON ac_path_PYTHON_found=:],
+      [ac_cv_path_PYTHON=no], [$PATH$PATH_SEPARATOR/usr/bin])])
+  PYTHON=$ac_cv_path_PYTHON
+  AS_IF([test "$PYTHON" = no],
+    [AC_MSG_WARN([no python3 with h5py and numpy: make check will skip the cases that edit or read files with h5py (damaged files in tests/readers.sh, the flow record in tests/record.sh, parts of train.sh and nll.sh) and make run draws no plots; install python3-h5py (sh .ci/install-deps)])
+     PYTHON=python3])
+  latdiff_matplotlib=no
+  AS_IF([$PYTHON -c 'import matplotlib' >/dev/null 2>&1], [latdiff_matplotlib=yes])
+  AC_SUBST([PYTHON])
+])

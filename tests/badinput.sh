@@ -39,7 +39,7 @@ bad "unknown verb"             "unknown verb"           $LATDIFF hmcc $ok -outpu
 bad "missing options file"     "options_file"           $LATDIFF hmc -options_file "$workdir/none.opts" -output "$out"
 bad "missing input file"       "none.h5: no such file"  $LATDIFF analyze -input "$workdir/none.h5" -json "$workdir/r.json"
 
-check "a good ensemble" $LATDIFF hmc $ok -output "$workdir/good.h5"
+setup "a good ensemble" $LATDIFF hmc $ok -output "$workdir/good.h5"
 head -c 4000 "$workdir/good.h5" > "$workdir/trunc.h5"
 bad "truncated HDF5 file"      "truncated"              $LATDIFF analyze -input "$workdir/trunc.h5" -json "$workdir/r.json"
 printf 'not hdf5\n' > "$workdir/text.h5"

@@ -10,7 +10,7 @@ check "broken phase from a random start" $LATDIFF hmc $broken -output "$w/random
 check "analyze warns that tau_int is not small against the ensemble" sh -c "
   $LATDIFF analyze -input '$w/random.h5' -json '$w/random.json' > '$w/random.out' 2>&1 &&
   grep -q 'tau_int(absM) = .* is not small against 400 configurations' '$w/random.out'"
-nwarn() { /usr/bin/python3 -c "import json, sys; print(len(json.load(open(sys.argv[1]))['ensembles'][0]['warnings']))" "$1"; }
+nwarn() { $PYTHON -c "import json, sys; print(len(json.load(open(sys.argv[1]))['ensembles'][0]['warnings']))" "$1"; }
 check "  ... and the JSON carries them" test "$(nwarn "$w/random.json")" -ge 1
 check "  ... the field froze into domains: |M| far below the ordered |phi| = 3.8" sh -c "
   $LATDIFF analyze -input '$w/random.h5' 2>/dev/null | awk '/^absM/ {split(\$2, a, \"(\"); exit !(a[1] < 1)}'"

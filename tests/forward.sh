@@ -6,7 +6,7 @@
 F="$top_builddir/tests/test_flow"
 check "schedules solve the moment equations of the forward SDE" $top_builddir/tests/test_schedule
 times="-times 0,0.05,0.2,0.4,0.7,1"
-check "a 16x16 phi^4 ensemble" mpi 2 $LATDIFF hmc -lattice 16,16 -kappa 0.22 -lambda 0.02 -ntraj 3000 -therm 100 \
+setup "a 16x16 phi^4 ensemble" mpi 2 $LATDIFF hmc -lattice 16,16 -kappa 0.22 -lambda 0.02 -ntraj 3000 -therm 100 \
   -seed 21 -output "$workdir/e.h5" -progress 1000
 check "forward, ve, 2 ranks"     mpi 2 $LATDIFF forward -input "$workdir/e.h5" -schedule ve $times -output "$workdir/ve.h5"
 check "ve: exact laws hold"      $F -input "$workdir/ve.h5"
@@ -22,13 +22,13 @@ same() { # same DATASET: equal in vp.h5 (1 rank) and vp4.h5 (4 ranks) to roundin
 }
 check "cumulants on 4 ranks equal 1 rank (10 digits)" same cumulants_site
 check "spectrum on 4 ranks equals 1 rank (10 digits)" same spectrum
-if /usr/bin/python3 -c "import matplotlib, h5py" 2>/dev/null; then
+if $PYTHON -c "import matplotlib, h5py" 2>/dev/null; then
   png() { head -c 8 "$1" | od -An -c | grep -q 'P   N   G'; }
-  check "latdiff-plot-flow renders the flow" /usr/bin/python3 "$top_srcdir/src/plot/latdiff-plot-flow" "$workdir/ve.h5" "$workdir/ve"
+  check "latdiff-plot-flow renders the flow" $PYTHON "$top_srcdir/src/plot/latdiff-plot-flow" "$workdir/ve.h5" "$workdir/ve"
   check "cumulant plot is a PNG" png "$workdir/ve-cumulants.png"
   check "spectrum plot is a PNG" png "$workdir/ve-spectrum.png"
   check_fails "latdiff-plot-flow refuses an ensemble file" "not a latdiff flow file" \
-    /usr/bin/python3 "$top_srcdir/src/plot/latdiff-plot-flow" "$workdir/e.h5"
+    $PYTHON "$top_srcdir/src/plot/latdiff-plot-flow" "$workdir/e.h5"
 else
   n=$((n + 1)); echo "ok $n # SKIP python3-matplotlib or python3-h5py not installed"
 fi

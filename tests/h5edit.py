@@ -4,7 +4,10 @@ for the reader tests. Kinds:
   short      /action one row shorter than /configs
   long       /magnetisation 100 rows longer
   nan        a NaN in configuration 2
+  mag        /magnetisation times 20: no longer the mean of /configs
   huge       a value 1e200 in configuration 1 (its powers overflow)
+  big        a value 1e30 in configuration 1, /magnetisation its mean (finite
+             powers, but a probability-flow path that runs away)
   h5py       the string attributes rewritten by h5py (variable length),
              replicas as int32 and kappa as float32
   wrongtype  kappa as a string
@@ -25,20 +28,26 @@ with h5py.File(src, "r") as f, h5py.File(dst, "w") as g:
         g.attrs[k] = v
     for k in f:
         f.copy(k, g)
-    if kind == "short":
+    if kind == "mag":
+        m = f["magnetisation"][:] * 20
+        del g["magnetisation"]
+        g["magnetisation"] = m
+    elif kind == "short":
         a = f["action"][:-1]
         del g["action"]
         g["action"] = a
     elif kind == "long":
         del g["magnetisation"]
         g["magnetisation"] = np.zeros(len(f["magnetisation"]) + 100)
-    elif kind in ("nan", "huge"):
+    elif kind in ("nan", "huge", "big"):
         c = g["configs"][...]
         if kind == "nan":
             c[2].flat[5] = np.nan
         else:
-            c[1].flat[3] = 1e200
+            c[1].flat[3] = 1e200 if kind == "huge" else 1e30
         g["configs"][...] = c
+        if kind == "big":
+            g["magnetisation"][...] = c.reshape(len(c), -1).mean(axis=1)
     elif kind == "h5py":
         for k in ("format", "theory", "generator", "code_version", "git_commit", "options"):
             v = f.attrs[k]

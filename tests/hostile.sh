@@ -22,7 +22,7 @@ bad "a word without its dash" "'ntraj' is not an option" $LATDIFF hmc -lattice 8
 bad "two values after an option" "'8' is not an option" $LATDIFF hmc -lattice 8,8 -ntraj 7 8 -output "$out"
 bad "a stray word on 2 ranks, said once" "'ntraj' is not an option" mpi 2 $LATDIFF hmc -lattice 8,8 ntraj 7 -output "$out"
 check "  ... once" sh -c "test \$(grep -c 'latdiff: error' '$w/last.out') -eq 1"
-check "a good ensemble" $LATDIFF hmc $ok -output "$w/good.h5"
+setup "a good ensemble" $LATDIFF hmc $ok -output "$w/good.h5"
 files=$(for i in $(seq 1 33); do printf '%s,' "$w/good.h5"; done)
 check "analyze -input keeps all of 33 files" sh -c "
   $LATDIFF analyze -input '${files%,}' -json '$w/33.json' >/dev/null && test \$(grep -o '\"file\"' '$w/33.json' | wc -l) -eq 33"

@@ -34,11 +34,23 @@ check "the poorer model's acceptance is lower (3 steps against 300)" sh -c "
   b=\$(h5dump -a summary/acceptance '$workdir/c3.h5' | awk '/\\(0\\)/ {print \$2}'); echo \$a \$b;
   awk -v a=\$a -v b=\$b 'BEGIN {exit !(a > b + 0.02 && b > 0.2)}'"
 opts="-model $workdir/m3.h5 -proposal independence -ntraj 30 -therm 3 -checkpoint_every 7 -flip 0.3 -hmc_every 4 -progress 1000"
-check "uninterrupted chain with -flip and -hmc_every" $LATDIFF sample $opts -output "$workdir/full.h5"
+setup "uninterrupted chain with -flip and -hmc_every" $LATDIFF sample $opts -output "$workdir/full.h5"
 check "stopped after one proposal by the stop file" sh -c "touch '$workdir/s.h5.stop' &&
   $LATDIFF sample $opts -output '$workdir/s.h5' >/dev/null && rm '$workdir/s.h5.stop' && test ! -e '$workdir/s.h5'"
 check "  ... restarted, it completes" $LATDIFF sample $opts -output "$workdir/s.h5" -restart
 check "  ... and equals the uninterrupted chain bit for bit" $C -a "$workdir/full.h5" -b "$workdir/s.h5" -tol 0
+check_fails "-start is refused: the chain starts from a proposal" "-start: the independence chain starts from a proposal" \
+  $LATDIFF sample $opts -start cold -output "$workdir/bad.h5"
+check "stopped again, for the restarts below" sh -c "touch '$workdir/s2.h5.stop' &&
+  $LATDIFF sample $opts -output '$workdir/s2.h5' >/dev/null && rm '$workdir/s2.h5.stop' && test -e '$workdir/s2.h5.ckpt'"
+check_fails "  ... a restart with another model is refused" "model_checksum" \
+  $LATDIFF sample $(echo "$opts" | sed "s|m3.h5|m300.h5|") -output "$workdir/s2.h5" -restart
+cp "$workdir/m300.h5" "$workdir/m3copy.h5" && cp "$workdir/m3.h5" "$workdir/m3keep.h5" && cp "$workdir/m300.h5" "$workdir/m3.h5"
+check_fails "  ... and with a model retrained under the same name" "model_checksum" \
+  $LATDIFF sample $opts -output "$workdir/s2.h5" -restart
+cp "$workdir/m3keep.h5" "$workdir/m3.h5"
+check_fails "  ... and with another -ts_atol" "ts_atol" $LATDIFF sample $opts -ts_atol 1e-4 -output "$workdir/s2.h5" -restart
+check "  ... with the same settings it completes" $LATDIFF sample $opts -output "$workdir/s2.h5" -restart
 check_fails "a model of points is refused" "lattice phi^4" sh -c "
   $LATDIFF sample -theory twopeak -sampler exact -nsamples 100 -output '$workdir/tp.h5' >/dev/null &&
   $LATDIFF train -input '$workdir/tp.h5' -output '$workdir/mt.h5' -steps 10 -batch 16 >/dev/null &&

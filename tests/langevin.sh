@@ -14,12 +14,12 @@ for s in euler heun; do
   check "free field, $s: chi2 and G(p) equal the scheme's exact equilibrium within 4 sigma" \
     $F -input "$workdir/ff_$s.h5"
 done
-check "free field, mala step 0.05: generate" mpi 2 $LATDIFF langevin $ff -scheme mala -step 0.05 -seed 5 \
+setup "free field, mala step 0.05: generate" mpi 2 $LATDIFF langevin $ff -scheme mala -step 0.05 -seed 5 \
   -output "$workdir/ff_mala.h5"
 check "free field, mala: exact chi2 and G(p), <exp(-dH)> = 1 within 4 sigma" $F -input "$workdir/ff_mala.h5"
 
 phi4="-lattice 8,8 -kappa 0.24 -lambda 0.022 -therm 1000 -progress 1000"
-check "phi^4 8x8 by HMC" mpi 2 $LATDIFF hmc $phi4 -ntraj 16000 -nmd 6 -seed 21 -output "$workdir/hmc.h5"
+setup "phi^4 8x8 by HMC" mpi 2 $LATDIFF hmc $phi4 -ntraj 16000 -nmd 6 -seed 21 -output "$workdir/hmc.h5"
 check "phi^4 8x8 by Langevin + MALA, step 0.05" mpi 2 $LATDIFF langevin $phi4 -scheme mala -step 0.05 -every 10 \
   -ntraj 30000 -seed 22 -output "$workdir/mala.h5"
 check "MALA agrees with HMC within 4 sigma" $A -a "$workdir/hmc.h5" -b "$workdir/mala.h5"

@@ -13,7 +13,7 @@
 # finite, and the same numbers on 1 and 2 ranks bit for bit (each
 # configuration is its own solve).
 . "$top_srcdir/tests/tap.sh"
-PY=/usr/bin/python3
+PY=$PYTHON
 if ! $PY -c "import h5py" 2>/dev/null; then
   n=$((n + 1)); echo "ok $n # SKIP python3-h5py not installed"; finish
 fi
@@ -137,15 +137,29 @@ bad "a model for another theory than the data" "score is of" $LATDIFF nll -model
   -input "$workdir/tp.h5" -output "$workdir/bad.h5"
 bad "a lattice of another size" "another lattice size" $LATDIFF nll -theory phi4 -lambda 0 -lattice 4,4 \
   -input "$workdir/ff.h5" -output "$workdir/bad.h5"
+$LATDIFF sample -theory phi4 -lambda 0 -kappa 0.2 -lattice 4,16 -sampler exact -nsamples 4 -output "$workdir/ff416.h5" \
+  >/dev/null 2>&1 # set-up: as many values as 8x8
+bad "8x8 data for a 16x4 lattice (the same number of values)" "configurations on a 8x8 lattice, but the score's lattice is 16x4" \
+  $LATDIFF nll -theory phi4 -lambda 0 -kappa 0.2 -lattice 16,4 -input "$workdir/ff.h5" -output "$workdir/bad.h5"
+bad "4x16 data for the free field on 8x8" "configurations on a 4x16 lattice" \
+  $LATDIFF nll $ff -input "$workdir/ff416.h5" -output "$workdir/bad.h5"
 bad "-h_correction on a lattice" "at most 8 values" $LATDIFF nll $ff -h_correction -input "$workdir/ff.h5" \
   -output "$workdir/bad.h5"
 bad "-discard_outside below every configuration" "every one of the 100 configurations left it" $LATDIFF nll \
   -theory twopeak -discard_outside 0.01 -input "$workdir/tp.h5" -output "$workdir/bad.h5"
 bad "-discard_outside negative" "-discard_outside -1" $LATDIFF nll -theory twopeak -discard_outside -1 \
   -input "$workdir/tp.h5" -output "$workdir/bad.h5"
+$PY "$top_srcdir/tests/h5edit.py" "$workdir/ff.h5" big "$workdir/ffbig.h5"
+bad "a configuration with a value 1e30: its ODE fails, named (not PETSc's internal error)" "latdiff: error: the probability-flow ODE of sample 1 did not converge" \
+  mpi 2 $LATDIFF nll $ff -input "$workdir/ffbig.h5" -nmax 3 -output "$workdir/bad.h5"
 $PY "$top_srcdir/tests/h5edit.py" "$workdir/ff.h5" huge "$workdir/ffhuge.h5"
-bad "a configuration of 1e200 (its path runs away), free field on 2 ranks" "configuration 1: the probability-flow ODE ran away" \
+bad "a configuration with a value 1e200 is refused by the reader, on 2 ranks" "configuration 1 holds a non-finite value (or one so large" \
   mpi 2 $LATDIFF nll $ff -input "$workdir/ffhuge.h5" -nmax 3 -output "$workdir/bad.h5"
+$PY "$top_srcdir/tests/h5edit.py" "$workdir/ff.h5" nan "$workdir/ffnan.h5"
+bad "a NaN in the data is named as such (not blamed on the model)" "configuration 2 holds a non-finite value" \
+  $LATDIFF nll $ff -input "$workdir/ffnan.h5" -nmax 3 -output "$workdir/bad.h5"
+bad "  ... also with -discard_outside (was PETSc's internal error)" "configuration 2 holds a non-finite value" \
+  $LATDIFF nll $ff -input "$workdir/ffnan.h5" -nmax 3 -discard_outside 5 -output "$workdir/bad.h5"
 bad "-probes 0" "-probes" $LATDIFF nll $ff -divergence hutchinson -probes 0 -input "$workdir/ff.h5" -output "$workdir/bad.h5"
 bad "a schedule the model was not trained with" "trained with" $LATDIFF nll -model "$workdir/m.h5" -schedule vp \
   -input "$workdir/g.h5" -output "$workdir/bad.h5"

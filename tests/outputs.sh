@@ -4,8 +4,8 @@
 # a full disk).
 . "$top_srcdir/tests/tap.sh"
 C="$top_builddir/tests/test_compare"
-E="/usr/bin/python3 $top_srcdir/tests/h5edit.py"
-have_h5py() { /usr/bin/python3 -c 'import h5py' 2>/dev/null; }
+E="$PYTHON $top_srcdir/tests/h5edit.py"
+have_h5py() { $PYTHON -c 'import h5py' 2>/dev/null; }
 ok="-lattice 8,8 -ntraj 4 -therm 1 -progress 1000"
 long="-lattice 64,64 -ntraj 1000000 -therm 0 -checkpoint_every 50 -progress 1000"
 w="$workdir"
@@ -52,7 +52,7 @@ check "the interrupted run is untouched and continues" sh -c "
 
 # --- restart from every state a kill can leave --------------------------------
 opts="-lattice 8,8 -kappa 0.22 -lambda 0.02 -ntraj 30 -therm 5 -every 2 -seed 3 -checkpoint_every 7 -progress 1000"
-check "reference run" $LATDIFF hmc $opts -output "$w/ref.h5"
+setup "reference run" $LATDIFF hmc $opts -output "$w/ref.h5"
 check "-restart with nothing there starts from the beginning" $LATDIFF hmc $opts -output "$w/none.h5" -restart
 check "  ... and equals the reference" $C -a "$w/ref.h5" -b "$w/none.h5" -tol 0
 # killed before the first checkpoint: a partial file, no checkpoint
@@ -112,6 +112,7 @@ check_fails "an output that is a directory" "adir is a directory" $LATDIFF hmc $
 check_fails "an output in a missing directory" "does not exist" $LATDIFF hmc $ok -output "$w/nodir/x.h5"
 check_fails "a -json in a missing directory" "-json: the directory" \
   $LATDIFF analyze -input "$w/ref.h5" -json "$w/nodir/r.json"
+$LATDIFF sample -theory twopeak -sampler exact -nsamples 1000 -seed 5 -output "$w/tp.h5" >/dev/null 2>&1 # set-up
 if [ "$(id -u)" -eq 0 ] && mkdir -p "$w/small" "$w/ro" && mount -t tmpfs -o size=256k tmpfs "$w/small" 2>/dev/null; then
   mount -t tmpfs -o ro,size=64k tmpfs "$w/ro"
   check_fails "an output in a read-only directory" "is not writable" $LATDIFF hmc $ok -output "$w/ro/x.h5"
@@ -127,6 +128,24 @@ if [ "$(id -u)" -eq 0 ] && mkdir -p "$w/small" "$w/ro" && mount -t tmpfs -o size
     dd if=/dev/zero of='$w/small/fill' bs=1k count=250 2>/dev/null;
     $LATDIFF forward -input '$w/ref.h5' -times 0,0.5,1 -output '$w/small/fl.h5'"
   check "  ... no final or partial file" sh -c "test ! -e '$w/small/fl.h5' && test ! -e '$w/small/fl.h5.partial'"
+  rm -f "$w/small/"*
+  check_fails "train: a model that cannot fit is refused before the work" "needs" \
+    $LATDIFF train -input "$w/tp.h5" -output "$w/small/m.h5" -hidden 64 -layers 3 -steps 10 -batch 8
+  # the disk fills after the first checkpoint: the next one fails with the
+  # file and the reason, every HDF5 object closed (it crashed in MPI_Finalize)
+  train_full() {
+    $LATDIFF train -input "$w/tp.h5" -output "$w/small/m.h5" -hidden 16 -layers 2 -steps 100000 -batch 8 \
+      -checkpoint_every 200 > "$w/tf.log" 2>&1 &
+    pid=$!
+    i=0
+    while [ ! -e "$w/small/m.h5.ckpt" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+    dd if=/dev/zero of="$w/small/fill" bs=1k count=1024 2>/dev/null
+    wait $pid
+    rc=$?
+    cat "$w/tf.log"
+    [ $rc -eq 1 ] && grep -q "m.h5.ckpt.tmp.*No space left on device" "$w/tf.log" && test ! -e "$w/small/m.h5"
+  }
+  check "a full disk during train: exit 1 (no SEGV), the file and the reason, no model" train_full
   umount "$w/small" "$w/ro"
 else
   echo "ok $((n + 1)) # SKIP read-only and full file systems need root and tmpfs"

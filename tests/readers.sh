@@ -2,16 +2,16 @@
 # Readers trust nothing: every dataset against /configs, the completeness
 # mark, non-finite values, attributes as h5py writes them, and checkpoints.
 . "$top_srcdir/tests/tap.sh"
-E="/usr/bin/python3 $top_srcdir/tests/h5edit.py"
+E="$PYTHON $top_srcdir/tests/h5edit.py"
 w="$workdir"
 ok="-lattice 8,8 -ntraj 6 -therm 1 -progress 1000"
-if ! /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+if ! $PYTHON -c 'import h5py' 2>/dev/null; then
   echo "ok 1 # SKIP python3-h5py is not installed"
   n=1
   finish
   exit $?
 fi
-check "a good ensemble" $LATDIFF hmc $ok -output "$w/good.h5"
+setup "a good ensemble" $LATDIFF hmc $ok -output "$w/good.h5"
 
 # bad NAME PATTERN KIND: the damaged copy is refused by analyze (1 and 2 ranks) and forward
 bad() {
@@ -26,6 +26,9 @@ bad "/action shorter than /configs" "/action has extent 5 in dimension 0, but /c
 bad "/magnetisation longer than /configs" "/magnetisation has extent 106" long
 bad "a NaN in a configuration" "configuration 2 holds a non-finite value" nan
 bad "a value whose powers overflow" "configuration 1 holds a non-finite value" huge
+bad "a /magnetisation that is not the mean of /configs" "is not the mean of configuration 0" mag
+check_fails "train: a /magnetisation that is not the mean of /configs (the base's vacua came from it)" \
+  "is not the mean of configuration" $LATDIFF train -input "$w/mag.h5" -output "$w/m.h5" -net conv -base gaussian -steps 1 -batch 2 -validation 0.5
 bad "an attribute of the wrong type" "attribute 'kappa' is not a number" wrongtype
 bad "a negative configuration count" "configs_per_replica -5 make no sense" negconfigs
 bad "a configuration count that overflows" "make no sense" bigconfigs

@@ -10,7 +10,7 @@
 . "$top_srcdir/tests/tap.sh"
 C="$top_builddir/tests/test_compare"
 ff="-theory phi4 -lambda 0 -kappa 0.2 -lattice 8,8"
-PY=/usr/bin/python3
+PY=$PYTHON
 worst() { # the largest |difference| / error over every row of a flow file
   $PY -c "
 import sys, h5py, numpy as np

@@ -31,9 +31,9 @@ check "  ... the testing ensemble is independent (seed + 1) and as long as the t
   h5dump -d magnetisation -H '$w/job/test.h5' | grep -q '( 300 )'"
 check "  ... the model is trained on the training ensemble, generation uses the model" sh -c "
   h5dump -a data '$w/job/model.h5' | grep -q 'job/train.h5' && h5dump -a model '$w/job/gen.h5' | grep -q 'job/model.h5'"
-if /usr/bin/python3 -c 'import json' 2>/dev/null; then
+if $PYTHON -c 'import json' 2>/dev/null; then
   check "  ... report.json: training, testing, generated, spectra, distances of generated and of training from testing" \
-    /usr/bin/python3 -c "
+    $PYTHON -c "
 import json, math, sys
 r = json.load(open('$w/job/report.json'))
 e = r['ensembles']
@@ -51,9 +51,9 @@ tr = e[0]['observables']['chi2']
 assert math.isclose(ds[1]['observables']['chi2'], (tr['value'] - t['value']) / math.hypot(t['error'], tr['error']))
 "
 fi
-if /usr/bin/python3 -c 'import matplotlib, h5py' 2>/dev/null; then
+if $PYTHON -c 'import matplotlib, h5py' 2>/dev/null; then
   check "  ... latdiff-plot-run draws the spectrum with both pairs' distances and the histograms" sh -c "
-    /usr/bin/python3 '$top_srcdir/src/plot/latdiff-plot-run' '$w/job' > '$w/plot.txt' &&
+    $PYTHON '$top_srcdir/src/plot/latdiff-plot-run' '$w/job' > '$w/plot.txt' &&
     test -s '$w/job/spectrum.png' && test -s '$w/job/histograms.png' && grep -q 'wrote' '$w/plot.txt'"
 fi
 check "analyze -compare with two pairs: a line per pair counting the rows within 2 errors" sh -c "
@@ -78,6 +78,50 @@ check_fails "a section may not name the pipeline's files" "-gen_output: latdiff 
   $LATDIFF run -options_file "$w/run.opts" -dir "$w/typo" -gen_output x.h5
 check_fails "-dir naming a file is refused" "Not a directory" $LATDIFF run -options_file "$w/run.opts" -dir "$w/run.opts"
 check_fails "-dir is required" "-dir is required" $LATDIFF run -options_file "$w/run.opts"
+# --- one run's directory, stop and signals ---------------------------------------
+check_fails "-gen_record_output naming the generated ensemble is refused before any work" "the same file as -output" \
+  $LATDIFF run -options_file "$w/run.opts" -dir "$w/rg" -gen_record_times 0.5 -gen_record_output "$w/rg/gen.h5"
+check "  ... no ensemble was made" test ! -e "$w/rg/train.h5"
+check_fails "-dir with a comma is refused before any work" "a directory name with a comma" \
+  $LATDIFF run -options_file "$w/run.opts" -dir "$w/a,b"
+check "  ... and nothing was made" test ! -e "$w/a,b/train.h5"
+mkdir -p "$w/foreign" && echo '{"mine": 1}' > "$w/foreign/report.json"
+check_fails "a fresh run into a directory holding a foreign report.json is refused" "report.json of an earlier run" \
+  $LATDIFF run -options_file "$w/run.opts" -dir "$w/foreign"
+check "  ... which is intact" grep -q mine "$w/foreign/report.json"
+# the stop file of the first step: it stops with its checkpoint, and run stops too (exit 0), not
+# starting the next step on a file that is not there
+mkdir -p "$w/st" && touch "$w/st/train.h5.stop"
+check "a step stopped by its stop file stops the run: exit 0, a message" sh -c "
+  $LATDIFF run -options_file '$w/run.opts' -dir '$w/st' > '$w/st.log' 2>&1; rc=\$?; cat '$w/st.log';
+  [ \$rc -eq 0 ] && grep -q 'run stopped' '$w/st.log' && test ! -e '$w/st/test.h5' && test ! -e '$w/st/model.h5'"
+rm -f "$w/st/train.h5.stop"
+check "  ... -restart completes it" sh -c "$LATDIFF run -options_file '$w/run.opts' -dir '$w/st' -restart >/dev/null &&
+  test -s '$w/st/report.json'"
+sigterm_run() { # SIGTERM during the first step: its checkpoint, run stops, exit 0
+  $LATDIFF run -options_file "$w/run.opts" -dir "$w/sg" -ntraj 200000 -checkpoint_every 100 > "$w/sg.log" 2>&1 &
+  pid=$!
+  i=0
+  while [ ! -e "$w/sg/train.h5.partial" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+  kill -TERM $pid
+  wait $pid
+  rc=$?
+  cat "$w/sg.log"
+  [ $rc -eq 0 ] && grep -q "run stopped" "$w/sg.log" && test -e "$w/sg/train.h5.ckpt" && test ! -e "$w/sg/test.h5"
+}
+check "SIGTERM during a step stops the run with the step's checkpoint, exit 0" sigterm_run
+busy_dir() { # a second run, even with -force, is refused while one works in the directory
+  $LATDIFF run -options_file "$w/run.opts" -dir "$w/bz" -ntraj 200000 -checkpoint_every 100 > "$w/bz.log" 2>&1 &
+  pid=$!
+  i=0
+  while [ ! -e "$w/bz/train.h5.partial" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+  $LATDIFF run -options_file "$w/run.opts" -dir "$w/bz" -force > "$w/bz2.log" 2>&1
+  rc=$?
+  kill -TERM $pid; wait $pid
+  cat "$w/bz2.log"
+  [ $rc -ne 0 ] && grep -q "latdiff-run" "$w/bz2.log" && test -e "$w/bz/train.h5.ckpt"
+}
+check "a second run into a directory another run is working in is refused, -force or not" busy_dir
 check "latdiff hmc reads the same options file and leaves the run's sections alone" \
   $LATDIFF hmc -options_file "$w/run.opts" -ntraj 5 -therm 0 -output "$w/h.h5"
 finish

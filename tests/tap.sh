@@ -9,6 +9,7 @@ trap 'rm -rf "$workdir"' EXIT
 export OPENBLAS_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
 : "${TESTMPIRUN:=mpirun --oversubscribe --allow-run-as-root}"
 : "${top_builddir:=.}"
+: "${PYTHON:=python3}" # configure's choice (one with h5py and numpy) under make check
 : "${top_srcdir:=.}"
 LATDIFF="$top_builddir/latdiff"
 
@@ -28,6 +29,13 @@ check() {
   fi
 }
 
+# setup DESCRIPTION CMD...: a step that makes the data later cases assert
+# on; one TAP line named as set-up (its failure fails the driver)
+setup() {
+  d=$1; shift
+  check "set-up: $d" "$@"
+}
+
 # check_fails DESCRIPTION PATTERN CMD...: CMD must exit non-zero and print PATTERN
 check_fails() {
   desc=$1; pattern=$2; shift 2
@@ -43,6 +51,12 @@ check_fails() {
   else
     echo "ok $n - $desc"
   fi
+}
+
+# skip DESCRIPTION REASON: one TAP line for a case this machine cannot run
+skip() {
+  n=$((n + 1))
+  echo "ok $n # SKIP $1: $2"
 }
 
 finish() {

@@ -5,10 +5,14 @@
 #include "latdiff/ensemble.h"
 #include "testing.h"
 
+/* a NaN or infinite difference is infinitely large: PetscMax(m, NaN) is m,
+ * so two ensembles that differ by NaN used to agree */
+static double finite_diff(double d) { return isfinite(d) ? d : INFINITY; }
+
 static double max_diff(const double *x, const double *y, int64_t n)
 {
   double m = 0;
-  for (int64_t i = 0; i < n; i++) m = PetscMax(m, fabs(x[i] - y[i]));
+  for (int64_t i = 0; i < n; i++) m = PetscMax(m, finite_diff(fabs(x[i] - y[i])));
   return m;
 }
 
@@ -16,7 +20,7 @@ static double max_diff(const double *x, const double *y, int64_t n)
 static double max_rel_diff(const double *x, const double *y, int64_t n)
 {
   double m = 0;
-  for (int64_t i = 0; i < n; i++) m = PetscMax(m, fabs(x[i] - y[i]) / PetscMax(1, fabs(x[i])));
+  for (int64_t i = 0; i < n; i++) m = PetscMax(m, finite_diff(fabs(x[i] - y[i]) / PetscMax(1, fabs(x[i]))));
   return m;
 }
 

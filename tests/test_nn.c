@@ -23,6 +23,7 @@
 #include "latdiff/fpmode.h"
 #include "latdiff/mixture.h"
 #include "latdiff/nn.h"
+#include "latdiff/nn_adamw.h"
 #include "latdiff/nn_net.h"
 #include "latdiff/symmetry.h"
 #include "latdiff/rng.h"

@@ -7,21 +7,9 @@
 w="$workdir"
 net="-hidden 16 -layers 2 -batch 256"
 # params A B TOL: the float64 parameters (/optimizer/params) of two model files agree to TOL (bitwise: 0)
-params() {
-  /usr/bin/python3 -c "
-import sys, h5py, numpy as np
-a, b = (h5py.File(f, 'r')['optimizer/params'][:] for f in sys.argv[1:3])
-d = np.max(np.abs(a - b)) if a.shape == b.shape else np.inf
-print('max |difference| of /optimizer/params:', d)
-sys.exit(0 if d <= float(sys.argv[3]) else 1)" "$1" "$2" "$3"
-}
-if ! /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
-  echo "ok 1 # SKIP python3-h5py is not installed"
-  n=1
-  finish
-  exit $?
-fi
-check "exact two-peak samples as training data (-sampler exact)" \
+params() { "$top_builddir/tests/test_params" -a "$1" -b "$2" -tol "$3"; }
+have_h5py() { $PYTHON -c 'import h5py' 2>/dev/null; }
+setup "exact two-peak samples as training data (-sampler exact)" \
   $LATDIFF sample -theory twopeak -sampler exact -nsamples 20000 -seed 5 -output "$w/data.h5"
 
 # --- data parallel: the same training on 1, 2 and 3 ranks ----------------------
@@ -37,9 +25,40 @@ check "a training stopped by its stop file" sh -c "
   test -s '$w/s.h5.ckpt' && test ! -e '$w/s.h5' && rm '$w/s.h5.stop'"
 check "restarted, it completes" $LATDIFF train -input "$w/data.h5" -output "$w/s.h5" -steps 30 $net -checkpoint_every 7 -restart
 check "and equals the uninterrupted training bit for bit" params "$w/m1.h5" "$w/s.h5" 0
-check_fails "a restart with another network is refused" "another network" sh -c "
+check_fails "a restart with another network is refused" "another -hidden" sh -c "
   touch '$w/s2.h5.stop' && $LATDIFF train -input '$w/data.h5' -output '$w/s2.h5' -steps 30 $net >/dev/null; rm '$w/s2.h5.stop';
   $LATDIFF train -input '$w/data.h5' -output '$w/s2.h5' -steps 30 -hidden 8 -layers 2 -batch 256 -restart"
+
+# --- restarts that changed something, data loss, divergence ----------------------
+stopped() { # stopped OUT ARGS...: a training of 30 steps stopped at its first step, with a checkpoint
+  o=$1; shift
+  touch "$o.stop" && $LATDIFF train -input "$w/data.h5" -output "$o" -steps 30 "$@" >/dev/null; rm -f "$o.stop"
+}
+stopped "$w/s3.h5" $net # set-up
+for change in "-lr 3e-3:-lr 0.003" "-seed 7:-seed 7" "-batch 128:-batch 128" "-steps 40:-steps 40" "-warmup 5:-warmup 5" \
+  "-clip 2:-clip 2" "-ema 0.99:-ema 0.99" "-weight_decay 0.1:-weight_decay 0.1" "-lr_floor 0.5:-lr_floor 0.5" \
+  "-target action:-target action" "-weighting likelihood:-weighting likelihood" "-validation 0.2:-validation 0.2"; do
+  opt=${change%%:*}
+  check_fails "a restart with $opt is refused, naming it" "this run has ${change#*:}" \
+    $LATDIFF train -input "$w/data.h5" -output "$w/s3.h5" -steps 30 $net $opt -restart
+done
+check "a checkpoint of a 2-rank training continues on 1 rank (sigma_data differs in its last bits)" sh -c "
+  touch '$w/r2.h5.stop' && $TESTMPIRUN -n 2 $LATDIFF train -input '$w/data.h5' -output '$w/r2.h5' -steps 30 $net >/dev/null &&
+  rm '$w/r2.h5.stop' && test -s '$w/r2.h5.ckpt' &&
+  $LATDIFF train -input '$w/data.h5' -output '$w/r2.h5' -steps 30 $net -restart >/dev/null && test -s '$w/r2.h5'"
+$LATDIFF sample -theory twopeak -sampler exact -nsamples 20000 -seed 6 -output "$w/data2.h5" >/dev/null 2>&1 # set-up
+check_fails "a complete model with -restart and other data is refused (not 'nothing to do')" "another -input" \
+  $LATDIFF train -input "$w/data2.h5" -output "$w/s.h5" -steps 30 $net -checkpoint_every 7 -restart
+check_fails "a complete model with -restart and another -lr is refused" "this run has -lr" \
+  $LATDIFF train -input "$w/data.h5" -output "$w/s.h5" -steps 30 $net -checkpoint_every 7 -restart -lr 1e-2
+check "a complete model with -restart and the same settings: nothing to do" sh -c "
+  $LATDIFF train -input '$w/data.h5' -output '$w/s.h5' -steps 30 $net -checkpoint_every 7 -restart | grep -q 'nothing to do'"
+check_fails "-output naming the -input is refused, -force or not" "the same file as the input -input" \
+  $LATDIFF train -input "$w/data.h5" -output "$w/./data.h5" -force -steps 1 $net
+check "  ... and the training data are intact" sh -c "$LATDIFF analyze -input '$w/data.h5' >/dev/null"
+check_fails "a training that diverges without overflowing (-lr 1e10) is an error" "diverged" \
+  $LATDIFF train -input "$w/data.h5" -output "$w/lr10.h5" -steps 50 $net -lr 1e10
+check "  ... and writes no model" test ! -e "$w/lr10.h5"
 
 # --- learning works ----------------------------------------------------------------
 # The relative score error E|sqrt(Xi)(s_net - s_exact)|^2 / E|sqrt(Xi) s_exact|^2
@@ -55,6 +74,14 @@ check "the trained network's relative score error is below 0.1" \
   $top_builddir/tests/test_score -model "$w/model.h5" -theory twopeak -bound 0.1
 check "sample -model with em" mpi 2 $LATDIFF sample -model "$w/model.h5" -sampler em -steps 500 -nsamples 20000 \
   -output "$w/gen.h5"
+check_fails "sample: -record_output equal to -output is refused before any work" "the same file as -output" \
+  $LATDIFF sample -model "$w/model.h5" -sampler em -steps 10 -nsamples 10 -record_times 0.5 \
+  -record_output "$w/rec.h5" -output "$w/rec.h5"
+check_fails "sample: -record_output naming the -model is refused, -force or not" "the same file as the input -model" \
+  $LATDIFF sample -model "$w/model.h5" -sampler em -steps 10 -nsamples 10 -record_times 0.5 \
+  -record_output "$w/model.h5" -output "$w/rec.h5" -force
+check "  ... and the model is intact" sh -c "$LATDIFF sample -model '$w/model.h5' -sampler em -steps 10 -nsamples 10 \
+  -output '$w/rec2.h5' >/dev/null"
 check "the generated ensemble records the model and is read by analyze" sh -c "
   h5dump -a model '$w/gen.h5' | grep -q model.h5 && $LATDIFF analyze -input '$w/gen.h5' >/dev/null 2>&1"
 check "the same ensemble on 1 and 3 ranks (to rounding: GEMM blocking differs with the batch)" sh -c "
@@ -86,7 +113,7 @@ ff="-theory phi4 -lambda 0 -kappa 0.2 -lattice 8,8"
 conv="-net conv -hidden 8 -layers 2 -batch 32"
 # (rank-count independence to 1e-10 is a property of double precision: in
 # single the sums of another order round differently, and Adam carries it)
-check "exact free-field configurations, 8x8" $LATDIFF sample $ff -sampler exact -nsamples 4000 -output "$w/ff.h5"
+setup "exact free-field configurations, 8x8" $LATDIFF sample $ff -sampler exact -nsamples 4000 -output "$w/ff.h5"
 check "conv net: 400 steps on 2 ranks" mpi 2 $LATDIFF train -input "$w/ff.h5" -output "$w/ffm.h5" $conv -steps 400
 check "conv net: an untrained network (its output layer starts at 0) has score error 1" sh -c "
   $LATDIFF train -input '$w/ff.h5' -output '$w/ffm0.h5' $conv -steps 1 -lr 1e-9 >/dev/null &&
@@ -165,7 +192,9 @@ check "  ... the model records base, odd and precision, and the propagator" sh -
   h5dump -a base '$w/lu.h5' | grep -q gaussian && h5dump -a odd '$w/lu.h5' | grep -q '(0): 1' &&
   h5dump -a precision '$w/lu.h5' | grep -q single && h5dump -H -d base_propagator '$w/lu.h5' | grep -q '( 64 )' &&
   h5dump -a base_propagator '$w/lu.h5' | grep -q '\"fit\"'"
-check_fails "  ... a restart with another base propagator is refused" "another base propagator" sh -c "
+check_fails "sample -lattice with a model names the model's lattice" "trained on (8x8)" \
+  $LATDIFF sample -model "$w/lu.h5" -lattice 16,16 -nsamples 4 -output "$w/big.h5"
+check_fails "  ... a restart with another base propagator is refused" "another -base_propagator" sh -c "
   touch '$w/lp.h5.stop' && $LATDIFF train -input '$w/ff.h5' -output '$w/lp.h5' $lat >/dev/null &&
   test -s '$w/lp.h5.ckpt' && rm '$w/lp.h5.stop' &&
   $LATDIFF train -input '$w/ff.h5' -output '$w/lp.h5' $lat -base_propagator measured -restart"
@@ -178,7 +207,7 @@ check_fails "  ... a restart with another base propagator is refused" "another b
 # base's) generates their chi2 and U_L: within 3 combined errors of the
 # ensemble's (measured 1.4 and 1.4; a prior-only pair gave U_L 0.556 against
 # 0.666, some hundred errors).
-check "broken-phase 8x8 ensemble (kappa 0.4, ordered start, global flips)" \
+setup "broken-phase 8x8 ensemble (kappa 0.4, ordered start, global flips)" \
   $LATDIFF hmc -lattice 8,8 -kappa 0.4 -lambda 0.022 -start ordered -flip 0.5 -ntraj 400 -therm 50 -output "$w/bro.h5"
 check "-base gaussian stores the 360 training magnetisations" sh -c "
   $LATDIFF train -input '$w/bro.h5' -output '$w/brom.h5' -net conv -hidden 4 -layers 1 -batch 32 -base gaussian -steps 1 -lr 1e-9 >/dev/null &&
@@ -206,15 +235,20 @@ bad "-channels not divisible into GroupNorm groups" "not divisible into 8 groups
 bad "more U-Net levels than the lattice can halve" "not divisible by 16" $LATDIFF train -input "$w/ff.h5" -output "$out" -channels 8,8,8,8,8 -batch 32
 bad "-hidden with -net unet" "options of -net mlp and conv" $LATDIFF train -input "$w/ff.h5" -output "$out" -net unet -hidden 8
 bad "-channels with -net conv" "options of -net unet and tutorial" $LATDIFF train -input "$w/ff.h5" -output "$out" -net conv -channels 8
-check "a lattice ensemble" $LATDIFF hmc -lattice 8,8 -ntraj 20 -therm 1 -output "$w/lat.h5"
+setup "a lattice ensemble" $LATDIFF hmc -lattice 8,8 -ntraj 20 -therm 1 -output "$w/lat.h5"
 bad "-net mlp on a lattice" "is for point targets" $LATDIFF train -input "$w/lat.h5" -output "$out" -net mlp
 bad "-net conv on points" "is for lattice fields" $LATDIFF train -input "$w/data.h5" -output "$out" -net conv
 head -c 3000 "$w/model.h5" > "$w/trunc.h5"
 bad "sample with a truncated model file" "trunc.h5" $LATDIFF sample -model "$w/trunc.h5" -nsamples 10 -output "$out"
-cp "$w/model.h5" "$w/edited.h5"
-/usr/bin/python3 -c "import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); f['params'][0] += 1" "$w/edited.h5"
-bad "sample with a model whose float32 /params was edited" "is not /optimizer/params rounded to float32" \
-  $LATDIFF sample -model "$w/edited.h5" -nsamples 10 -output "$out"
+if have_h5py; then
+  cp "$w/model.h5" "$w/edited.h5"
+  $PYTHON -c "import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); f['params'][0] += 1" "$w/edited.h5"
+  bad "sample with a model whose float32 /params was edited" "is not /optimizer/params rounded to float32" \
+    $LATDIFF sample -model "$w/edited.h5" -nsamples 10 -output "$out"
+else
+  skip "sample with a model whose float32 /params was edited" "no python3 with h5py to edit it"
+  skip "  ... no output" "no python3 with h5py"
+fi
 check "the model's /params and /ema are float32, its masters float64" sh -c "
   h5dump -H -d params '$w/model.h5' | grep -q H5T_IEEE_F32LE && h5dump -H -d ema '$w/model.h5' | grep -q H5T_IEEE_F32LE &&
   h5dump -H -d optimizer/params '$w/model.h5' | grep -q H5T_IEEE_F64LE"

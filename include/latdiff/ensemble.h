@@ -25,7 +25,11 @@
  *   ensemble_read_scalars    C  whole /action or /magnetisation; refuses
  *                              non-finite values
  *   ensemble_read_config        one configuration, all sites (independent I/O)
+ *   ensemble_read_configs       whole configurations, each checked: finite,
+ *                              and /magnetisation its mean
  *   ensemble_read_rows          a slab of rows of one configuration
+ *   ensemble_check_rows      C  the same checks of configuration i, whose
+ *                              slabs the ranks of comm hold
  *   ensemble_close           C
  *   ensemble_meta_compare       name the first difference of two metadata
  * C = collective on the communicator the file was opened with.
@@ -44,7 +48,7 @@
 
 /* A generator's own setting, stored as an attribute of /generator under
  * the name of its option (without the dash): io knows no generator. */
-#define META_MAX_PARAMS 16
+#define META_MAX_PARAMS 24
 typedef enum { META_INT, META_REAL, META_STRING } meta_kind;
 typedef struct {
   char name[24];
@@ -114,6 +118,7 @@ PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out);
 PetscErrorCode ensemble_read_configs(ensemble_reader *r, int64_t i0, int64_t count, double *out);
 /* rows [row0, row0 + nrows) of the first direction of configuration i (independent I/O) */
 PetscErrorCode ensemble_read_rows(ensemble_reader *r, int64_t i, int64_t row0, int64_t nrows, double *out);
+PetscErrorCode ensemble_check_rows(const ensemble_reader *r, MPI_Comm comm, int64_t i, int64_t n, const double *x);
 PetscErrorCode ensemble_close(ensemble_reader **r);
 
 /* Metadata I/O shared with checkpoints. */

@@ -17,6 +17,7 @@
  *   lattice_destroy      free it
  *   lattice_volume       product of extents, false on overflow (any caller
  *                        that multiplies extents checks with it)
+ *   lattice_extents_text the extents as "8x8" (for messages)
  *   lattice_field_size   doubles in a field with halo
  *   lattice_global_index global lexicographic index of a local site
  *   lattice_local_coords coordinates of a local site
@@ -67,6 +68,7 @@ PetscErrorCode lattice_destroy(lattice **lat);
  * product (times 8 bytes, times the sample count a file may hold) could
  * overflow: V must stay below 2^40 sites. */
 PetscBool lattice_volume(int d, const int *L, int64_t *V);
+void lattice_extents_text(int d, const int *L, char *out, size_t len);
 
 int64_t lattice_field_size(const lattice *lat);
 int64_t lattice_global_index(const lattice *lat, int64_t site);

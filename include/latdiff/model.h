@@ -18,6 +18,8 @@
  *   /base_magnetisation  float64 [n], with base "gaussian": the training
  *                        configurations' magnetisations, the law of the
  *                        base's zero mode (gauss_base.h) and of the prior's
+ *   /training            attributes: the settings of the training that made it
+ *                        (seed, lr, batch, steps, ...: what a -restart compares)
  *   /data_source         attributes: the training data's metadata and
  *                        parameters (theory, lattice, couplings, mu0, ...)
  *   attributes of /: format, format_version, net, base, base_propagator, odd, precision, dim, hidden, layers,
@@ -41,6 +43,13 @@
 #define MODEL_FORMAT_VERSION 4
 #define MODEL_MAXLEVELS 6 /* NN_UNET_MAXLEVELS */
 
+/* one named setting: a number, or a text when text[0] is set */
+#define MODEL_MAXSETTINGS 24
+typedef struct {
+  char name[24], text[24];
+  double value;
+} model_setting;
+
 typedef struct {
   char net[16];
   char base[16]; /* "none" or "gaussian" */
@@ -60,6 +69,11 @@ typedef struct {
   ensemble_meta data_meta; /* theory, lattice, couplings of the training data */
   char data[PETSC_MAX_PATH_LEN];
   int64_t steps_done, adam_step, nparams;
+  /* what the producer (the training) records of its own settings, so that
+   * a restart can compare them: io stores them as attributes of /training
+   * and knows none of their meanings */
+  int nsettings;
+  model_setting settings[MODEL_MAXSETTINGS];
 } model_info;
 
 typedef struct {
@@ -76,5 +90,10 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
 /* st's arrays are allocated (PetscMalloc) and must be freed by the caller */
 PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, model_state *st);
 PetscErrorCode model_state_free(model_state *st);
+/* The settings of `path` named in want[0..n): got[i] is want[i] with the
+ * file's value; *missing the first name the file does not record (NULL:
+ * none). Collective on comm. */
+PetscErrorCode model_read_settings(MPI_Comm comm, const char *path, int n, const model_setting *want,
+                                   model_setting *got, const char **missing);
 
 #endif

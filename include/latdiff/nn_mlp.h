@@ -1,5 +1,5 @@
 /* nn_mlp.h — the MLP score network for point targets (twopeak, gauss25,
- * swissroll), built from the nn.h kernels, and AdamW.
+ * swissroll), built from the nn.h kernels (AdamW: nn_adamw.h).
  *
  *   input  [x (dim) | sin, cos of 2 pi w_j t (2J)], or with J = 0 [x | t]
  *          (the published networks of the Hirono talk: concat(x, t))
@@ -18,7 +18,6 @@
  *                     a forward of the same batch)
  *   nn_mlp_jet        derivatives of the outputs in the inputs to third
  *                     order (mlp_jet.c)
- *   nn_adamw_step     one AdamW update of p from g over the flat buffer
  * None is collective.
  */
 #ifndef LATDIFF_NN_MLP_H
@@ -44,12 +43,6 @@ typedef struct {
   int64_t jet_size;
 } nn_mlp;
 
-typedef struct {
-  double lr, beta1, beta2, eps, weight_decay;
-  int64_t step;  /* updates done */
-  double *m, *v; /* moments, nparams each */
-} nn_adamw;
-
 PetscErrorCode nn_mlp_create(int dim, int hidden, int layers, int J, int64_t batch, nn_mlp **out);
 PetscErrorCode nn_mlp_destroy(nn_mlp **m);
 void nn_mlp_init(nn_mlp *m, uint64_t seed);
@@ -62,10 +55,5 @@ PetscErrorCode nn_mlp_backward(nn_mlp *m, int64_t B, const double *dout);
  * coefficient, swish by composition with its derivatives. */
 PetscErrorCode nn_mlp_jet(nn_mlp *m, int64_t B, const double *x, const double *t, const jet_space *js,
                           const double *dirs, double *out);
-
-PetscErrorCode nn_adamw_create(int64_t n, double lr, nn_adamw **out);
-PetscErrorCode nn_adamw_destroy(nn_adamw **a);
-/* p -= lr_now (mhat / (sqrt(vhat) + eps) + weight_decay p) */
-void nn_adamw_step(nn_adamw *a, double lr_now, int64_t n, double *p, const double *g);
 
 #endif

@@ -57,6 +57,9 @@ void output_release(output_claim **c, PetscBool failed);
 void output_name(const char *path, const char *suffix, char *out, size_t len);
 
 PetscErrorCode file_exists_collective(MPI_Comm comm, const char *path, PetscBool *exists);
+/* FNV-1a of a file's bytes, read on rank 0, the same on every rank: a
+ * file identified by its content (an input replaced under the same name). */
+PetscErrorCode file_checksum(MPI_Comm comm, const char *path, uint64_t *sum);
 /* Remove a file on rank 0 of comm (if it exists). */
 PetscErrorCode file_remove(MPI_Comm comm, const char *path);
 

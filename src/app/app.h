@@ -5,17 +5,16 @@
 
 #include "latdiff/base.h"
 #include "latdiff/options.h"
-#include "latdiff/output.h"
+#include "latdiff/output_set.h"
 #include "latdiff/schedule.h"
 #include "latdiff/score_model.h"
 #include "latdiff/stats.h"
 
 /* What the driver keeps of a verb's run, to clean up after a failure: the
  * outputs it claimed (their locks, and temporaries to delete). */
-#define APP_MAX_CLAIMS 4
 typedef struct {
-  output_claim *claims[APP_MAX_CLAIMS];
-  int nclaims;
+  output_set files;      /* the verb's inputs and claimed outputs */
+  PetscBool inputs_noted; /* its input options are in files */
   PetscBool dry; /* parse and check the options, then return: `latdiff run` checks every step before the first */
 } app_run;
 
@@ -31,7 +30,9 @@ PetscErrorCode cmd_nll(app_run *run);
 PetscErrorCode cmd_independence(app_run *run);
 
 /* Claim an output for this run (output.h); released by the driver at the
- * end, with its temporaries deleted if the run fails and discard is set. */
+ * end, with its temporaries deleted if the run fails and discard is set.
+ * Refused if it is the file of an input option (-input, each of a comma
+ * list, -model) or of another output of the run (output_set.h). */
 PetscErrorCode app_claim_output(app_run *run, MPI_Comm comm, const char *option, const char *path, double bytes,
                                 output_claim **claim);
 
@@ -45,6 +46,14 @@ void app_release_claims(app_run *run, PetscBool failed);
  * A second signal kills as usual. */
 void app_catch_signals(void);
 PetscBool app_signal_received(void);
+/* The driver catches them from its first instruction (a signal before a
+ * verb polls is seen at its first poll); verbs that cannot stop between
+ * steps (analyze, forward) call app_stop_on_signal: a signal already
+ * received is an error, a later one prints a line and ends the process. */
+PetscErrorCode app_stop_on_signal(void);
+/* A closed stdout (`| head`) makes writes fail with EPIPE instead of
+ * killing the process with PETSc's dump: the work goes on, quietly. */
+void app_ignore_sigpipe(void);
 /* What every rank must agree on between two steps of a long run, in one
  * reduction on comm: stop (1 the stop file, looked for on rank 0; 2 a
  * signal on any rank) and whether a progress line is due (rank 0's clock:

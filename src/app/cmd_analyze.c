@@ -291,6 +291,7 @@ PetscErrorCode cmd_analyze(app_run *run)
   PetscFunctionBeginUser;
   PetscCall(parse(&o));
   if (o.help || run->dry) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(app_stop_on_signal());
   if (o.json[0]) {
     PetscCall(app_claim_output(run, PETSC_COMM_WORLD, "-json", o.json, 0, &claim));
     PetscCall(output_check_fresh(claim, o.force));

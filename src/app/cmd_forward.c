@@ -105,6 +105,7 @@ PetscErrorCode cmd_forward(app_run *run)
     PetscCall(PetscFree(o.times));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
+  PetscCall(app_stop_on_signal());
   PetscCall(app_claim_output(run, PETSC_COMM_WORLD, "-output", o.output, 0, &claim));
   PetscCall(output_check_fresh(claim, o.force));
   output_discard_on_failure(claim);

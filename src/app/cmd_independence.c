@@ -211,7 +211,14 @@ PetscErrorCode cmd_independence(app_run *run)
   PetscCheck(m->ops.action, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-proposal independence: the %s score has no action to accept against", m->type);
   PetscCall(adopt_lattice(&o, m));
+  {
+    PetscBool given;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-start", &given));
+    PetscCheck(!given, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-start: the independence chain starts from a proposal of the model, not from -start");
+  }
   PetscCall(chain_options_finish(&o.chain, "sample"));
+  PetscCall(PetscStrncpy(o.chain.start, "proposal", sizeof o.chain.start)); /* what the file records */
   o.lp.exact_prior = m->ops.log_prior != NULL;
 
   PetscCall(lattice_create(PETSC_COMM_WORLD, o.chain.d, o.chain.L, o.chain.grid, o.chain.replicas, &lat));
@@ -229,6 +236,23 @@ PetscErrorCode cmd_independence(app_run *run)
   ensemble_meta_set_string(&meta, "schedule", schedule_names[o.sched.kind]);
   ensemble_meta_set_real(&meta, "eps", o.lp.eps);
   ensemble_meta_set_real(&meta, "ts_rtol", o.lp.rtol);
+  ensemble_meta_set_real(&meta, "ts_atol", o.lp.atol);
+  ensemble_meta_set_real(&meta, "tmax", o.lp.tmax);
+  ensemble_meta_set_int(&meta, "nmd", o.nmd);
+  ensemble_meta_set_real(&meta, "tau", o.tau);
+  {
+    /* the model by its content: a restart with another model, or one
+     * retrained under the same name, is no longer the same chain */
+    char path[PETSC_MAX_PATH_LEN], sum[24] = "exact";
+    PetscBool model;
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-model", path, sizeof path, &model));
+    if (model) {
+      uint64_t h;
+      PetscCall(file_checksum(PETSC_COMM_WORLD, path, &h));
+      snprintf(sum, sizeof sum, "%016llx", (unsigned long long)h);
+    }
+    ensemble_meta_set_string(&meta, "model_checksum", sum);
+  }
   ensemble_meta_set_int(&meta, "hmc_every", o.hmc_every);
   const chain_stepper st = {.unit = "proposal", .metropolis = PETSC_TRUE, .phi = s.h->phi, .h = s.h->h,
                             .prepare = prepare, .start = start, .save = save, .load = load, .update = update,

@@ -96,6 +96,16 @@ static PetscErrorCode check_data(const nll_options *o, const score_model *m, con
   PetscCheck(r->volume == m->shape.stride, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-input %s: configurations of %lld values, but the score's have %lld (another lattice size?)", o->input,
              (long long)r->volume, (long long)m->shape.stride);
+  /* the same number of values is not the same lattice (8x8, 4x16, 64) */
+  PetscBool same = want.d == r->meta.d;
+  for (int mu = 0; same && mu < want.d; mu++) same = want.L[mu] == r->meta.L[mu];
+  if (!same) {
+    char a[64], b[64];
+    lattice_extents_text(r->meta.d, r->meta.L, a, sizeof a);
+    lattice_extents_text(want.d, want.L, b, sizeof b);
+    SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-input %s: configurations on a %s lattice, but the score's lattice "
+            "is %s", o->input, a, b);
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -185,8 +195,10 @@ static PetscErrorCode read_configs(ensemble_reader *r, const score_model *m, dou
   if (!m->spread) PetscCall(ensemble_read_configs(r, m->lo, m->hi - m->lo, x));
   else {
     const int64_t row = m->shape.stride / r->meta.L[0];
-    for (int64_t i = 0; i < m->nsamples; i++)
+    for (int64_t i = 0; i < m->nsamples; i++) {
       PetscCall(ensemble_read_rows(r, i, m->shape.offset / row, m->shape.dim / row, x + i * m->shape.dim));
+      PetscCall(ensemble_check_rows(r, m->comm, i, m->shape.dim, x + i * m->shape.dim));
+    }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

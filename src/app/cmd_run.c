@@ -55,6 +55,8 @@ static PetscErrorCode parse(run_options *o)
   PetscCall(PetscOptionsGetAll(NULL, &o->all));
   if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(o->dir[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-dir is required, e.g. -dir out");
+  PetscCheck(!strchr(o->dir, ','), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-dir %s: a directory name with a comma cannot be passed to analyze, whose -input is a comma list", o->dir);
   PetscCheck(!(o->force && o->restart), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-force and -restart contradict each other: -force starts over, -restart continues");
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -117,7 +119,7 @@ typedef struct {
  * `defaults`, then the step's own section, which may override both; then
  * `fixed`, the file names of the pipeline, which no section may set. */
 static PetscErrorCode run_step(app_run *run, const run_options *o, const step *st, section base,
-                               const char *const *defaults, const char *const *fixed)
+                               const char *const *defaults, const char *const *fixed, PetscBool *stopped)
 {
   PetscOptions db;
   char path[PETSC_MAX_PATH_LEN + 32];
@@ -154,6 +156,13 @@ static PetscErrorCode run_step(app_run *run, const run_options *o, const step *s
   PetscCall(PetscOptionsDestroy(&db));
   PetscCall(ierr);
   app_release_claims(run, PETSC_FALSE);
+  /* a step that ends without its output stopped (its stop file, a signal)
+   * with a checkpoint: the run stops too, rather than start the next step
+   * on a file that is not there */
+  if (st->output && !run->dry) {
+    PetscCall(file_exists_collective(PETSC_COMM_WORLD, path, &exists));
+    *stopped = !exists;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -178,7 +187,7 @@ static PetscErrorCode prepare_dir(const run_options *o, const step *steps, int n
   for (int k = 0; k < nsteps; k++) {
     char path[PETSC_MAX_PATH_LEN + 32];
     PetscBool exists;
-    snprintf(path, sizeof path, "%s/%s", o->dir, steps[k].output);
+    snprintf(path, sizeof path, "%s/%s", o->dir, steps[k].output ? steps[k].output : "report.json");
     PetscCall(file_exists_collective(PETSC_COMM_WORLD, path, &exists));
     PetscCheck(!exists, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
                "-dir %s: holds %s of an earlier run; -restart continues it, -force starts over", o->dir, path);
@@ -199,6 +208,8 @@ PetscErrorCode cmd_run(app_run *run)
     {"generated ensemble (sample)", "gen.h5", cmd_sample, SEC_GEN, PETSC_FALSE},
     {"analysis (analyze)", NULL, cmd_analyze, SEC_ANALYZE, PETSC_FALSE},
   };
+  const int nsteps = (int)(sizeof steps / sizeof steps[0]);
+  output_claim *dir_claim = NULL;
 
   PetscFunctionBeginUser;
   PetscCall(parse(&o));
@@ -229,16 +240,24 @@ PetscErrorCode cmd_run(app_run *run)
   /* twice: first every step only checks its options (a typo in the last
    * section must not cost the first steps' work; a directory made for a
    * run that then does not start is removed), then the work */
-  PetscBool created;
-  PetscCall(prepare_dir(&o, steps, 4, &created));
-  for (int pass = 0; pass < 2; pass++) {
+  PetscBool created, stopped = PETSC_FALSE;
+  PetscCall(prepare_dir(&o, steps, nsteps, &created));
+  {
+    /* the directory is this run's: a second run in it (-force or not) is
+     * refused while this one works, as a second run on one output is */
+    char claim[PETSC_MAX_PATH_LEN + 32];
+    snprintf(claim, sizeof claim, "%s/latdiff-run", o.dir);
+    PetscCall(output_claim_acquire(PETSC_COMM_WORLD, "-dir", claim, 0, &dir_claim));
+  }
+  for (int pass = 0; pass < 2 && !stopped; pass++) {
     PetscErrorCode ierr;
     run->dry = pass == 0;
-    ierr = run_step(run, &o, &steps[0], SEC_HMC, none, hmc_files);
-    if (!ierr) ierr = run_step(run, &o, &steps[1], SEC_HMC, test_defaults, test_files);
-    if (!ierr) ierr = run_step(run, &o, &steps[2], SEC_TRAIN, none, train_files);
-    if (!ierr) ierr = run_step(run, &o, &steps[3], SEC_GEN, gen_defaults, gen_files);
-    if (!ierr) ierr = run_step(run, &o, &steps[4], SEC_ANALYZE, analyze_defaults, analyze_files);
+    ierr = run_step(run, &o, &steps[0], SEC_HMC, none, hmc_files, &stopped);
+    if (!ierr && !stopped) ierr = run_step(run, &o, &steps[1], SEC_HMC, test_defaults, test_files, &stopped);
+    if (!ierr && !stopped) ierr = run_step(run, &o, &steps[2], SEC_TRAIN, none, train_files, &stopped);
+    if (!ierr && !stopped) ierr = run_step(run, &o, &steps[3], SEC_GEN, gen_defaults, gen_files, &stopped);
+    if (!ierr && !stopped) ierr = run_step(run, &o, &steps[4], SEC_ANALYZE, analyze_defaults, analyze_files, &stopped);
+    if (ierr) output_release(&dir_claim, PETSC_TRUE);
     if (ierr && run->dry && created) {
       int rank;
       MPICHECK(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
@@ -246,10 +265,16 @@ PetscErrorCode cmd_run(app_run *run)
     }
     PetscCall(ierr);
   }
+  output_release(&dir_claim, PETSC_FALSE);
+  PetscCall(PetscFree(o.all));
+  if (stopped) {
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_QUIET,
+                         "run stopped: a step stopped with its checkpoint; continue with the same options and -restart\n"));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO,
                        "wrote %s; the last two columns are the distances of generated (3) and of training (1) from "
                        "testing (2) in combined standard errors: two HMC ensembles show how far chance alone goes\n",
                        report));
-  PetscCall(PetscFree(o.all));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

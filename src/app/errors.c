@@ -8,9 +8,11 @@
 
 #include <time.h>
 
+/* errors whose message says what to change (a solve that did not converge
+ * names the sample and the tolerances) print as "latdiff: error:" */
 static PetscBool is_user_error(PetscErrorCode n)
 {
-  return n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ ||
+  return n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_NOT_CONVERGED || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_READ ||
          n == PETSC_ERR_FILE_WRITE || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_ARG_OUTOFRANGE;
 }
 

@@ -1,4 +1,5 @@
 /* main.c — the latdiff driver: one verb per job, options from PETSc. */
+#define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include "app.h"
 #include "latdiff/blas_kernels.h"
 #include "latdiff/fpmode.h"
@@ -26,22 +27,39 @@ typedef struct {
 
 static const verb verbs[] = {{"hmc", cmd_hmc}, {"langevin", cmd_langevin}, {"analyze", cmd_analyze}, {"forward", cmd_forward}, {"sample", cmd_sample}, {"train", cmd_train}, {"nll", cmd_nll}, {"run", cmd_run}, {NULL, NULL}};
 
+/* the options that name a verb's input files */
+static const char *const input_options[] = {"-input", "-model", NULL};
+
+static PetscErrorCode note_inputs(app_run *run)
+{
+  PetscFunctionBeginUser;
+  for (int k = 0; input_options[k]; k++) {
+    char value[4 * PETSC_MAX_PATH_LEN], *item, *save = NULL;
+    PetscBool set;
+    PetscCall(PetscOptionsGetString(NULL, NULL, input_options[k], value, sizeof value, &set));
+    if (!set) continue;
+    for (item = strtok_r(value, ",", &save); item; item = strtok_r(NULL, ",", &save))
+      PetscCall(output_set_add_input(&run->files, input_options[k], item));
+  }
+  run->inputs_noted = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* app.h: the claims of the run, released at the end; a failure deletes
  * the temporaries of verbs that cannot restart */
 PetscErrorCode app_claim_output(app_run *run, MPI_Comm comm, const char *option, const char *path, double bytes,
                                 output_claim **claim)
 {
   PetscFunctionBeginUser;
-  PetscCheck(run->nclaims < APP_MAX_CLAIMS, comm, PETSC_ERR_PLIB, "too many outputs claimed");
-  PetscCall(output_claim_acquire(comm, option, path, bytes, claim));
-  run->claims[run->nclaims++] = *claim;
+  if (!run->inputs_noted) PetscCall(note_inputs(run));
+  PetscCall(output_set_claim(&run->files, comm, option, path, bytes, claim));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 void app_release_claims(app_run *run, PetscBool failed)
 {
-  for (int k = 0; k < run->nclaims; k++) output_release(&run->claims[k], failed);
-  run->nclaims = 0;
+  output_set_release(&run->files, failed);
+  run->inputs_noted = PETSC_FALSE;
 }
 
 /* The command line and options files, checked on rank 0 before PETSc
@@ -67,6 +85,8 @@ int main(int argc, char **argv)
   PetscErrorCode ierr;
   int wrank;
 
+  app_catch_signals(); /* from the start: a job cancelled at once still ends with a message */
+  app_ignore_sigpipe();
   blas_kernels_reexec(argv); /* before MPI: a new process image if OpenBLAS does not know this CPU */
   if (argc < 2 || argv[1][0] == '-' || !strcmp(argv[1], "help")) {
     fputs(usage, argc < 2 ? stderr : stdout);
@@ -107,6 +127,8 @@ int main(int argc, char **argv)
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "latdiff %s options:\n", v->name));
     PetscCall(PetscOptionsSetValue(NULL, "-help", NULL));
   }
+  app_catch_signals(); /* PetscInitialize installed its own, which dump a stack */
+  app_ignore_sigpipe();
   PetscCall(PetscPushErrorHandler(app_error_handler, &err));
   PetscBool quiet = PETSC_FALSE;
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-quiet", &quiet, NULL));

@@ -28,6 +28,33 @@ void app_catch_signals(void)
 
 PetscBool app_signal_received(void) { return signal_received ? PETSC_TRUE : PETSC_FALSE; }
 
+void app_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+/* a verb that cannot stop between steps: one line, then the signal's own
+ * end (write(2) is what a handler may call) */
+static void on_signal_stop(int sig)
+{
+  static const char msg[] = "latdiff: stopped by a signal; nothing was written\n";
+  ssize_t unused = write(STDERR_FILENO, msg, sizeof msg - 1);
+  (void)unused;
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+PetscErrorCode app_stop_on_signal(void)
+{
+  struct sigaction sa = {0};
+
+  PetscFunctionBeginUser;
+  PetscCheck(!signal_received, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "stopped by a signal before the work; nothing was "
+             "written");
+  sa.sa_handler = on_signal_stop;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 
 PetscErrorCode app_poll(MPI_Comm comm, const char *stop_file, PetscBool due, int *stop, PetscBool *progress)
 {

@@ -31,6 +31,7 @@ PetscErrorCode forward_measure(MPI_Comm comm, ensemble_reader *r, const forward_
 
   for (int64_t i = 0; i < n; i++) {
     PetscCall(ensemble_read_rows(r, i, lay->row0, lay->nrows, phi0));
+    PetscCall(ensemble_check_rows(r, comm, i, nloc, phi0));
     PetscCall(PetscArrayzero(vals, (T + 1) * per));
     for (int k = 0; k <= T; k++) { /* k = T: the undiffused baseline */
       const double f = k < T ? schedule_f(&p->sched, p->times[k]) : 1;

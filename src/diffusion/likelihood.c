@@ -1,6 +1,7 @@
 /* likelihood.c — log-likelihoods through the probability-flow ODE and the
  * O(h) correction (likelihood.h). */
 #include "latdiff/likelihood.h"
+#include "latdiff/profile.h"
 #include "latdiff/rng.h"
 
 #include <math.h>
@@ -83,11 +84,17 @@ static PetscErrorCode forward_rhs(TS ts, PetscReal time, Vec X, Vec R, void *ptr
              "nothing was written",
              (unsigned long long)l->sample, (double)t, big);
   if (l->p.divergence == DIVERGENCE_EXACT) {
+    PetscCall(PetscLogEventBegin(EV_LIKELIHOOD_SCORE, 0, 0, 0, 0));
     PetscCall(score_model_apply(l->m, t, f, xi, 1, x, l->s));
+    PetscCall(PetscLogEventEnd(EV_LIKELIHOOD_SCORE, 0, 0, 0, 0));
+    PetscCall(PetscLogEventBegin(EV_DIVERGENCE, 0, 0, 0, 0));
     PetscCall(score_model_divergence(l->m, t, f, xi, 1, x, l->div));
+    PetscCall(PetscLogEventEnd(EV_DIVERGENCE, 0, 0, 0, 0));
   } else { /* s and J v_k from one jet along all probes */
     const int K = l->js1->ncoef;
+    PetscCall(PetscLogEventBegin(EV_DIVERGENCE, 0, 0, 0, 0));
     PetscCall(score_model_jet(l->m, t, f, xi, 1, x, l->js1, l->v, l->jet));
+    PetscCall(PetscLogEventEnd(EV_DIVERGENCE, 0, 0, 0, 0));
     for (int64_t j = 0; j < D; j++) l->s[j] = l->jet[j * K];
     for (int k = 0; k < l->p.probes; k++) {
       double vjv = 0;
@@ -170,6 +177,9 @@ static PetscErrorCode make_ts(MPI_Comm comm, Vec X, PetscErrorCode (*rhs)(TS, Pe
   PetscCall(TSSetExactFinalTime(*ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetSolution(*ts, X));
   PetscCall(TSSetFromOptions(*ts)); /* every -ts_* option of PETSc */
+  /* a failed step ends the solve with a reason we report (the sample and what to change), not
+   * PETSc's internal error */
+  PetscCall(TSSetErrorIfStepFails(*ts, PETSC_FALSE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

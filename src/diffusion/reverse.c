@@ -1,4 +1,5 @@
 /* reverse.c — reverse-time samplers (reverse.h). */
+#include "latdiff/profile.h"
 #include "latdiff/reverse.h"
 
 #include <math.h>
@@ -88,7 +89,11 @@ PetscErrorCode reverse_acceptance(reverse_sampler *rs, MPI_Comm comm, double *ra
 /* the score of the batch at grid time k */
 static PetscErrorCode score_at(reverse_sampler *rs, int k, int64_t nb, const double *x, double *s)
 {
-  return score_model_apply(rs->model, rs->t[k], rs->f[k], rs->xi[k], nb, x, s);
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(EV_SAMPLER_SCORE[rs->p.kind], 0, 0, 0, 0));
+  PetscCall(score_model_apply(rs->model, rs->t[k], rs->f[k], rs->xi[k], nb, x, s));
+  PetscCall(PetscLogEventEnd(EV_SAMPLER_SCORE[rs->p.kind], 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* dx/dtau of the h-interpolation without noise at grid time k, into out */
@@ -211,7 +216,9 @@ static PetscErrorCode ode_rhs(TS ts, PetscReal tau, Vec X, Vec F, void *ptr)
   PetscCall(VecGetLocalSize(X, &n));
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArray(F, &out));
+  PetscCall(PetscLogEventBegin(EV_SAMPLER_SCORE[SAMPLER_ODE], 0, 0, 0, 0));
   PetscCall(score_model_apply(rs->model, t, f, xi, c->nb, x, out));
+  PetscCall(PetscLogEventEnd(EV_SAMPLER_SCORE[SAMPLER_ODE], 0, 0, 0, 0));
   for (PetscInt j = 0; j < n; j++) out[j] = 0.5 * b * x[j] + 0.5 * g2 * out[j];
   PetscCall(VecRestoreArray(F, &out));
   PetscCall(VecRestoreArrayRead(X, &x));
@@ -220,6 +227,21 @@ static PetscErrorCode ode_rhs(TS ts, PetscReal tau, Vec X, Vec F, void *ptr)
 
 /* one solve from tmax to eps, stopped at each record time (latest first)
  * to hand out the state of the nb samples x (X's array) */
+/* TSSolve, and a failed solve reported with the sample it belongs to */
+static PetscErrorCode ode_advance(TS ts, Vec X, uint64_t first)
+{
+  TSConvergedReason reason;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSSolve(ts, X));
+  PetscCall(TSGetConvergedReason(ts, &reason));
+  PetscCheck(reason >= 0, PetscObjectComm((PetscObject)ts), PETSC_ERR_NOT_CONVERGED,
+             "the reverse process diverged: sample %llu, its probability-flow ODE did not converge (%s); loosen "
+             "-ts_rtol/-ts_atol or raise -ts_max_steps; nothing was written",
+             (unsigned long long)first, TSConvergedReasons[reason]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode ode_solve(reverse_sampler *rs, TS ts, Vec X, uint64_t first, int64_t nb, const double *x)
 {
   PetscInt steps;
@@ -232,12 +254,12 @@ static PetscErrorCode ode_solve(reverse_sampler *rs, TS ts, Vec X, uint64_t firs
     const double tau = rs->p.tmax - rs->rec_t[i];
     if (tau > 0) {
       PetscCall(TSSetMaxTime(ts, tau));
-      PetscCall(TSSolve(ts, X));
+      PetscCall(ode_advance(ts, X, first));
     }
     PetscCall(rs->rec_fn(rs->rec_ctx, i, rs->rec_t[i], first, nb, x));
   }
   PetscCall(TSSetMaxTime(ts, rs->p.tmax - rs->p.eps));
-  PetscCall(TSSolve(ts, X));
+  PetscCall(ode_advance(ts, X, first));
   if (rs->rec_fn) PetscCall(rs->rec_fn(rs->rec_ctx, rs->nrec, rs->p.eps, first, nb, x));
   PetscCall(TSGetStepNumber(ts, &steps));
   rs->ode_steps += (double)steps;
@@ -268,6 +290,9 @@ static PetscErrorCode ode_adaptive(reverse_sampler *rs, MPI_Comm comm, int64_t n
   PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetTolerances(ts, rs->p.atol, NULL, rs->p.rtol, NULL));
   PetscCall(TSSetFromOptions(ts)); /* every -ts_* option of PETSc */
+  /* a failed step ends the solve with a reason we report (the sample and what to change), not
+   * PETSc's internal error */
+  PetscCall(TSSetErrorIfStepFails(ts, PETSC_FALSE));
   if (spread) {
     PetscCall(VecCreateMPIWithArray(c, 1, (PetscInt)(nb * dim), PETSC_DECIDE, x, &X));
     PetscCall(ode_solve(rs, ts, X, first, nb, x));

@@ -353,6 +353,81 @@ PetscErrorCode ensemble_read_rows(ensemble_reader *r, int64_t i, int64_t row0, i
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* /magnetisation[i0, i0 + count) */
+static PetscErrorCode read_magnetisations(const ensemble_reader *r, int64_t i0, int64_t count, double *mag)
+{
+  hid_t ds, fspace, mspace;
+  hsize_t start = (hsize_t)i0, cnt = (hsize_t)count;
+
+  PetscFunctionBeginUser;
+  H5CALL(ds = H5Dopen2(r->file, "magnetisation", H5P_DEFAULT));
+  H5CALL(fspace = H5Dget_space(ds));
+  H5CALL(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &cnt, NULL));
+  H5CALL(mspace = H5Screate_simple(1, &cnt, NULL));
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, mag) >= 0, PETSC_COMM_SELF,
+             PETSC_ERR_FILE_READ, "%s: cannot read /magnetisation (file truncated?)", r->path);
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Sclose(fspace));
+  H5CALL(H5Dclose(ds));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the sum of n values and the largest |value| (infinite for a NaN) */
+static void sum_and_size(const double *x, int64_t n, double s[2])
+{
+  s[0] = 0, s[1] = 0;
+  for (int64_t j = 0; j < n; j++) s[0] += x[j], s[1] = isfinite(x[j]) ? PetscMax(s[1], fabs(x[j])) : INFINITY;
+}
+
+/* What a reader can recompute of a configuration it read, from its sum and
+ * largest |value|: every value finite and small enough that its powers to
+ * the 8th (the site cumulants) stay finite, and /magnetisation its mean (to
+ * the rounding of another summation order), so that an edited or damaged
+ * magnetisation is not used in place of the field's (a training base built
+ * on it, an analysis that reports it). */
+static PetscErrorCode check_config(const ensemble_reader *r, MPI_Comm comm, int64_t i, const double s[2], double mag)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(s[1] < 1e38, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: configuration %lld holds a non-finite value (or one so large that its powers overflow)", r->path,
+             (long long)i);
+  const double m = s[0] / (double)r->volume;
+  PetscCheck(fabs(mag - m) <= 1e-10 * (1 + s[1]), comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: /magnetisation[%lld] = %.10g is not the mean of configuration %lld, %.10g (edited or damaged?)",
+             r->path, (long long)i, mag, (long long)i, m);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode check_configs(const ensemble_reader *r, int64_t i0, int64_t count, const double *x)
+{
+  double *mag;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1((size_t)count, &mag));
+  PetscCall(read_magnetisations(r, i0, count, mag));
+  for (int64_t c = 0; c < count; c++) {
+    double s[2];
+    sum_and_size(x + c * r->volume, r->volume, s);
+    PetscCall(check_config(r, PETSC_COMM_SELF, i0 + c, s, mag[c]));
+  }
+  PetscCall(PetscFree(mag));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode ensemble_check_rows(const ensemble_reader *r, MPI_Comm comm, int64_t i, int64_t n, const double *x)
+{
+  double s[2], mag;
+
+  PetscFunctionBeginUser;
+  sum_and_size(x, n, s);
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, s, 1, MPI_DOUBLE, MPI_SUM, comm));
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, s + 1, 1, MPI_DOUBLE, MPI_MAX, comm));
+  if (isnan(s[0])) s[1] = INFINITY;
+  PetscCall(read_magnetisations(r, i, 1, &mag));
+  PetscCall(check_config(r, comm, i, s, mag));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode ensemble_read_configs(ensemble_reader *r, int64_t i0, int64_t count, double *out)
 {
   hid_t ds, fspace, mspace;
@@ -374,6 +449,7 @@ PetscErrorCode ensemble_read_configs(ensemble_reader *r, int64_t i0, int64_t cou
   H5CALL(H5Sclose(mspace));
   H5CALL(H5Sclose(fspace));
   H5CALL(H5Dclose(ds));
+  PetscCall(check_configs(r, i0, count, out));
   PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -78,10 +78,16 @@ void h5_close_all(void)
   free(ids);
 }
 
+/* MPI-IO for a file shared by ranks; the POSIX driver for a file one rank
+ * writes alone (models, checkpoints): a write that fails there (a full
+ * disk) leaves no MPI-IO handle for HDF5 to close inside MPI_Finalize,
+ * where it crashed */
 static hid_t mpio_access(MPI_Comm comm)
 {
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  if (fapl >= 0) H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  int same = MPI_UNEQUAL;
+  MPI_Comm_compare(comm, PETSC_COMM_SELF, &same);
+  if (fapl >= 0 && same != MPI_IDENT) H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
   return fapl;
 }
 
@@ -94,7 +100,7 @@ PetscErrorCode h5_create(MPI_Comm comm, const char *path, hid_t *file)
   H5CALL(fapl = mpio_access(comm));
   *file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
-  PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_OPEN, "cannot create %s: %s", path, h5_error_text());
+  PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_OPEN, "cannot create %s: %s", path, h5_write_error(path));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -305,7 +311,11 @@ static PetscErrorCode write_reals(hid_t loc, const char *name, hid_t type, int r
   PetscFunctionBeginUser;
   H5CALL(space = H5Screate_simple(rank, dims, NULL));
   H5CALL(ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  H5CALL(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
+  if (H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) { /* the file's name in the message */
+    char file[PETSC_MAX_PATH_LEN] = "?";
+    (void)H5Fget_name(loc, file, sizeof file);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write /%s: %s", file, name, h5_write_error(file));
+  }
   H5CALL(H5Dclose(ds));
   H5CALL(H5Sclose(space));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -56,6 +56,13 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(ensemble_meta_write(g, &info->data_meta)); /* theory, lattice, couplings of the training data */
     if (source >= 0) PetscCall(h5_attrs_copy(source, g)); /* and the target's parameters */
     H5CALL(H5Gclose(g));
+    H5CALL(g = H5Gcreate2(f, "training", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    for (int k = 0; k < info->nsettings; k++) {
+      const model_setting *m = &info->settings[k];
+      if (m->text[0]) PetscCall(h5_attr_put_string(g, m->name, m->text));
+      else PetscCall(h5_attr_put_double(g, m->name, m->value));
+    }
+    H5CALL(H5Gclose(g));
     H5CALL(g = H5Gcreate2(f, "optimizer", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     H5CALL(H5Gclose(g));
     for (int k = 0; k < 4; k++) PetscCall(h5_write_doubles(f, arrays[k], 1, &n, data[k]));
@@ -213,5 +220,28 @@ PetscErrorCode model_state_free(model_state *st)
   PetscCall(PetscFree(st->v));
   PetscCall(PetscFree(st->propagator));
   PetscCall(PetscFree(st->magnetisation));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode model_read_settings(MPI_Comm comm, const char *path, int n, const model_setting *want,
+                                   model_setting *got, const char **missing)
+{
+  hid_t f, g = -1;
+
+  PetscFunctionBeginUser;
+  *missing = NULL;
+  PetscCall(h5_open(comm, path, PETSC_FALSE, &f));
+  if (H5Lexists(f, "training", H5P_DEFAULT) > 0) H5CALL(g = H5Gopen2(f, "training", H5P_DEFAULT));
+  for (int k = 0; k < n; k++) {
+    got[k] = want[k];
+    if (g < 0 || H5Aexists(g, want[k].name) <= 0) {
+      *missing = want[k].name;
+      break;
+    }
+    if (want[k].text[0]) PetscCall(h5_attr_get_string(g, path, want[k].name, sizeof got[k].text, got[k].text));
+    else PetscCall(h5_attr_get_double(g, path, want[k].name, &got[k].value));
+  }
+  if (g >= 0) H5CALL(H5Gclose(g));
+  PetscCall(h5_close(&f));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

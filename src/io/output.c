@@ -206,3 +206,26 @@ void output_release(output_claim **cp, PetscBool failed)
   PetscFree(c);
   *cp = NULL;
 }
+
+PetscErrorCode file_checksum(MPI_Comm comm, const char *path, uint64_t *sum)
+{
+  int rank, ok = 1;
+  uint64_t h = 14695981039346656037ULL;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    FILE *f = fopen(path, "rb");
+    unsigned char buf[65536];
+    size_t n;
+    ok = f != NULL;
+    while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
+      for (size_t i = 0; i < n; i++) h = (h ^ buf[i]) * 1099511628211ULL;
+    if (f) fclose(f);
+  }
+  MPICHECK(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+  PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "%s: cannot read", path);
+  MPICHECK(MPI_Bcast(&h, 1, MPI_UINT64_T, 0, comm));
+  *sum = h;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

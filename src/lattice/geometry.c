@@ -78,6 +78,13 @@ static PetscErrorCode build_faces(lattice *lat)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+void lattice_extents_text(int d, const int *L, char *out, size_t len)
+{
+  size_t at = 0;
+  out[0] = 0;
+  for (int mu = 0; mu < d && at < len; mu++) at += (size_t)snprintf(out + at, len - at, "%s%d", mu ? "x" : "", L[mu]);
+}
+
 PetscBool lattice_volume(int d, const int *L, int64_t *V)
 {
   const int64_t limit = (int64_t)1 << 40;

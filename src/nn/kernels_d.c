@@ -1,5 +1,6 @@
 /* kernels_d.c — the nn.h kernels in double (exact gradient tests). */
 #include "latdiff/nn.h"
+#include "latdiff/profile.h"
 
 #include <cblas.h>
 #include <math.h>

@@ -1,5 +1,6 @@
 /* kernels_f.c — the nn.h kernels in float (production). */
 #include "latdiff/nn.h"
+#include "latdiff/profile.h"
 
 #include <cblas.h>
 #include <math.h>

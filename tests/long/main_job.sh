@@ -18,7 +18,7 @@ w="$workdir"
 for phase in symmetric broken; do
   check "latdiff run on input/phi4_2d_$phase.opts, 2 ranks" \
     mpi 2 $LATDIFF run -options_file "$top_srcdir/input/phi4_2d_$phase.opts" -dir "$w/$phase"
-  check "  ... generated against testing: mean square distance below 2, headline rows within 3 errors, all within 3.5" /usr/bin/python3 -c "
+  check "  ... generated against testing: mean square distance below 2, headline rows within 3 errors, all within 3.5" $PYTHON -c "
 import json, sys
 d = json.load(open('$w/$phase/report.json'))['distance']
 rows = list(d['observables'].values()) + d['spectrum']
