@@ -37,7 +37,7 @@ for p in $POINTS; do
   ti=$(per_update $MPI $L sample -model "$d-model.h5" -proposal independence -ntraj "$N" -therm 5 -ts_rtol 1e-3 \
     -ts_atol 1e-3 -output "$d-indep.h5" -force)
   th_=$(per_update $MPI $L hmc $th -ntraj "$N" -therm 200 -seed 3 -replicas $NP -output "$d-hmc.h5" -force)
-  /usr/bin/python3 - "$d-indep.h5" "$d-hmc.h5" "$Lx" "$k" "$ti" "$th_" "$N" <<'EOF'
+  ${PYTHON:-/usr/bin/python3} - "$d-indep.h5" "$d-hmc.h5" "$Lx" "$k" "$ti" "$th_" "$N" <<'EOF'
 import sys, h5py, numpy as np
 fi, fh, Lx, k, ti, th, N = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], float(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
 def tau(a, S=1.5):  # integrated autocorrelation time, Gamma method with Wolff's automatic window

@@ -23,7 +23,7 @@ for scheme in euler heun; do
   done
 done
 $L analyze -input "$files" -json "$tmp/r.json" -quiet -force >/dev/null
-/usr/bin/python3 - "$tmp/r.json" <<'PY'
+${PYTHON:-/usr/bin/python3} - "$tmp/r.json" <<'PY'
 import json, sys
 import numpy as np
 ens = json.load(open(sys.argv[1]))["ensembles"]

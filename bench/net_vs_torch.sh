@@ -23,7 +23,7 @@ esac
 here=$(dirname "$0")
 LATDIFF=${LATDIFF:-./latdiff}
 MPIRUN=${MPIRUN:-mpirun --allow-run-as-root --oversubscribe}
-PY=/usr/bin/python3
+PY=${PYTHON:-${PYTHON:-/usr/bin/python3}}
 work=$(mktemp -d "${TMPDIR:-/tmp}/latdiff-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export OPENBLAS_NUM_THREADS=1
@@ -31,11 +31,14 @@ sizes=""
 [ "$NET" = conv ] && sizes="-hidden 16 -layers 3"
 
 $LATDIFF hmc -lattice "$L,$L" -kappa 0.21 -lambda 0.022 -ntraj $((2 * B + 20)) -therm 20 -output "$work/d.h5" -quiet
-# each rank's peak RSS from /usr/bin/time, summed
-$MPIRUN -n 2 /usr/bin/time -f "maxrss_kib %M" -o "$work/rss.%q{OMPI_COMM_WORLD_RANK}" \
+# each rank's peak RSS from /usr/bin/time, summed: each rank's shell names
+# its own file (mpirun does not expand %q{...} in a program's arguments:
+# both ranks used to write one literal file, and the last one counted)
+$MPIRUN -n 2 sh -c 'exec /usr/bin/time -f "maxrss_kib %M" -o "$0/rss.$OMPI_COMM_WORLD_RANK" "$@"' "$work" \
   $LATDIFF train -input "$work/d.h5" -output "$work/m.h5" -net "$NET" $sizes -batch "$B" \
   -steps "$STEPS" -precision single -progress 1e9 > "$work/train.txt"
 ours=$(awk '{for (i = 1; i < NF; i++) if ($(i + 1) == "samples/s") r = $i} END {print r}' "$work/train.txt")
+[ "$(ls "$work"/rss.* | wc -l)" -eq 2 ] || { echo "net_vs_torch.sh: expected one peak-memory file per rank" >&2; exit 1; }
 ours_rss=$(cat "$work"/rss.* | awk '/maxrss_kib/ {s += $2} END {printf "%.0f", s / 1024}')
 params=$(awk '/parameters;/ {for (i = 1; i < NF; i++) if ($(i + 1) == "parameters;") print $i}' "$work/train.txt")
 conv_args=""

@@ -47,7 +47,7 @@ row() { # data-name data-options schedule-name schedule-options tmax net-name tr
     $MPI $L nll $common -nmax "$NCORR" -h_correction -ts_rtol $tol -ts_atol $tol \
       -output "$W/$dn-$sn-$nn-corr$tol.h5" >/dev/null
   done
-  /usr/bin/python3 - "$W/$dn-$sn-$nn" "$dn" "$sn" "$nn" <<'EOF'
+  ${PYTHON:-/usr/bin/python3} - "$W/$dn-$sn-$nn" "$dn" "$sn" "$nn" <<'EOF'
 import sys, h5py, numpy as np
 base, dn, sn, nn = sys.argv[1:]
 def me(a):

@@ -17,7 +17,7 @@ for spec in "em ve" "ode ve -ode_fixed" "h vp" "pc ve"; do
     $MPIRUN -n 2 $L sample -theory twopeak -sampler "$1" -schedule "$2" -steps "$n" -nsamples "$K" ${3:-} \
       -output "$tmp/g.h5" -force -quiet
     $L analyze -input "$tmp/g.h5" -json "$tmp/g.json" -force -quiet >/dev/null 2>&1
-    /usr/bin/python3 - "$tmp/g.json" "$1" "$2" "$n" <<'PY'
+    ${PYTHON:-/usr/bin/python3} - "$tmp/g.json" "$1" "$2" "$n" <<'PY'
 import json, sys
 o = json.load(open(sys.argv[1]))["ensembles"][0]["observables"]
 k2, k4 = o["kappa2"], o["kappa4"]

@@ -21,7 +21,7 @@ for s in ve vp; do
     -quiet
   $MPI $L sample -model "$W/$s.h5" $SAMPLER -nsamples "$NGEN" -output "$W/gen-$s.h5" -force -quiet
   $L analyze -input "$W/gen-$s.h5" -json "$W/gen-$s.json" -quiet >/dev/null
-  /usr/bin/python3 - "$W/gen-$s.json" "$s" <<'PY'
+  ${PYTHON:-/usr/bin/python3} - "$W/gen-$s.json" "$s" <<'PY'
 import json, sys
 o = json.load(open(sys.argv[1]))['ensembles'][0]['observables']
 exact = {2: 1.0625, 4: -2.0, 6: 16.0, 8: -272.0}

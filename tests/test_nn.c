@@ -24,7 +24,9 @@
 #include "latdiff/mixture.h"
 #include "latdiff/nn.h"
 #include "latdiff/nn_adamw.h"
+#include "latdiff/nn_mlp.h"
 #include "latdiff/nn_net.h"
+#include "latdiff/nn_unet.h"
 #include "latdiff/symmetry.h"
 #include "latdiff/rng.h"
 #include "testing.h"
@@ -507,7 +509,7 @@ static int convnet_checks(void)
   int fails = 0;
   const int64_t B = 2;
   nn_net_create_conv(2, L, 3, 2, 2, B, PETSC_FALSE, NN_DOUBLE, &net);
-  nn_convnet *n = net->conv;
+  nn_convnet *n = net->impl;
   const int64_t V = n->V;
   double *x = dbl(B * V), *xs = dbl(B * V), *target = dbl(B * V), *out = dbl(B * V), *outs = dbl(B * V),
          t[2] = {0.3, 0.8};

@@ -37,7 +37,7 @@ stopped() { # stopped OUT ARGS...: a training of 30 steps stopped at its first s
 stopped "$w/s3.h5" $net # set-up
 for change in "-lr 3e-3:-lr 0.003" "-seed 7:-seed 7" "-batch 128:-batch 128" "-steps 40:-steps 40" "-warmup 5:-warmup 5" \
   "-clip 2:-clip 2" "-ema 0.99:-ema 0.99" "-weight_decay 0.1:-weight_decay 0.1" "-lr_floor 0.5:-lr_floor 0.5" \
-  "-target action:-target action" "-weighting likelihood:-weighting likelihood" "-validation 0.2:-validation 0.2"; do
+  "-target dsm:-target dsm" "-weighting likelihood:-weighting likelihood" "-validation 0.2:-validation 0.2"; do
   opt=${change%%:*}
   check_fails "a restart with $opt is refused, naming it" "this run has ${change#*:}" \
     $LATDIFF train -input "$w/data.h5" -output "$w/s3.h5" -steps 30 $net $opt -restart
@@ -110,7 +110,10 @@ check "  ... its exact nll and -h_correction run (jets through t as an input)" $
 # the relative score error of an untrained conv net is 1.2; 400 steps bring
 # it to 0.016 (bound 0.1). 1 and 2 ranks train the same parameters.
 ff="-theory phi4 -lambda 0 -kappa 0.2 -lattice 8,8"
-conv="-net conv -hidden 8 -layers 2 -batch 32"
+# the network alone (the lattice defaults add the Gaussian base, the action
+# target and augmentation, under which an untrained network is already exact here)
+conv_net="-net conv -hidden 8 -layers 2 -batch 32"
+conv="$conv_net -base none -target dsm -augment false"
 # (rank-count independence to 1e-10 is a property of double precision: in
 # single the sums of another order round differently, and Adam carries it)
 setup "exact free-field configurations, 8x8" $LATDIFF sample $ff -sampler exact -nsamples 4000 -output "$w/ff.h5"
@@ -141,9 +144,9 @@ check "an untrained network (lr 1e-9) is reported as having learned nothing, a t
 # measured propagator. Bound 4e-6: 4x the fit's, a 3.5-sigma fluctuation
 # of a chi^2 of 6 degrees of freedom, and far below the measurement's.
 check "-base gaussian, untrained: the free-field score error is below 4e-6 with the fitted propagator, above with the measured" sh -c "
-  $LATDIFF train -input '$w/ff.h5' -output '$w/ffb.h5' $conv -base gaussian -steps 1 -lr 1e-9 >/dev/null &&
+  $LATDIFF train -input '$w/ff.h5' -output '$w/ffb.h5' $conv_net -base gaussian -target dsm -augment false -steps 1 -lr 1e-9 >/dev/null &&
   $top_builddir/tests/test_score -model '$w/ffb.h5' $ff -bound 4e-6 &&
-  $LATDIFF train -input '$w/ff.h5' -output '$w/ffbm.h5' $conv -base gaussian -base_propagator measured -steps 1 -lr 1e-9 >/dev/null &&
+  $LATDIFF train -input '$w/ff.h5' -output '$w/ffbm.h5' $conv_net -base gaussian -target dsm -augment false -base_propagator measured -steps 1 -lr 1e-9 >/dev/null &&
   ! $top_builddir/tests/test_score -model '$w/ffbm.h5' $ff -bound 4e-6"
 check "  ... and sample -denoise_draw, ending at eps = 0.05 (Xi 0.06), draws the free field's G(p) (within 4 errors)" sh -c "
   $LATDIFF sample -model '$w/ffb.h5' -sampler ode -eps 0.05 -denoise_draw -nsamples 4000 -output '$w/ffbd.h5' >/dev/null &&
@@ -162,11 +165,13 @@ check "sample -model with the conv net writes a lattice ensemble that analyze re
 # --- the U-Nets on the same free field -----------------------------------------------
 # Measured: 400 steps of the default unet (16,32,64, periodic) give score
 # error 0.011, a small tutorial net (8,16, zero padding) 0.022; bound 0.1.
-check "unet (the default for lattices): 400 steps on 2 ranks bring the free-field score error below 0.1" sh -c "
-  $TESTMPIRUN -n 2 $LATDIFF train -input '$w/ff.h5' -output '$w/ffu.h5' -batch 32 -steps 400 >/dev/null &&
+check "unet (16,32,64, periodic): 400 steps on 2 ranks bring the free-field score error below 0.1" sh -c "
+  $TESTMPIRUN -n 2 $LATDIFF train -input '$w/ff.h5' -output '$w/ffu.h5' -net unet -base none -target dsm -augment false \
+    -batch 32 -steps 400 >/dev/null &&
   h5dump -a net '$w/ffu.h5' | grep -q unet && $top_builddir/tests/test_score -model '$w/ffu.h5' $ff -bound 0.1"
 check "tutorial net (-channels 8,16, zero padding): 400 steps bring the free-field score error below 0.1" sh -c "
-  $TESTMPIRUN -n 2 $LATDIFF train -input '$w/ff.h5' -output '$w/fft.h5' -net tutorial -channels 8,16 -batch 32 -steps 400 >/dev/null &&
+  $TESTMPIRUN -n 2 $LATDIFF train -input '$w/ff.h5' -output '$w/fft.h5' -net tutorial -channels 8,16 -base none -target dsm \
+    -augment false -batch 32 -steps 400 >/dev/null &&
   h5dump -a padding '$w/fft.h5' | grep -q zero && $top_builddir/tests/test_score -model '$w/fft.h5' $ff -bound 0.1"
 check "sample -model with a unet writes an ensemble that analyze reads" sh -c "
   $LATDIFF sample -model '$w/ffu.h5' -sampler em -steps 50 -nsamples 40 -output '$w/ffug.h5' >/dev/null &&
@@ -180,7 +185,7 @@ check "unet -blocks 2 -odd -augment, float32: stopped by its stop file and resta
 check "  ... (the parameters)" params "$w/uu.h5" "$w/ur.h5" 0
 
 # --- the lattice options, float32, stopped and restarted -------------------------------
-lat="$conv -base gaussian -target action -augment -odd -steps 30 -checkpoint_every 7"
+lat="$conv_net -base gaussian -target action -augment -odd -steps 30 -checkpoint_every 7"
 check "conv net with -base gaussian -target action -augment -odd, float32, uninterrupted" \
   $LATDIFF train -input "$w/ff.h5" -output "$w/lu.h5" $lat
 check "  ... stopped by its stop file and restarted, equals it bit for bit" sh -c "
@@ -192,6 +197,18 @@ check "  ... the model records base, odd and precision, and the propagator" sh -
   h5dump -a base '$w/lu.h5' | grep -q gaussian && h5dump -a odd '$w/lu.h5' | grep -q '(0): 1' &&
   h5dump -a precision '$w/lu.h5' | grep -q single && h5dump -H -d base_propagator '$w/lu.h5' | grep -q '( 64 )' &&
   h5dump -a base_propagator '$w/lu.h5' | grep -q '\"fit\"'"
+check "train with no network options on lattice data: the conv net on the fitted Gaussian base, action target, augmented" sh -c "
+  $LATDIFF train -input '$w/ff.h5' -output '$w/dflt.h5' -steps 20 >/dev/null &&
+  h5dump -a net '$w/dflt.h5' | grep -q '\"conv\"' && h5dump -a base '$w/dflt.h5' | grep -q gaussian &&
+  h5dump -a base_propagator '$w/dflt.h5' | grep -q '\"fit\"' && h5dump -a training/target '$w/dflt.h5' | grep -q action &&
+  h5dump -a training/augment '$w/dflt.h5' | grep -q yes && h5dump -a training/batch '$w/dflt.h5' | grep -q '(0): 64'"
+check "  ... and sample with no sampler options uses the ode at 1e-5 with the posterior draw" sh -c "
+  $LATDIFF sample -model '$w/dflt.h5' -nsamples 8 -output '$w/dflg.h5' >/dev/null &&
+  h5dump -a generator/sampler '$w/dflg.h5' | grep -q ode && h5dump -a generator/denoise '$w/dflg.h5' | grep -q draw &&
+  h5dump -a generator/ts_rtol '$w/dflg.h5' | grep -q '1e-05'"
+check "  ... an explicit -sampler keeps it" sh -c "
+  $LATDIFF sample -model '$w/dflt.h5' -sampler em -steps 10 -nsamples 8 -output '$w/dfle.h5' >/dev/null &&
+  h5dump -a generator/sampler '$w/dfle.h5' | grep -q em && h5dump -a generator/denoise '$w/dfle.h5' | grep -q none"
 check_fails "sample -lattice with a model names the model's lattice" "trained on (8x8)" \
   $LATDIFF sample -model "$w/lu.h5" -lattice 16,16 -nsamples 4 -output "$w/big.h5"
 check_fails "  ... a restart with another base propagator is refused" "another -base_propagator" sh -c "

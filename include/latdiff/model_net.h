@@ -1,20 +1,47 @@
-/* model_net.h — the network a model describes (model.h): the one place
- * that turns the model's attributes into an nn_net, for training, for
- * restarting and for sampling.
+/* model_net.h — the network kinds a model can name, and the network a
+ * model describes (model.h): the one place that turns the model's
+ * attributes into an nn_net, for training, for restarting and for sampling.
  *
- *   model_net_spec    the U-Net sizes of a unet or tutorial model
- *   model_net_create  the network of the kind and sizes in info, with the
- *                     most samples per call suited to its kind (mlp 1024,
- *                     conv 64, U-Nets 16: the U-Nets' activations of a
- *                     32x32 lattice are 100 kB per sample and channel
- *                     level, so the arena stays in the hundreds of MB)
+ * The kinds are a registry (as PETSc's TSAdaptRegister): a kind is its own
+ * file in src/nn (its network, and nn_net_create_KIND behind nn_net.h) plus
+ * one model_net_register line in model_net.c's built-ins, which says what
+ * the kind is for and how it is sized:
+ *   name     the model's "net" attribute and train's -net choice
+ *   lattice  for lattice fields (else for point targets)
+ *   levels   sized per level by -channels, -blocks, -padding (the U-Nets);
+ *            else by -hidden (default `width`), -layers, -embed
+ *   batch    samples per call: the U-Nets' activations of a 32x32 lattice
+ *            are 100 kB per sample and channel level, so their arena
+ *            stays in the hundreds of MB at 16
+ *   create   the network of the sizes in a model_info
+ * Built in: mlp, conv, unet, tutorial.
+ *
+ *   model_net_register  add (or replace) a kind
+ *   model_net_kind_get  the kind of a name (an error naming the known ones)
+ *   model_net_kind_names  the registered names, in registration order
+ *   model_net_spec      the U-Net sizes of a unet or tutorial model
+ *   model_net_create    the network of the kind and sizes in info
  * Not collective. */
 #ifndef LATDIFF_MODEL_NET_H
 #define LATDIFF_MODEL_NET_H
 
 #include "latdiff/model.h"
 #include "latdiff/nn_net.h"
+#include "latdiff/nn_unet.h"
 
+#define MODEL_NET_MAXKINDS 16
+
+typedef struct {
+  char name[16];
+  PetscBool lattice, levels;
+  int width;
+  int64_t batch;
+  PetscErrorCode (*create)(const model_info *info, int64_t batch, nn_net **out);
+} model_net_kind;
+
+PetscErrorCode model_net_register(const model_net_kind *kind);
+PetscErrorCode model_net_kind_get(const char *name, const model_net_kind **kind);
+int model_net_kind_names(const char **names, int max);
 void model_net_spec(const model_info *info, nn_unet_spec *spec);
 PetscErrorCode model_net_create(const model_info *info, nn_net **out);
 

@@ -72,5 +72,9 @@ PetscErrorCode nn_convnet_backward(nn_convnet *n, int64_t B, const double *dout)
 PetscErrorCode nn_convnet_tangent(nn_convnet *n, int64_t B, const double *x, const double *t, const double *xt,
                                   double *out, double *outt, PetscBool shared);
 PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double *tr);
+/* the kind "conv" behind nn_net.h, for at most `batch` samples per call */
+typedef struct nn_net nn_net;
+PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
+                                  nn_precision precision, nn_net **out);
 
 #endif

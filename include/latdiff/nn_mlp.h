@@ -18,6 +18,8 @@
  *                     a forward of the same batch)
  *   nn_mlp_jet        derivatives of the outputs in the inputs to third
  *                     order (mlp_jet.c)
+ *   nn_net_create_mlp the kind "mlp" behind nn_net.h, for at most `batch`
+ *                     samples per call
  * None is collective.
  */
 #ifndef LATDIFF_NN_MLP_H
@@ -55,5 +57,9 @@ PetscErrorCode nn_mlp_backward(nn_mlp *m, int64_t B, const double *dout);
  * coefficient, swish by composition with its derivatives. */
 PetscErrorCode nn_mlp_jet(nn_mlp *m, int64_t B, const double *x, const double *t, const jet_space *js,
                           const double *dirs, double *out);
+
+/* nn_net.h's interface on this kind */
+typedef struct nn_net nn_net;
+PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t batch, PetscBool odd, nn_net **out);
 
 #endif

@@ -97,5 +97,9 @@ PetscErrorCode nn_unet_forward(nn_unet *n, int64_t B, const double *x, const dou
 PetscErrorCode nn_unet_backward(nn_unet *n, int64_t B, const double *dout);
 PetscErrorCode nn_unet_tangent(nn_unet *n, int64_t B, const double *x, const double *t, const double *xt, double *out,
                                double *outt, PetscBool shared);
+/* the kinds "unet" and "tutorial" (the name given) behind nn_net.h */
+typedef struct nn_net nn_net;
+PetscErrorCode nn_net_create_unet(const char *kind, const nn_unet_spec *spec, int64_t batch, PetscBool odd,
+                                  nn_precision precision, nn_net **out);
 
 #endif

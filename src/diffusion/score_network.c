@@ -14,7 +14,7 @@
 typedef struct {
   char path[PETSC_MAX_PATH_LEN];
   model_info info;
-  nn_net *mlp;
+  nn_net *net; /* the network of any kind */
   gauss_base *base; /* -base gaussian models */
   dsm_form form;    /* the score from the network's output */
   double *work;
@@ -46,14 +46,14 @@ static PetscErrorCode net_setup(score_model *m)
 
   PetscFunctionBeginUser;
   PetscCall(model_read(m->comm, n->path, &n->info, &st));
-  PetscCall(model_net_create(&n->info, &n->mlp));
-  if (n->mlp->conv) m->ops.divergence = net_divergence; /* the generic one from jets costs dim tangents */
-  PetscCheck(n->mlp->dim == n->info.dim, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dim %d, but the lattice has %lld sites",
-             n->path, n->info.dim, (long long)n->mlp->dim);
-  PetscCheck(n->mlp->nparams == n->info.nparams, m->comm, PETSC_ERR_FILE_UNEXPECTED,
+  PetscCall(model_net_create(&n->info, &n->net));
+  if (n->net->ops.trace) m->ops.divergence = net_divergence; /* the generic one from jets costs dim tangents */
+  PetscCheck(n->net->dim == n->info.dim, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dim %d, but the lattice has %lld sites",
+             n->path, n->info.dim, (long long)n->net->dim);
+  PetscCheck(n->net->nparams == n->info.nparams, m->comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: %lld parameters, but a network of these sizes has %lld", n->path, (long long)n->info.nparams,
-             (long long)n->mlp->nparams);
-  PetscCall(PetscArraycpy(n->mlp->p, st.ema, n->info.nparams));
+             (long long)n->net->nparams);
+  PetscCall(PetscArraycpy(n->net->p, st.ema, n->info.nparams));
   if (st.propagator) {
     PetscCheck(!strcmp(n->info.data_meta.theory, "phi4"), m->comm, PETSC_ERR_FILE_UNEXPECTED,
                "%s: a Gaussian base for theory '%s' (damaged?)", n->path, n->info.data_meta.theory);
@@ -66,7 +66,7 @@ static PetscErrorCode net_setup(score_model *m)
   }
   PetscCall(model_state_free(&st));
   n->form = (dsm_form){.base = n->base, .sigma_data = n->info.sigma_data, .plain = !strcmp(n->info.score_form, "plain")};
-  PetscCall(PetscMalloc1((size_t)dsm_work_size(n->mlp), &n->work));
+  PetscCall(PetscMalloc1((size_t)dsm_work_size(n->net), &n->work));
   PetscCall(score_model_split_points(m, n->info.dim));
   m->prior_var = n->info.sigma_data * n->info.sigma_data;
   m->trained = PETSC_TRUE;
@@ -90,7 +90,7 @@ static PetscErrorCode net_setup(score_model *m)
 static PetscErrorCode net_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x, double *s)
 {
   network *n = m->data;
-  return dsm_score(n->mlp, &n->form, t, f, xi, nb, x, s, n->work);
+  return dsm_score(n->net, &n->form, t, f, xi, nb, x, s, n->work);
 }
 
 static PetscErrorCode net_jet(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
@@ -99,7 +99,7 @@ static PetscErrorCode net_jet(score_model *m, double t, double f, double xi, int
   network *n = m->data;
 
   PetscFunctionBeginUser;
-  PetscCall(dsm_score_jet(n->mlp, &n->form, t, f, xi, nb, x, js, dirs, out));
+  PetscCall(dsm_score_jet(n->net, &n->form, t, f, xi, nb, x, js, dirs, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -108,7 +108,7 @@ static PetscErrorCode net_divergence(score_model *m, double t, double f, double 
                                      double *div)
 {
   network *n = m->data;
-  return dsm_score_trace(n->mlp, &n->form, t, f, xi, nb, x, div);
+  return dsm_score_trace(n->net, &n->form, t, f, xi, nb, x, div);
 }
 
 /* the prior sample -model draws from with a base (net_diffused) */
@@ -185,7 +185,7 @@ static PetscErrorCode net_destroy(score_model *m)
   network *n = m->data;
 
   PetscFunctionBeginUser;
-  PetscCall(nn_net_destroy(&n->mlp));
+  PetscCall(nn_net_destroy(&n->net));
   PetscCall(gauss_base_destroy(&n->base));
   PetscCall(score_model_destroy(&n->target));
   PetscCall(phi4_whole_destroy(&n->phi4));

@@ -1,5 +1,6 @@
 /* convnet.c — the periodic convolutional score network (nn_convnet.h). */
 #include "latdiff/nn_convnet.h"
+#include "latdiff/nn_net.h"
 #include "latdiff/rng.h"
 
 #include <math.h>
@@ -227,5 +228,43 @@ PetscErrorCode nn_convnet_backward(nn_convnet *n, int64_t B, const double *dout)
     backward_f(n, n->pf, n->gf, B);
     nn_widen_add(n->g, n->gf, n->nparams);
   } else backward_d(n, n->p, n->g, B);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* nn_net_ops on an nn_convnet (nn_net.h) */
+static void conv_init(void *impl, uint64_t seed) { nn_convnet_init(impl, seed); }
+static PetscErrorCode conv_forward(void *impl, int64_t B, const double *x, const double *t, double *out)
+{
+  return nn_convnet_forward(impl, B, x, t, out);
+}
+static PetscErrorCode conv_backward(void *impl, int64_t B, const double *dout)
+{
+  return nn_convnet_backward(impl, B, dout);
+}
+static PetscErrorCode conv_tangent(void *impl, int64_t B, const double *x, const double *t, const double *xt,
+                                   double *out, double *outt, PetscBool shared)
+{
+  return nn_convnet_tangent(impl, B, x, t, xt, out, outt, shared);
+}
+static PetscErrorCode conv_trace(void *impl, const double *x, double t, double *tr)
+{
+  return nn_convnet_trace(impl, x, t, tr);
+}
+static PetscErrorCode conv_destroy(void *impl)
+{
+  nn_convnet *n = impl;
+  return nn_convnet_destroy(&n);
+}
+
+PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
+                                  nn_precision precision, nn_net **out)
+{
+  static const nn_net_ops ops = {.init = conv_init, .forward = conv_forward, .backward = conv_backward,
+                                 .tangent = conv_tangent, .trace = conv_trace, .destroy = conv_destroy};
+  nn_convnet *n;
+
+  PetscFunctionBeginUser;
+  PetscCall(nn_convnet_create(d, L, channels, layers, J, odd ? 2 * batch : batch, precision, &n));
+  PetscCall(nn_net_wrap("conv", n, &ops, n->V, batch, n->nparams, n->p, n->g, odd, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,5 +1,6 @@
 /* mlp.c — the MLP score network and AdamW (nn_mlp.h). */
 #include "latdiff/nn_mlp.h"
+#include "latdiff/nn_net.h"
 #include "latdiff/rng.h"
 
 #include <math.h>
@@ -108,5 +109,35 @@ PetscErrorCode nn_mlp_backward(nn_mlp *m, int64_t B, const double *dout)
       nn_dense_backward_d(m->dh, m->gw[l], m->gb[l], m->da, m->h[l - 1], m->w[l], B, H, H);
     } else nn_dense_backward_d(NULL, m->gw[0], m->gb[0], m->da, m->in, m->w[0], B, D + E, H);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* nn_net_ops on an nn_mlp (nn_net.h) */
+static void mlp_init(void *impl, uint64_t seed) { nn_mlp_init(impl, seed); }
+static PetscErrorCode mlp_forward(void *impl, int64_t B, const double *x, const double *t, double *out)
+{
+  return nn_mlp_forward(impl, B, x, t, out);
+}
+static PetscErrorCode mlp_backward(void *impl, int64_t B, const double *dout) { return nn_mlp_backward(impl, B, dout); }
+static PetscErrorCode mlp_jet(void *impl, int64_t B, const double *x, const double *t, const jet_space *js,
+                              const double *dirs, double *out)
+{
+  return nn_mlp_jet(impl, B, x, t, js, dirs, out);
+}
+static PetscErrorCode mlp_destroy(void *impl)
+{
+  nn_mlp *m = impl;
+  return nn_mlp_destroy(&m);
+}
+
+PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t batch, PetscBool odd, nn_net **out)
+{
+  static const nn_net_ops ops = {.init = mlp_init, .forward = mlp_forward, .backward = mlp_backward, .jet = mlp_jet,
+                                 .destroy = mlp_destroy};
+  nn_mlp *m;
+
+  PetscFunctionBeginUser;
+  PetscCall(nn_mlp_create(dim, hidden, layers, J, odd ? 2 * batch : batch, &m));
+  PetscCall(nn_net_wrap("mlp", m, &ops, dim, batch, m->nparams, m->p, m->g, odd, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,73 +1,31 @@
-/* net.c — one interface over the network kinds (nn_net.h). */
+/* net.c — one interface over the network kinds (nn_net.h): the odd
+ * symmetrisation and the jets from tangents, for any kind. */
 #include "latdiff/nn_net.h"
 
-static PetscErrorCode wrap(nn_net *n, nn_net **out)
+PetscErrorCode nn_net_wrap(const char *kind, void *impl, const nn_net_ops *ops, int64_t dim, int64_t batch,
+                           int64_t nparams, double *p, double *g, PetscBool odd, nn_net **out)
 {
+  nn_net *n;
+
   PetscFunctionBeginUser;
-  if (n->odd)
-    PetscCall(PetscMalloc3((size_t)(2 * n->batch * n->dim), &n->xx, (size_t)(2 * n->batch), &n->tt,
-                           (size_t)(2 * n->batch * n->dim), &n->oo));
-  PetscCall(PetscNew(out));
-  **out = *n;
+  PetscCall(PetscNew(&n));
+  *n = (nn_net){.dim = dim, .batch = batch, .nparams = nparams, .odd = odd, .p = p, .g = g, .impl = impl, .ops = *ops};
+  snprintf(n->kind, sizeof n->kind, "%s", kind);
+  if (odd)
+    PetscCall(PetscMalloc3((size_t)(2 * batch * dim), &n->xx, (size_t)(2 * batch), &n->tt, (size_t)(2 * batch * dim),
+                           &n->oo));
+  *out = n;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode nn_net_create_mlp(int dim, int hidden, int layers, int J, int64_t batch, PetscBool odd, nn_net **out)
-{
-  nn_net n = {.kind = "mlp", .dim = dim, .batch = batch, .odd = odd};
-
-  PetscFunctionBeginUser;
-  PetscCall(nn_mlp_create(dim, hidden, layers, J, odd ? 2 * batch : batch, &n.mlp));
-  n.p = n.mlp->p, n.g = n.mlp->g, n.nparams = n.mlp->nparams;
-  PetscCall(wrap(&n, out));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
-                                  nn_precision precision, nn_net **out)
-{
-  nn_net n = {.kind = "conv", .batch = batch, .odd = odd};
-
-  PetscFunctionBeginUser;
-  PetscCall(nn_convnet_create(d, L, channels, layers, J, odd ? 2 * batch : batch, precision, &n.conv));
-  n.dim = n.conv->V, n.p = n.conv->p, n.g = n.conv->g, n.nparams = n.conv->nparams;
-  PetscCall(wrap(&n, out));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode nn_net_create_unet(const char *kind, const nn_unet_spec *spec, int64_t batch, PetscBool odd,
-                                  nn_precision precision, nn_net **out)
-{
-  nn_net n = {.batch = batch, .odd = odd};
-
-  PetscFunctionBeginUser;
-  snprintf(n.kind, sizeof n.kind, "%s", kind);
-  PetscCall(nn_unet_create(spec, odd ? 2 * batch : batch, precision, &n.unet));
-  n.dim = n.unet->V, n.p = n.unet->p, n.g = n.unet->g, n.nparams = n.unet->nparams;
-  PetscCall(wrap(&n, out));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-void nn_net_init(nn_net *n, uint64_t seed)
-{
-  if (n->mlp) nn_mlp_init(n->mlp, seed);
-  else if (n->conv) nn_convnet_init(n->conv, seed);
-  else nn_unet_init(n->unet, seed);
-}
+void nn_net_init(nn_net *n, uint64_t seed) { n->ops.init(n->impl, seed); }
 
 static PetscErrorCode inner_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out)
 {
-  if (n->mlp) return nn_mlp_forward(n->mlp, B, x, t, out);
-  if (n->conv) return nn_convnet_forward(n->conv, B, x, t, out);
-  return nn_unet_forward(n->unet, B, x, t, out);
+  return n->ops.forward(n->impl, B, x, t, out);
 }
 
-static PetscErrorCode inner_backward(nn_net *n, int64_t B, const double *dout)
-{
-  if (n->mlp) return nn_mlp_backward(n->mlp, B, dout);
-  if (n->conv) return nn_convnet_backward(n->conv, B, dout);
-  return nn_unet_backward(n->unet, B, dout);
-}
+static PetscErrorCode inner_backward(nn_net *n, int64_t B, const double *dout) { return n->ops.backward(n->impl, B, dout); }
 
 PetscErrorCode nn_net_forward(nn_net *n, int64_t B, const double *x, const double *t, double *out)
 {
@@ -99,16 +57,17 @@ PetscErrorCode nn_net_backward(nn_net *n, int64_t B, const double *dout)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the lattice networks' first-order jets: per sample (and with odd per
+/* first-order jets from the kind's tangent passes: per sample (and with odd per
  * sign, n at -x along -v), one forward shared by its directions' tangent
  * passes, in chunks of the inner batch */
-static PetscErrorCode lattice_jet(nn_net *n, int64_t B, const double *x, const double *t, const jet_space *js,
+static PetscErrorCode tangent_jet(nn_net *n, int64_t B, const double *x, const double *t, const jet_space *js,
                                   const double *dirs, double *out)
 {
   const int64_t D = n->dim, K = js->ncoef, nd = js->n, chunk = n->odd ? 2 * n->batch : n->batch;
   double *X, *XT, *O, *OT;
 
   PetscFunctionBeginUser;
+  PetscCheck(n->ops.tangent, PETSC_COMM_SELF, PETSC_ERR_SUP, "-net %s has no derivatives in its input", n->kind);
   PetscCheck(js->order == 1, PETSC_COMM_SELF, PETSC_ERR_SUP,
              "-net %s has derivatives to first order only (Jacobian-vector products); order %d asked", n->kind,
              js->order);
@@ -121,8 +80,7 @@ static PetscErrorCode lattice_jet(nn_net *n, int64_t B, const double *x, const d
       for (int64_t q0 = 0; q0 < nd; q0 += chunk) {
         const int64_t nc = PetscMin(chunk, nd - q0);
         for (int64_t i = 0; i < nc * D; i++) XT[i] = sign * dirs[(b * nd + q0) * D + i];
-        if (n->conv) PetscCall(nn_convnet_tangent(n->conv, nc, X, t + b, XT, O, OT, PETSC_TRUE));
-        else PetscCall(nn_unet_tangent(n->unet, nc, X, t + b, XT, O, OT, PETSC_TRUE));
+        PetscCall(n->ops.tangent(n->impl, nc, X, t + b, XT, O, OT, PETSC_TRUE));
         for (int64_t j = 0; j < D; j++) {
           if (q0 == 0) out[(b * D + j) * K] += w * O[j];
           for (int64_t q = 0; q < nc; q++) out[(b * D + j) * K + 1 + q0 + q] += w * OT[q * D + j];
@@ -141,16 +99,16 @@ PetscErrorCode nn_net_jet(nn_net *n, int64_t B, const double *x, const double *t
   double *xm, *dm, *om;
 
   PetscFunctionBeginUser;
-  if (!n->mlp) {
-    PetscCall(lattice_jet(n, B, x, t, js, dirs, out));
+  if (!n->ops.jet) {
+    PetscCall(tangent_jet(n, B, x, t, js, dirs, out));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(nn_mlp_jet(n->mlp, B, x, t, js, dirs, out));
+  PetscCall(n->ops.jet(n->impl, B, x, t, js, dirs, out));
   if (!n->odd) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscMalloc3((size_t)nx, &xm, (size_t)nd, &dm, (size_t)no, &om));
   for (int64_t i = 0; i < nx; i++) xm[i] = -x[i];
   for (int64_t i = 0; i < nd; i++) dm[i] = -dirs[i];
-  PetscCall(nn_mlp_jet(n->mlp, B, xm, t, js, dm, om));
+  PetscCall(n->ops.jet(n->impl, B, xm, t, js, dm, om));
   for (int64_t i = 0; i < no; i++) out[i] = 0.5 * (out[i] - om[i]);
   PetscCall(PetscFree3(xm, dm, om));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -163,7 +121,7 @@ PetscErrorCode nn_net_trace(nn_net *n, int64_t B, const double *x, const double 
   double *xs;
 
   PetscFunctionBeginUser;
-  PetscCheck(n->conv, PETSC_COMM_SELF, PETSC_ERR_SUP, "nn_net_trace: -net %s has no local Jacobian trace; use jets",
+  PetscCheck(n->ops.trace, PETSC_COMM_SELF, PETSC_ERR_SUP, "nn_net_trace: -net %s has no local Jacobian trace; use jets",
              n->kind);
   PetscCall(PetscMalloc1((size_t)D, &xs));
   for (int64_t b = 0; b < B; b++) {
@@ -171,7 +129,7 @@ PetscErrorCode nn_net_trace(nn_net *n, int64_t B, const double *x, const double 
     for (int sign = 1; sign >= (n->odd ? -1 : 1); sign -= 2) {
       double s;
       for (int64_t j = 0; j < D; j++) xs[j] = sign * x[b * D + j];
-      PetscCall(nn_convnet_trace(n->conv, xs, t[b], &s));
+      PetscCall(n->ops.trace(n->impl, xs, t[b], &s));
       tr[b] += n->odd ? 0.5 * s : s;
     }
   }
@@ -183,9 +141,7 @@ PetscErrorCode nn_net_destroy(nn_net **np)
 {
   PetscFunctionBeginUser;
   if (!*np) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(nn_mlp_destroy(&(*np)->mlp));
-  PetscCall(nn_convnet_destroy(&(*np)->conv));
-  PetscCall(nn_unet_destroy(&(*np)->unet));
+  PetscCall((*np)->ops.destroy((*np)->impl));
   if ((*np)->odd) PetscCall(PetscFree3((*np)->xx, (*np)->tt, (*np)->oo));
   PetscCall(PetscFree(*np));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -1,5 +1,6 @@
 /* unet.c — the U-Net score networks (nn_unet.h): the layer list, its
  * parameters and arena; the passes are in unet_impl.inc. */
+#include "latdiff/nn_net.h"
 #include "latdiff/nn_unet.h"
 #include "latdiff/rng.h"
 
@@ -319,5 +320,36 @@ PetscErrorCode nn_unet_backward(nn_unet *n, int64_t B, const double *dout)
     backward_f(n, n->pf, n->gf, B);
     nn_widen_add(n->g, n->gf, n->nparams);
   } else backward_d(n, n->p, n->g, B);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* nn_net_ops on an nn_unet (nn_net.h) */
+static void unet_init(void *impl, uint64_t seed) { nn_unet_init(impl, seed); }
+static PetscErrorCode unet_forward(void *impl, int64_t B, const double *x, const double *t, double *out)
+{
+  return nn_unet_forward(impl, B, x, t, out);
+}
+static PetscErrorCode unet_backward(void *impl, int64_t B, const double *dout) { return nn_unet_backward(impl, B, dout); }
+static PetscErrorCode unet_tangent(void *impl, int64_t B, const double *x, const double *t, const double *xt,
+                                   double *out, double *outt, PetscBool shared)
+{
+  return nn_unet_tangent(impl, B, x, t, xt, out, outt, shared);
+}
+static PetscErrorCode unet_destroy(void *impl)
+{
+  nn_unet *n = impl;
+  return nn_unet_destroy(&n);
+}
+
+PetscErrorCode nn_net_create_unet(const char *kind, const nn_unet_spec *spec, int64_t batch, PetscBool odd,
+                                  nn_precision precision, nn_net **out)
+{
+  static const nn_net_ops ops = {.init = unet_init, .forward = unet_forward, .backward = unet_backward,
+                                 .tangent = unet_tangent, .destroy = unet_destroy};
+  nn_unet *n;
+
+  PetscFunctionBeginUser;
+  PetscCall(nn_unet_create(spec, odd ? 2 * batch : batch, precision, &n));
+  PetscCall(nn_net_wrap(kind, n, &ops, n->V, batch, n->nparams, n->p, n->g, odd, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
