@@ -36,7 +36,7 @@ $LATDIFF hmc -lattice "$L,$L" -kappa 0.21 -lambda 0.022 -ntraj $((2 * B + 20)) -
 # both ranks used to write one literal file, and the last one counted)
 $MPIRUN -n 2 sh -c 'exec /usr/bin/time -f "maxrss_kib %M" -o "$0/rss.$OMPI_COMM_WORLD_RANK" "$@"' "$work" \
   $LATDIFF train -input "$work/d.h5" -output "$work/m.h5" -net "$NET" $sizes -batch "$B" \
-  -steps "$STEPS" -precision single -progress 1e9 > "$work/train.txt"
+  -steps "$STEPS" -precision single -base none -target dsm -augment false -lr 1e-3 -progress 1e9 > "$work/train.txt"
 ours=$(awk '{for (i = 1; i < NF; i++) if ($(i + 1) == "samples/s") r = $i} END {print r}' "$work/train.txt")
 [ "$(ls "$work"/rss.* | wc -l)" -eq 2 ] || { echo "net_vs_torch.sh: expected one peak-memory file per rank" >&2; exit 1; }
 ours_rss=$(cat "$work"/rss.* | awk '/maxrss_kib/ {s += $2} END {printf "%.0f", s / 1024}')

@@ -10,9 +10,11 @@
  *   lattice  for lattice fields (else for point targets)
  *   levels   sized per level by -channels, -blocks, -padding (the U-Nets);
  *            else by -hidden (default `width`), -layers, -embed
- *   batch    samples per call: the U-Nets' activations of a 32x32 lattice
- *            are 100 kB per sample and channel level, so their arena
- *            stays in the hundreds of MB at 16
+ *   batch    samples per call, which sizes the activation arena: mlp
+ *            1024, conv 64, unet 16 (100 kB per sample and channel level
+ *            on 32x32), tutorial 8 (its four full-resolution levels of up
+ *            to 256 channels keep 16 MB per sample: 127 MB a rank at 8,
+ *            where 16 held 253 MB and the net trained no faster)
  *   create   the network of the sizes in a model_info
  * Built in: mlp, conv, unet, tutorial.
  *

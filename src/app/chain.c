@@ -59,6 +59,60 @@ PetscErrorCode chain_options_parse(PetscOptionItems *PetscOptionsObject, chain_o
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* MemAvailable of this node in bytes (infinite where /proc/meminfo does
+ * not say) */
+static double memory_available(void)
+{
+  FILE *f = fopen("/proc/meminfo", "r");
+  char line[256];
+  double kb = INFINITY;
+
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "MemAvailable: %lf kB", &kb) == 1) break;
+  if (f) fclose(f);
+  return kb * 1024;
+}
+
+/* The doubles a chain keeps per site: the field with its halo, the
+ * momenta, the force, the field before the trajectory, the integrator's
+ * and the FFT's work (a generous count: a lattice that does not fit is
+ * refused before it is allocated, one that nearly fits is told what it
+ * takes) */
+#define CHAIN_DOUBLES_PER_SITE 8
+
+/* what the lattice needs against what each node has, before any field
+ * exists; a line when it is more than a gigabyte a node */
+static PetscErrorCode check_memory(const chain_options *o)
+{
+  int64_t V;
+  int size, node_size, node_rank;
+  MPI_Comm node;
+  double have = 0;
+  char L[64];
+
+  PetscFunctionBeginUser;
+  if (!lattice_volume(o->d, o->L, &V)) PetscFunctionReturn(PETSC_SUCCESS); /* lattice_create names the overflow */
+  MPICHECK(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  MPICHECK(MPI_Comm_split_type(PETSC_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  MPICHECK(MPI_Comm_size(node, &node_size));
+  MPICHECK(MPI_Comm_rank(node, &node_rank));
+  if (node_rank == 0) have = memory_available();
+  MPICHECK(MPI_Bcast(&have, 1, MPI_DOUBLE, 0, node));
+  MPICHECK(MPI_Comm_free(&node));
+  const double per_rank = 8.0 * CHAIN_DOUBLES_PER_SITE * (double)V * (double)PetscMax(o->replicas, 1) / size;
+  double need = per_rank * node_size, worst[2] = {need - have, need}; /* the tightest node */
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, worst, 2, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD));
+  lattice_extents_text(o->d, o->L, L, sizeof L);
+  PetscCheck(worst[0] <= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-lattice %s: the chain needs about %.3g GB a rank (%d doubles a site, %lld sites, %d ranks), %.3g GB on "
+             "a node of %d ranks with %.3g GB available: run on more nodes or choose a smaller lattice",
+             L, per_rank / 1e9, CHAIN_DOUBLES_PER_SITE, (long long)V, size, need / 1e9, node_size, have / 1e9);
+  if (worst[1] > 1e9)
+    PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "memory: about %.3g GB a rank, %.3g GB on a node of %d ranks\n",
+                         per_rank / 1e9, worst[1] / 1e9, node_size));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode chain_options_finish(chain_options *o, const char *verb)
 {
   PetscFunctionBeginUser;
@@ -72,6 +126,7 @@ PetscErrorCode chain_options_finish(chain_options *o, const char *verb)
   PetscCheck(o->flip >= 0 && o->flip <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-flip: %g is not a probability in [0, 1]", o->flip);
   if (!o->stop_file[0]) snprintf(o->stop_file, sizeof o->stop_file, "%s.stop", o->output);
+  PetscCall(check_memory(o));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -231,7 +231,12 @@ PetscErrorCode cmd_run(app_run *run)
     snprintf(test_seed, sizeof test_seed, "%lld", (long long)seed + 1);
   }
   const char *const none[] = {NULL};
-  const char *const test_defaults[] = {"-seed", test_seed, NULL}, *const gen_defaults[] = {"-nsamples", "4096", NULL};
+  /* generation's default size: -nsamples for the reverse process, -ntraj
+   * for the independence chain (which takes no -nsamples) */
+  char proposal[32] = "";
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-gen_proposal", proposal, sizeof proposal, NULL));
+  const char *const test_defaults[] = {"-seed", test_seed, NULL};
+  const char *const gen_defaults[] = {strcmp(proposal, "independence") ? "-nsamples" : "-ntraj", "4096", NULL};
   const char *const analyze_defaults[] = {"-labels", "Training (HMC),Testing (HMC),Generated (DM)", NULL};
   const char *const hmc_files[] = {"-output", train, NULL}, *const test_files[] = {"-output", test, NULL};
   const char *const train_files[] = {"-input", train, "-output", model, NULL};

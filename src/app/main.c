@@ -121,14 +121,16 @@ int main(int argc, char **argv)
   /* a communicator of its own for the end of a failed run (app_all_failed) */
   MPI_Comm_dup(MPI_COMM_WORLD, &error_comm);
   MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
+  /* PETSc's own handlers dump a stack on SIGTERM and SIGPIPE; latdiff's
+   * (from the first instruction) stop cleanly, so PETSc installs none */
+  if (PetscOptionsSetValue(NULL, "-no_signal_handler", NULL)) return 1;
   ierr = PetscInitialize(&argc, &argv, NULL, NULL);
   if (ierr) return (int)ierr;
+  PetscCall(PetscOptionsClearValue(NULL, "-no_signal_handler")); /* read; not the user's, not in the echo */
   if (help) {
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "latdiff %s options:\n", v->name));
     PetscCall(PetscOptionsSetValue(NULL, "-help", NULL));
   }
-  app_catch_signals(); /* PetscInitialize installed its own, which dump a stack */
-  app_ignore_sigpipe();
   PetscCall(PetscPushErrorHandler(app_error_handler, &err));
   PetscBool quiet = PETSC_FALSE;
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-quiet", &quiet, NULL));

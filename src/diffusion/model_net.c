@@ -57,7 +57,7 @@ static PetscErrorCode register_builtin(void)
     {"mlp", PETSC_FALSE, PETSC_FALSE, 64, 1024, create_mlp},
     {"conv", PETSC_TRUE, PETSC_FALSE, 16, 64, create_conv},
     {"unet", PETSC_TRUE, PETSC_TRUE, 0, 16, create_unet},
-    {"tutorial", PETSC_TRUE, PETSC_TRUE, 0, 16, create_unet},
+    {"tutorial", PETSC_TRUE, PETSC_TRUE, 0, 8, create_unet},
   };
 
   PetscFunctionBeginUser;
