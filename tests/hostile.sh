@@ -81,4 +81,21 @@ bad "sample on 2 ranks -schedule vp -beta_max 1e6" "is unstable" \
   mpi 2 $LATDIFF sample -theory twopeak -schedule vp -beta_max 1e6 -output "$out"
 bad "a reverse process that overflows" "the reverse process diverged: sample" \
   $LATDIFF sample -theory twopeak -sampler pc -snr 1e200 -nsamples 100 -output "$out"
+check_fails "a lattice that cannot fit in memory is refused at once, saying what it needs" "the chain needs about" \
+  $LATDIFF hmc -lattice 4096,4096,64 -ntraj 1 -output "$w/huge.h5"
+check "  ... no output" test ! -e "$w/huge.h5"
+check "output piped into a reader that closes it (| head) ends quietly, exit 0, the output still written" sh -c "
+  $LATDIFF hmc -lattice 8,8 -ntraj 200 -therm 0 -progress 0 -output '$w/pipe.h5' 2> '$w/pipe.err' | head -c 1 >/dev/null;
+  test -s '$w/pipe.h5' && ! grep -q 'PETSC ERROR\|MPI_ABORT\|Caught signal' '$w/pipe.err'"
+early_term() { # SIGTERM within the first moments, before the chain has started: a clean stop, exit 0
+  $LATDIFF hmc -lattice 8,8 -ntraj 100000 -therm 0 -output "$w/early.h5" > "$w/early.log" 2>&1 &
+  pid=$!
+  sleep 0.1
+  kill -TERM $pid
+  wait $pid
+  rc=$?
+  cat "$w/early.log"
+  [ $rc -eq 0 ] && grep -q "signal received" "$w/early.log" && test ! -e "$w/early.h5"
+}
+check "SIGTERM in the first moments: a clean stop with a message, exit 0" early_term
 finish

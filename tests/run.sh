@@ -122,6 +122,10 @@ busy_dir() { # a second run, even with -force, is refused while one works in the
   [ $rc -ne 0 ] && grep -q "latdiff-run" "$w/bz2.log" && test -e "$w/bz/train.h5.ckpt"
 }
 check "a second run into a directory another run is working in is refused, -force or not" busy_dir
+grep -v '^-gen_' "$w/run.opts" > "$w/ind.opts"
+check "-gen_proposal independence: the generation section runs the exact chain (run sets -ntraj, not -nsamples)" sh -c "
+  $TESTMPIRUN -n 2 $LATDIFF run -options_file '$w/ind.opts' -dir '$w/ind' -gen_proposal independence -gen_ntraj 20 \
+    -gen_therm 2 -gen_ts_rtol 1e-3 -gen_ts_atol 1e-3 >/dev/null && h5dump -a generator '$w/ind/gen.h5' | grep -q independence"
 check "latdiff hmc reads the same options file and leaves the run's sections alone" \
   $LATDIFF hmc -options_file "$w/run.opts" -ntraj 5 -therm 0 -output "$w/h.h5"
 finish
