@@ -262,8 +262,14 @@ if have_h5py; then
   $PYTHON -c "import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); f['params'][0] += 1" "$w/edited.h5"
   bad "sample with a model whose float32 /params was edited" "is not /optimizer/params rounded to float32" \
     $LATDIFF sample -model "$w/edited.h5" -nsamples 10 -output "$out"
+  cp "$w/lu.h5" "$w/nank.h5"
+  $PYTHON -c "import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); f['data_source'].attrs['kappa'] = float('nan')" "$w/nank.h5"
+  bad "a lattice model whose training data's kappa was edited to NaN: the file named" "nank.h5: phi4 with couplings kappa nan" \
+    $LATDIFF sample -model "$w/nank.h5" -nsamples 10 -output "$out"
 else
   skip "sample with a model whose float32 /params was edited" "no python3 with h5py to edit it"
+  skip "  ... no output" "no python3 with h5py"
+  skip "a lattice model whose training data's kappa was edited to NaN" "no python3 with h5py to edit it"
   skip "  ... no output" "no python3 with h5py"
 fi
 check "the model's /params and /ema are float32, its masters float64" sh -c "

@@ -4,6 +4,8 @@
  * fills, written to and read from /generator as they are. */
 #include "latdiff/ensemble.h"
 
+#include <math.h>
+
 static meta_param *slot(ensemble_meta *m, const char *name)
 {
   for (int k = 0; k < m->nparams; k++)
@@ -123,6 +125,13 @@ PetscErrorCode ensemble_meta_read(hid_t obj, const char *path, ensemble_meta *m)
   m->seed = (uint64_t)seed;
   for (int mu = 0; mu < m->d; mu++)
     PetscCheck(m->L[mu] > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: lattice extent %d is %d", path, mu, m->L[mu]);
+  /* couplings are finite or absent (NaN: a point target's); infinities
+   * would reach the theory as if given on the command line */
+  PetscCheck(!isinf(m->kappa) && !isinf(m->lambda), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: couplings kappa %g, lambda %g out of range (damaged?)", path, m->kappa, m->lambda);
+  PetscCheck(strcmp(m->theory, "phi4") || (isfinite(m->kappa) && isfinite(m->lambda)), PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED, "%s: phi4 with couplings kappa %g, lambda %g (damaged?)", path, m->kappa,
+             m->lambda);
   PetscCheck(lattice_volume(m->d, m->L, &volume), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s: the lattice attribute gives more sites than latdiff can count", path);
   /* the file can hold at most 2^60 values: replicas x configs x sites */
