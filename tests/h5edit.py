@@ -5,6 +5,7 @@ for the reader tests. Kinds:
   long       /magnetisation 100 rows longer
   nan        a NaN in configuration 2
   mag        /magnetisation times 20: no longer the mean of /configs
+  theory     theory "xyz": no theory latdiff knows
   huge       a value 1e200 in configuration 1 (its powers overflow)
   big        a value 1e30 in configuration 1, /magnetisation its mean (finite
              powers, but a probability-flow path that runs away)
@@ -32,6 +33,8 @@ with h5py.File(src, "r") as f, h5py.File(dst, "w") as g:
         m = f["magnetisation"][:] * 20
         del g["magnetisation"]
         g["magnetisation"] = m
+    elif kind == "theory":
+        g.attrs["theory"] = "xyz"
     elif kind == "short":
         a = f["action"][:-1]
         del g["action"]

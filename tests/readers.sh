@@ -27,6 +27,7 @@ bad "/magnetisation longer than /configs" "/magnetisation has extent 106" long
 bad "a NaN in a configuration" "configuration 2 holds a non-finite value" nan
 bad "a value whose powers overflow" "configuration 1 holds a non-finite value" huge
 bad "a /magnetisation that is not the mean of /configs" "is not the mean of configuration 0" mag
+bad "a theory latdiff does not know" "theory 'xyz' is not one this latdiff knows" theory
 check_fails "train: a /magnetisation that is not the mean of /configs (the base's vacua came from it)" \
   "is not the mean of configuration" $LATDIFF train -input "$w/mag.h5" -output "$w/m.h5" -net conv -base gaussian -steps 1 -batch 2 -validation 0.5
 bad "an attribute of the wrong type" "attribute 'kappa' is not a number" wrongtype

@@ -6,6 +6,7 @@
 #include "chain.h"
 #include "latdiff/checkpoint.h"
 #include "latdiff/rng.h"
+#include "latdiff/theory.h"
 #include "latdiff/output.h"
 
 #include <math.h>
@@ -134,7 +135,7 @@ void chain_meta(const chain_options *o, const char *generator, ensemble_meta *m)
 {
   *m = (ensemble_meta){.kappa = o->kappa, .lambda = o->lambda, .d = o->d, .seed = o->seed, .replicas = o->replicas,
                        .per_replica = o->ntraj};
-  snprintf(m->theory, sizeof m->theory, "phi4");
+  snprintf(m->theory, sizeof m->theory, "%s", THEORY_PHI4);
   snprintf(m->generator, sizeof m->generator, "%s", generator);
   ensemble_meta_set_int(m, "therm", o->therm);
   ensemble_meta_set_int(m, "every", o->every);

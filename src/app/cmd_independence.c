@@ -23,6 +23,7 @@
 #include "latdiff/hmc.h"
 #include "latdiff/likelihood.h"
 #include "latdiff/rng.h"
+#include "latdiff/theory.h"
 
 #include <math.h>
 
@@ -88,7 +89,7 @@ static PetscErrorCode adopt_lattice(indep_options *o, const score_model *m)
 
   PetscFunctionBeginUser;
   score_model_describe(m, &meta);
-  PetscCheck(!strcmp(meta.theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+  PetscCheck(theory_is_lattice(meta.theory), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-proposal independence: a chain for lattice phi^4; the model is of theory '%s'", meta.theory);
   PetscCall(PetscOptionsHasName(NULL, NULL, "-lattice", &given));
   PetscCheck(!given || (o->chain.d == meta.d && !memcmp(o->chain.L, meta.L, sizeof(int) * (size_t)meta.d)),

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "latdiff/ensemble.h"
 #include "latdiff/likelihood.h"
+#include "latdiff/theory.h"
 
 #include <math.h>
 
@@ -114,7 +115,7 @@ static PetscErrorCode exact_target(const nll_options *o, ensemble_reader *r, int
 {
   PetscFunctionBeginUser;
   *target = NULL;
-  if (!strcmp(r->meta.theory, "phi4")) PetscFunctionReturn(PETSC_SUCCESS);
+  if (theory_is_lattice(r->meta.theory)) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(score_model_create_from_attrs(PETSC_COMM_WORLD, r->meta.theory, r->file, o->input, target));
   PetscCall(score_model_setup(*target, n));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -271,7 +272,7 @@ PetscErrorCode cmd_nll(app_run *run)
     PetscCall(PetscFree(lp0));
   }
   /* phi^4: the log importance weight of the model against e^-S, -S - log q (log Z + a constant for an exact model) */
-  const PetscBool weights = m->ops.action && !strcmp(r->meta.theory, "phi4");
+  const PetscBool weights = m->ops.action && theory_is_lattice(r->meta.theory);
   if (weights) {
     double *S;
     PetscCall(PetscMalloc1((size_t)PetscMax(mine, 1), &S));

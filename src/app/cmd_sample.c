@@ -13,6 +13,7 @@
 #include "latdiff/model.h"
 #include "latdiff/reverse.h"
 #include "latdiff/score_model.h"
+#include "latdiff/theory.h"
 
 #include <math.h>
 
@@ -72,7 +73,9 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
   PetscCall(opt_schedule(PetscOptionsObject, &o->sched));
   PetscCall(PetscOptionsString("-score", "score model: exact (the closed form of the theory)", "latdiff", o->score,
                                o->score, sizeof o->score, NULL));
-  PetscCall(opt_enum(PetscOptionsObject, "-sampler", "reverse sampler (exact: the target's exact sampler, no reverse process; default em, and for a trained model of lattice fields ode at -ts_rtol/-ts_atol 1e-5 with -denoise_draw)",
+  PetscCall(opt_enum(PetscOptionsObject, "-sampler",
+                     "reverse sampler (exact: the target's exact sampler, no reverse process; default em, and for a "
+                     "trained model of lattice fields ode at -ts_rtol/-ts_atol 1e-5 with -denoise_draw)",
                      sampler_names, &o->sampler));
   PetscCall(opt_int(PetscOptionsObject, "-steps", "reverse time steps (adaptive ode: sets the first step)", 1,
                     &o->sp.steps));
@@ -184,7 +187,7 @@ static PetscErrorCode lattice_model_defaults(sample_options *o, const score_mode
   PetscFunctionBeginUser;
   if (!m->trained) PetscFunctionReturn(PETSC_SUCCESS);
   score_model_describe(m, &meta);
-  if (strcmp(meta.theory, "phi4")) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!theory_is_lattice(meta.theory)) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscOptionsHasName(NULL, NULL, "-sampler", &sampler));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-metropolis_t", &mh));
   if (sampler || mh) PetscFunctionReturn(PETSC_SUCCESS);
@@ -254,7 +257,7 @@ static PetscErrorCode recorder_create(const sample_options *o, const score_model
                                       reverse_sampler *rs, recorder *rec)
 {
   PetscFunctionBeginUser;
-  PetscCheck(!strcmp(meta->theory, "phi4"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+  PetscCheck(theory_is_lattice(meta->theory), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-record_times: for lattice fields; theory '%s' has no lattice", meta->theory);
   PetscCall(spectrum_create(m->spread ? PETSC_COMM_WORLD : PETSC_COMM_SELF, meta->d, meta->L, o->record_shells, &rec->sp));
   PetscCheck(spectrum_get_layout(rec->sp)->local_sites == m->shape.dim, PETSC_COMM_WORLD, PETSC_ERR_SUP,

@@ -5,6 +5,7 @@
 #include "latdiff/model_net.h"
 #include "latdiff/nn_mlp.h"
 #include "latdiff/train.h"
+#include "latdiff/theory.h"
 
 #include <math.h>
 
@@ -106,9 +107,13 @@ static PetscErrorCode parse(train_options *o)
   PetscCall(opt_real(PetscOptionsObject, "-eps", "training times t in [eps, tmax]", &o->eps));
   PetscCall(opt_real(PetscOptionsObject, "-tmax",
                      "... (0: 1, or 0.995 for cosine, whose g^2 diverges at t = 1: the sampler's default)", &o->tmax));
-  PetscCall(opt_int(PetscOptionsObject, "-steps", "optimiser steps (default: 4000 for lattice fields, 20000 for point targets)", 1, &o->steps));
-  PetscCall(opt_int(PetscOptionsObject, "-batch", "global batch (split over the ranks; default: 64 for lattice fields, 1024 for point targets)", 1, &o->batch));
-  PetscCall(opt_real(PetscOptionsObject, "-lr", "peak learning rate (AdamW; default: 3e-3 for lattice fields, 2e-3 for point targets)", &o->lr));
+  PetscCall(opt_int(PetscOptionsObject, "-steps",
+                    "optimiser steps (default: 4000 for lattice fields, 20000 for point targets)", 1, &o->steps));
+  PetscCall(opt_int(PetscOptionsObject, "-batch",
+                    "global batch (split over the ranks; default: 64 for lattice fields, 1024 for point targets)", 1,
+                    &o->batch));
+  PetscCall(opt_real(PetscOptionsObject, "-lr",
+                     "peak learning rate (AdamW; default: 3e-3 for lattice fields, 2e-3 for point targets)", &o->lr));
   PetscCall(opt_int(PetscOptionsObject, "-warmup", "steps of linear learning-rate warm-up, then cosine decay", 0,
                     &o->warmup));
   PetscCall(opt_real(PetscOptionsObject, "-lr_floor",
@@ -257,7 +262,7 @@ static PetscErrorCode data_defaults(train_options *o, PetscBool field)
  * data when -net is not given */
 static PetscErrorCode check_applies(train_options *o, const ensemble_reader *r)
 {
-  const PetscBool field = !strcmp(r->meta.theory, "phi4");
+  const PetscBool field = theory_is_lattice(r->meta.theory);
 
   PetscFunctionBeginUser;
   if (!o->net_set) snprintf(o->net, sizeof o->net, "%s", !field ? "mlp" : o->unet_options ? "unet" : "conv");

@@ -1,6 +1,7 @@
 /* score_model.c — the score model object and its registry (score_model.h). */
 #include "latdiff/score_model.h"
 #include "latdiff/rng.h"
+#include "latdiff/theory.h"
 
 /* The registry of types: process-wide, like PETSc's own type lists
  * (TSAdaptList); filled with the built-in types on first use. */
@@ -30,7 +31,7 @@ static PetscErrorCode register_builtin(void)
   PetscFunctionBeginUser;
   if (nregistered) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(score_model_register("twopeak", score_exact_twopeak));
-  PetscCall(score_model_register("phi4", score_exact_freefield));
+  PetscCall(score_model_register(THEORY_PHI4, score_exact_freefield)); /* -theory phi4 -lambda 0: the free field */
   PetscCall(score_model_register("gauss25", score_exact_gauss25));
   PetscCall(score_model_register("swissroll", score_exact_swissroll));
   PetscCall(score_model_register("network", score_network));

@@ -9,6 +9,7 @@
 #include "latdiff/rng.h"
 #include "latdiff/model_net.h"
 #include "latdiff/score_model.h"
+#include "latdiff/theory.h"
 
 
 typedef struct {
@@ -55,7 +56,7 @@ static PetscErrorCode net_setup(score_model *m)
              (long long)n->net->nparams);
   PetscCall(PetscArraycpy(n->net->p, st.ema, n->info.nparams));
   if (st.propagator) {
-    PetscCheck(!strcmp(n->info.data_meta.theory, "phi4"), m->comm, PETSC_ERR_FILE_UNEXPECTED,
+    PetscCheck(theory_is_lattice(n->info.data_meta.theory), m->comm, PETSC_ERR_FILE_UNEXPECTED,
                "%s: a Gaussian base for theory '%s' (damaged?)", n->path, n->info.data_meta.theory);
     PetscCall(gauss_base_create(n->info.data_meta.d, n->info.data_meta.L, &n->base));
     PetscCall(gauss_base_set(n->base, st.propagator));
@@ -72,7 +73,7 @@ static PetscErrorCode net_setup(score_model *m)
   m->trained = PETSC_TRUE;
   PetscCall(schedule_from_name(m->comm, n->info.schedule, n->info.sigma, n->info.beta_min, n->info.beta_max,
                                n->info.cosine_s, &m->sched));
-  if (!strcmp(n->info.data_meta.theory, "phi4")) { /* whole fields on this rank: a lattice of one rank */
+  if (theory_is_lattice(n->info.data_meta.theory)) { /* whole fields on this rank: a lattice of one rank */
     const ensemble_meta *dm = &n->info.data_meta;
     PetscCall(phi4_whole_create(dm->d, dm->L, dm->kappa, dm->lambda, &n->phi4));
   } else { /* the target the data came from, restored from the model's /data_source: its action */

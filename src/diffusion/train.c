@@ -1,7 +1,7 @@
 /* train.c — data-parallel training of a score network (train.h). */
 #include "latdiff/train.h"
+#include "latdiff/theory.h"
 #include "latdiff/model_net.h"
-#include "latdiff/phi4_whole.h"
 #include "latdiff/profile.h"
 #include "latdiff/rng.h"
 #include "latdiff/score_model.h"
@@ -45,12 +45,10 @@ static PetscErrorCode data_scores(trainer *t, train_shard *s)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1((size_t)PetscMax(n * s->dim, 1), &s->s0));
-  if (!strcmp(r->meta.theory, "phi4")) {
-    phi4_whole *w;
-    PetscCall(phi4_whole_create(r->meta.d, r->meta.L, r->meta.kappa, r->meta.lambda, &w));
-    PetscCall(phi4_whole_score(w, n, s->x, s->s0));
-    PetscCall(phi4_whole_destroy(&w));
-  } else {
+  const theory_kind *theory = theory_get(r->meta.theory);
+  if (theory && theory->field_score)
+    PetscCall(theory->field_score(r->meta.d, r->meta.L, r->meta.kappa, r->meta.lambda, n, s->x, s->s0));
+  else {
     score_model *target;
     PetscCall(score_model_create_from_attrs(t->comm, r->meta.theory, r->file, r->path, &target));
     PetscCall(score_model_setup(target, 1));

@@ -3,6 +3,7 @@
  * a generator's own settings are a list of named values that each verb
  * fills, written to and read from /generator as they are. */
 #include "latdiff/ensemble.h"
+#include "latdiff/theory.h"
 
 #include <math.h>
 
@@ -129,8 +130,11 @@ PetscErrorCode ensemble_meta_read(hid_t obj, const char *path, ensemble_meta *m)
    * would reach the theory as if given on the command line */
   PetscCheck(!isinf(m->kappa) && !isinf(m->lambda), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s: couplings kappa %g, lambda %g out of range (damaged?)", path, m->kappa, m->lambda);
-  PetscCheck(strcmp(m->theory, "phi4") || (isfinite(m->kappa) && isfinite(m->lambda)), PETSC_COMM_SELF,
-             PETSC_ERR_FILE_UNEXPECTED, "%s: phi4 with couplings kappa %g, lambda %g (damaged?)", path, m->kappa,
+  const theory_kind *theory = theory_get(m->theory);
+  PetscCheck(theory, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: theory '%s' is not one this latdiff knows", path,
+             m->theory);
+  PetscCheck(!theory->couplings || (isfinite(m->kappa) && isfinite(m->lambda)), PETSC_COMM_SELF,
+             PETSC_ERR_FILE_UNEXPECTED, "%s: %s with couplings kappa %g, lambda %g (damaged?)", path, m->theory, m->kappa,
              m->lambda);
   PetscCheck(lattice_volume(m->d, m->L, &volume), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s: the lattice attribute gives more sites than latdiff can count", path);
