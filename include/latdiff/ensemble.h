@@ -118,7 +118,9 @@ PetscErrorCode ensemble_read_config(ensemble_reader *r, int64_t i, double *out);
 PetscErrorCode ensemble_read_configs(ensemble_reader *r, int64_t i0, int64_t count, double *out);
 /* rows [row0, row0 + nrows) of the first direction of configuration i (independent I/O) */
 PetscErrorCode ensemble_read_rows(ensemble_reader *r, int64_t i, int64_t row0, int64_t nrows, double *out);
-PetscErrorCode ensemble_check_rows(const ensemble_reader *r, MPI_Comm comm, int64_t i, int64_t n, const double *x);
+/* mag: the file's /magnetisation[i] (the caller reads the whole of it once) */
+PetscErrorCode ensemble_check_rows(const ensemble_reader *r, MPI_Comm comm, int64_t i, int64_t n, const double *x,
+                                   double mag);
 PetscErrorCode ensemble_close(ensemble_reader **r);
 
 /* Metadata I/O shared with checkpoints. */

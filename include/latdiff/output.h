@@ -60,6 +60,11 @@ PetscErrorCode file_exists_collective(MPI_Comm comm, const char *path, PetscBool
 /* FNV-1a of a file's bytes, read on rank 0, the same on every rank: a
  * file identified by its content (an input replaced under the same name). */
 PetscErrorCode file_checksum(MPI_Comm comm, const char *path, uint64_t *sum);
+/* Error (collective, the file and "No space left on device") unless the
+ * directory of path has bytes free: a file written whole by one rank
+ * (models, checkpoints) is refused before HDF5 opens it, because a write
+ * that fails inside HDF5 can leave a file it cannot close. */
+PetscErrorCode file_check_space(MPI_Comm comm, const char *path, double bytes);
 /* Remove a file on rank 0 of comm (if it exists). */
 PetscErrorCode file_remove(MPI_Comm comm, const char *path);
 

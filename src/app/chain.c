@@ -360,7 +360,6 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
                              8.0 * (double)meta->replicas * (double)meta->per_replica * (double)lat->Vglobal, &claim));
   PetscCall(open_output(o, meta, lat, claim, st, &cs, &w, &done));
   if (done) PetscFunctionReturn(PETSC_SUCCESS);
-  app_catch_signals();
   if (cs.next_traj > 0 && st->load) PetscCall(st->load(st->ctx, cs.stepper)); /* restarted */
   else if (st->prepare && (cs.next_traj > 0 || !st->start)) PetscCall(st->prepare(st->ctx)); /* start prepared its own */
   PetscCall(log_layout(o, lat));

@@ -196,10 +196,14 @@ static PetscErrorCode read_configs(ensemble_reader *r, const score_model *m, dou
   if (!m->spread) PetscCall(ensemble_read_configs(r, m->lo, m->hi - m->lo, x));
   else {
     const int64_t row = m->shape.stride / r->meta.L[0];
+    double *mag;
+    PetscCall(PetscMalloc1((size_t)r->n, &mag));
+    PetscCall(ensemble_read_scalars(r, "magnetisation", mag));
     for (int64_t i = 0; i < m->nsamples; i++) {
       PetscCall(ensemble_read_rows(r, i, m->shape.offset / row, m->shape.dim / row, x + i * m->shape.dim));
-      PetscCall(ensemble_check_rows(r, m->comm, i, m->shape.dim, x + i * m->shape.dim));
+      PetscCall(ensemble_check_rows(r, m->comm, i, m->shape.dim, x + i * m->shape.dim, mag[i]));
     }
+    PetscCall(PetscFree(mag));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -237,7 +241,6 @@ PetscErrorCode cmd_nll(app_run *run)
   PetscCall(app_claim_output(run, PETSC_COMM_WORLD, "-output", o.output, 8.0 * NCOL * (double)n + 65536, &claim));
   PetscCall(output_check_fresh(claim, o.force));
   output_discard_on_failure(claim);
-  app_catch_signals();
 
   const int64_t mine = m->spread ? n : m->hi - m->lo, D = m->shape.dim;
   double *x, *cols[NCOL];

@@ -360,7 +360,6 @@ PetscErrorCode cmd_sample(app_run *run)
     output_discard_on_failure(rclaim);
     PetscCall(recorder_create(&o, m, &meta, rs, &rec));
   }
-  app_catch_signals();
   PetscCall(options_echo(&echo));
   if (m->lat) PetscCall(ensemble_writer_create(m->lat, &meta, o.output, echo, &w));
   else PetscCall(ensemble_writer_create_rows(PETSC_COMM_WORLD, &meta, o.output, echo, &w));

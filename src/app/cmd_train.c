@@ -369,7 +369,6 @@ PetscErrorCode cmd_train(app_run *run)
                        "sigma_data %.4g\n",
                        t->net->kind, t->info.layers, t->info.hidden, (long long)t->net->nparams, (long long)t->ntrain,
                        (long long)t->nval, (long long)r->volume, t->info.sigma_data));
-  app_catch_signals();
   PetscCall(options_echo(&echo));
   PetscLogDouble t0, now, last;
   PetscCall(PetscTime(&t0));

@@ -24,14 +24,13 @@ PetscErrorCode forward_measure(MPI_Comm comm, ensemble_reader *r, const forward_
   PetscCall(PetscMalloc1((size_t)n, &M0));
   PetscCall(ensemble_read_scalars(r, "magnetisation", M0));
   for (int64_t i = 0; i < n; i++) out->c0 += M0[i] / (double)n;
-  PetscCall(PetscFree(M0));
   PetscCall(PetscMalloc1((size_t)PetscMax(nloc, 1), &phi0));
   PetscCall(PetscMalloc1((size_t)PetscMax(nloc, 1), &phit));
   PetscCall(PetscMalloc1((size_t)((T + 1) * per), &vals));
 
   for (int64_t i = 0; i < n; i++) {
     PetscCall(ensemble_read_rows(r, i, lay->row0, lay->nrows, phi0));
-    PetscCall(ensemble_check_rows(r, comm, i, nloc, phi0));
+    PetscCall(ensemble_check_rows(r, comm, i, nloc, phi0, M0[i]));
     PetscCall(PetscArrayzero(vals, (T + 1) * per));
     for (int k = 0; k <= T; k++) { /* k = T: the undiffused baseline */
       const double f = k < T ? schedule_f(&p->sched, p->times[k]) : 1;
@@ -68,6 +67,7 @@ PetscErrorCode forward_measure(MPI_Comm comm, ensemble_reader *r, const forward_
   PetscCall(PetscFree(phi0));
   PetscCall(PetscFree(phit));
   PetscCall(PetscFree(vals));
+  PetscCall(PetscFree(M0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -414,16 +414,16 @@ static PetscErrorCode check_configs(const ensemble_reader *r, int64_t i0, int64_
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode ensemble_check_rows(const ensemble_reader *r, MPI_Comm comm, int64_t i, int64_t n, const double *x)
+PetscErrorCode ensemble_check_rows(const ensemble_reader *r, MPI_Comm comm, int64_t i, int64_t n, const double *x,
+                                   double mag)
 {
-  double s[2], mag;
+  double s[2];
 
   PetscFunctionBeginUser;
   sum_and_size(x, n, s);
   MPICHECK(MPI_Allreduce(MPI_IN_PLACE, s, 1, MPI_DOUBLE, MPI_SUM, comm));
   MPICHECK(MPI_Allreduce(MPI_IN_PLACE, s + 1, 1, MPI_DOUBLE, MPI_MAX, comm));
   if (isnan(s[0])) s[1] = INFINITY;
-  PetscCall(read_magnetisations(r, i, 1, &mag));
   PetscCall(check_config(r, comm, i, s, mag));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

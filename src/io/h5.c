@@ -311,12 +311,13 @@ static PetscErrorCode write_reals(hid_t loc, const char *name, hid_t type, int r
   PetscFunctionBeginUser;
   H5CALL(space = H5Screate_simple(rank, dims, NULL));
   H5CALL(ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  if (H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) { /* the file's name in the message */
+  /* the write or the close (which flushes) fails on a full disk: the file's name in the message */
+  const herr_t written = H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+  if (H5Dclose(ds) < 0 || written < 0) {
     char file[PETSC_MAX_PATH_LEN] = "?";
     (void)H5Fget_name(loc, file, sizeof file);
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write /%s: %s", file, name, h5_write_error(file));
   }
-  H5CALL(H5Dclose(ds));
   H5CALL(H5Sclose(space));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -16,6 +16,9 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_rank(comm, &rank));
   output_name(path, ".tmp", tmp, sizeof tmp);
+  /* four float64 and two float32 copies of the parameters, the base's arrays, attributes */
+  PetscCall(file_check_space(comm, tmp,
+                             (double)info->nparams * 40 + (double)(info->dim + st->nmagnetisation) * 8 + 65536));
   if (rank == 0) {
     hid_t f, g;
     const hsize_t n = (hsize_t)info->nparams;

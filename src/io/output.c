@@ -6,6 +6,7 @@
 #include "latdiff/output.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <sys/stat.h>
@@ -88,12 +89,36 @@ static int take_lock(const char *option, const char *path, int *fd, char *msg, s
   return 1;
 }
 
+/* the bytes free for an unprivileged writer in the directory of path (infinite if unknown) */
+static double free_bytes(const char *path)
+{
+  char copy[PETSC_MAX_PATH_LEN];
+  struct statvfs fs;
+
+  snprintf(copy, sizeof copy, "%s", path);
+  return statvfs(dirname(copy), &fs) == 0 ? (double)fs.f_bavail * (double)fs.f_frsize : INFINITY;
+}
+
+PetscErrorCode file_check_space(MPI_Comm comm, const char *path, double bytes)
+{
+  double avail = 0;
+  int rank;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) avail = free_bytes(path);
+  MPICHECK(MPI_Bcast(&avail, 1, MPI_DOUBLE, 0, comm));
+  PetscCheck(bytes <= avail, comm, PETSC_ERR_FILE_WRITE,
+             "%s: No space left on device (it needs %.0f KB, %.0f KB are free); nothing was written", path, bytes / 1024,
+             avail / 1024);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* What can be known before the work, decided on rank 0: msg empty if fine. */
 static void check_place(const char *option, const char *path, double bytes, char *msg, size_t len)
 {
   char copy[PETSC_MAX_PATH_LEN], *dir;
   struct stat st;
-  struct statvfs fs;
 
   msg[0] = 0;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -110,12 +135,10 @@ static void check_place(const char *option, const char *path, double bytes, char
     snprintf(msg, len, "%s: the directory %s is not writable", option, dir);
     return;
   }
-  if (bytes > 0 && statvfs(dir, &fs) == 0) {
-    const double avail = (double)fs.f_bavail * (double)fs.f_frsize;
-    if (bytes > avail)
-      snprintf(msg, len, "%s: %s needs %.3g GB but %s has %.3g GB free; free space or write elsewhere", option, path,
-               bytes / 1e9, dir, avail / 1e9);
-  }
+  const double avail = bytes > 0 ? free_bytes(path) : INFINITY;
+  if (bytes > avail)
+    snprintf(msg, len, "%s: %s needs %.3g GB but %s has %.3g GB free; free space or write elsewhere", option, path,
+             bytes / 1e9, dir, avail / 1e9);
 }
 
 PetscErrorCode output_claim_acquire(MPI_Comm comm, const char *option, const char *path, double bytes,
