@@ -55,8 +55,8 @@ check_fails "a model of points is refused" "lattice phi^4" sh -c "
   $LATDIFF sample -theory twopeak -sampler exact -nsamples 100 -output '$workdir/tp.h5' >/dev/null &&
   $LATDIFF train -input '$workdir/tp.h5' -output '$workdir/mt.h5' -steps 10 -batch 16 >/dev/null &&
   $LATDIFF sample -model '$workdir/mt.h5' -proposal independence -output '$workdir/bad.h5'"
-check_fails "-lattice against the model's" "lattice is another" $LATDIFF sample -model "$workdir/m3.h5" \
-  -proposal independence -lattice 8,8 -output "$workdir/bad.h5"
+check_fails "-lattice the model does not apply to (another dimension)" "does not apply to it" $LATDIFF sample \
+  -model "$workdir/m3.h5" -proposal independence -lattice 8,8,8 -output "$workdir/bad.h5"
 check_fails "-replicas other than the rank count" "one chain per rank" $LATDIFF sample -model "$workdir/m3.h5" \
   -proposal independence -replicas 2 -output "$workdir/bad.h5"
 check "refused runs leave no output" test ! -e "$workdir/bad.h5"

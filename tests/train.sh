@@ -214,8 +214,8 @@ check "  ... and sample with no sampler options uses the ode at 1e-5 with the po
 check "  ... an explicit -sampler keeps it" sh -c "
   $LATDIFF sample -model '$w/dflt.h5' -sampler em -steps 10 -nsamples 8 -output '$w/dfle.h5' >/dev/null &&
   h5dump -a generator/sampler '$w/dfle.h5' | grep -q em && h5dump -a generator/denoise '$w/dfle.h5' | grep -q none"
-check_fails "sample -lattice with a model names the model's lattice" "trained on (8x8)" \
-  $LATDIFF sample -model "$w/lu.h5" -lattice 16,16 -nsamples 4 -output "$w/big.h5"
+check_fails "sample -lattice with a model that cannot apply there says why" "does not apply to it" \
+  $LATDIFF sample -model "$w/lu.h5" -lattice 64 -nsamples 4 -output "$w/big.h5"
 check_fails "  ... a restart with another base propagator is refused" "another -base_propagator" sh -c "
   touch '$w/lp.h5.stop' && $LATDIFF train -input '$w/ff.h5' -output '$w/lp.h5' $lat >/dev/null &&
   test -s '$w/lp.h5.ckpt' && rm '$w/lp.h5.stop' &&

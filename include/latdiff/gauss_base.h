@@ -41,6 +41,20 @@
  *                        network on the raw G copies the training ensemble's
  *                        fluctuation mode by mode
  *   gauss_base_set_magnetisations  the zero mode's law from n magnetisations
+ *   gauss_base_transfer  to's G from from's fitted propagator, a function of
+ *                        the lattice momenta, evaluated on to's lattice of
+ *                        the same dimension (from's G refitted: a fit's
+ *                        own values give its coefficients back), the zero
+ *                        mode included: G(0) is the fit's limit p -> 0, the
+ *                        susceptibility, volume independent where L >> xi.
+ *                        A pair of vacua that overlap (m = +-mu with mu <
+ *                        2 sqrt(w): the symmetric phase's finite-volume
+ *                        non-Gaussian M) is dropped, as the larger volume's
+ *                        M is nearer Gaussian; separate vacua (the broken
+ *                        phase) have a spread that depends on the volume:
+ *                        why says so and to is unchanged, as when from's
+ *                        lattice has too few momenta to fit
+ *   gauss_base_transfers whether gauss_base_transfer would (why not, in why)
  *   gauss_base_score     s_G for nb fields, one (f, xi) per field
  *   gauss_base_score_jet adds the jet of s_G at x along dirs (jet.h) to out,
  *                        [V][ncoef], for one field
@@ -87,6 +101,8 @@ PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
 PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof);
 PetscErrorCode gauss_base_set_magnetisations(gauss_base *g, int64_t n, const double *M);
+PetscBool gauss_base_transfers(const gauss_base *g, char *why, size_t len);
+PetscErrorCode gauss_base_transfer(const gauss_base *from, gauss_base *to, char *why, size_t len);
 PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, const double *xi, const double *x, double *s);
 PetscErrorCode gauss_base_score_jet(gauss_base *g, double f, double xi, const double *x, const jet_space *js,
                                     const double *dirs, double *out);

@@ -18,6 +18,14 @@
 PetscErrorCode h5_create(MPI_Comm comm, const char *path, hid_t *file);
 PetscErrorCode h5_open(MPI_Comm comm, const char *path, PetscBool writable, hid_t *file);
 PetscErrorCode h5_close(hid_t *file);
+/* A file one rank builds whole in memory (HDF5's core driver) and then
+ * writes to `path` with plain write(2) and fsync: a disk that fills fails
+ * that write with the system's reason, and HDF5 never holds a file it
+ * cannot close (models: a failed flush of an open file crashed in
+ * MPI_Finalize). h5_image_write closes the image whether or not the write
+ * succeeds, and removes a partial `path`. */
+PetscErrorCode h5_image_create(hid_t *file);
+PetscErrorCode h5_image_write(hid_t *file, const char *path);
 
 PetscErrorCode h5_attr_put_double(hid_t obj, const char *name, double v);
 PetscErrorCode h5_attr_put_int(hid_t obj, const char *name, int64_t v);

@@ -26,9 +26,10 @@
  *     embed_frequencies (mlp: 0 for t itself as an input), score_form ("scaled", or "plain":
  *     s = n(x, t); scaled when absent), (unet, tutorial: channels, blocks, padding), schedule, sigma, beta_min, beta_max,
  *     cosine_s (0.008 when absent: files before it), eps, tmax (1 when absent),
- *     sigma_data, theory, lattice, kappa, lambda, data, steps_done,
+ *     sigma_data, theory, lattice, kappa, lambda, data, applies_to (the lattices
+ *     sample -lattice may apply it to, in words), steps_done,
  *     adam_step, options, code_version, git_commit, complete (last)
- * Written by rank 0 as PATH.tmp and renamed; every reader checks the
+ * Built in memory by rank 0, written as PATH.tmp and renamed; every reader checks the
  * format, the completeness mark and that the sizes agree.
  *
  *   model_write  C  (comm) rank 0 writes, all wait for the rename
@@ -68,6 +69,7 @@ typedef struct {
   double sigma_data; /* the data's standard deviation per value */
   ensemble_meta data_meta; /* theory, lattice, couplings of the training data */
   char data[PETSC_MAX_PATH_LEN];
+  char applies_to[256]; /* the lattices the model applies to, in words (written by train; "" when absent) */
   int64_t steps_done, adam_step, nparams;
   /* what the producer (the training) records of its own settings, so that
    * a restart can compare them: io stores them as attributes of /training

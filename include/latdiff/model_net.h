@@ -10,7 +10,12 @@
  *   lattice  for lattice fields (else for point targets)
  *   levels   sized per level by -channels, -blocks, -padding (the U-Nets);
  *            else by -hidden (default `width`), -layers, -embed
- *   batch    samples per call, which sizes the activation arena: mlp
+ *   equivariant  made of periodic convolutions and site-wise layers (with
+ *            periodic padding, for the U-Nets): the same parameters apply
+ *            to any lattice of the training lattice's dimension (sample
+ *            -lattice), for the U-Nets where every level halves it
+ *   batch    samples per call on lattices up to 32^2 (larger ones take
+ *            proportionally fewer), which sizes the activation arena: mlp
  *            1024, conv 64, unet 16 (100 kB per sample and channel level
  *            on 32x32), tutorial 8 (its four full-resolution levels of up
  *            to 256 channels keep 16 MB per sample: 127 MB a rank at 8,
@@ -23,6 +28,12 @@
  *   model_net_kind_names  the registered names, in registration order
  *   model_net_spec      the U-Net sizes of a unet or tutorial model
  *   model_net_create    the network of the kind and sizes in info
+ *   model_net_applies   whether the model's network applies to the lattice
+ *                       d, L (why not, in why)
+ *   model_net_applies_text  the lattices it applies to, in words (the
+ *                       model file's applies_to)
+ *   model_net_create_on the network of info on the lattice d, L (refused,
+ *                       naming why, where it does not apply)
  * Not collective. */
 #ifndef LATDIFF_MODEL_NET_H
 #define LATDIFF_MODEL_NET_H
@@ -35,7 +46,7 @@
 
 typedef struct {
   char name[16];
-  PetscBool lattice, levels;
+  PetscBool lattice, levels, equivariant;
   int width;
   int64_t batch;
   PetscErrorCode (*create)(const model_info *info, int64_t batch, nn_net **out);
@@ -46,5 +57,8 @@ PetscErrorCode model_net_kind_get(const char *name, const model_net_kind **kind)
 int model_net_kind_names(const char **names, int max);
 void model_net_spec(const model_info *info, nn_unet_spec *spec);
 PetscErrorCode model_net_create(const model_info *info, nn_net **out);
+PetscBool model_net_applies(const model_info *info, int d, const int *L, char *why, size_t len);
+void model_net_applies_text(const model_info *info, char *text, size_t len);
+PetscErrorCode model_net_create_on(const model_info *info, int d, const int *L, nn_net **out);
 
 #endif

@@ -6,6 +6,11 @@
  *                           (lattice fields only) also the spectrum
  *                           P(|p_hat|) = <|phi(p)|^2>/V shell by shell
  *                           (spectrum.h), each shell with its error
+ * xi2 is the second-moment correlation length of the symmetric phase,
+ *   xi_2 = sqrt(G(0) / G(p_min) - 1) / (2 sin(pi / L)),
+ * G(0) = V <M^2>, G(p_min) = <|phi(p)|^2> / V at the smallest non-zero
+ * momentum p = 2 pi / L along each direction of the largest extent L
+ * (averaged over them); NaN for point targets or where G(0) <= G(p_min).
  * Errors: blocked jackknife with blocks of at least 4 tau_int (the largest
  * of |M|, M^2 and the action) unless a block size is given.
  */
@@ -24,6 +29,7 @@ enum {
   OBS_KAPPA2, /* .. OBS_KAPPA2 + 6 = kappa8 */
   OBS_SITE_KAPPA2 = OBS_KAPPA2 + 7,
   OBS_ACTION_DENSITY = OBS_SITE_KAPPA2 + 7,
+  OBS_XI2, /* second-moment correlation length (lattice fields; NaN otherwise) */
   OBS_COUNT
 };
 enum { TAU_ABSM, TAU_M2, TAU_ACTION, TAU_COUNT };

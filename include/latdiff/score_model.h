@@ -100,6 +100,10 @@ struct score_model {
                         * in slabs), set by the type even on one rank */
   lattice *lat;        /* the decomposition of a spread sample, or NULL */
   double prior_var;    /* variance per value of the target, for a Gaussian prior (1 by default) */
+  /* the lattice a trained network is applied to (apply_d 0: its training
+   * lattice): its -lattice option, or set by a verb before setup (nll: the
+   * data's lattice) */
+  int apply_d, apply_L[LATTICE_MAXDIM];
   PetscBool trained;   /* a trained network: the sampler must use its schedule */
   schedule sched;      /* ... this one */
   /* score_model_divergence from jets: its unit directions and output for

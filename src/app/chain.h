@@ -16,7 +16,8 @@ typedef struct {
   double kappa, lambda;
   int ntraj, therm, every, checkpoint_every;
   uint64_t seed;
-  char output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16], start[16];
+  char output[PETSC_MAX_PATH_LEN], stop_file[PETSC_MAX_PATH_LEN + 16], start[16]; /* start: random, cold, ordered or file */
+  char start_file[PETSC_MAX_PATH_LEN]; /* -start FILE */
   PetscBool force, restart, help;
   double progress; /* seconds between progress lines */
   double flip;     /* probability per update of the global move phi -> -phi */

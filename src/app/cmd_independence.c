@@ -80,7 +80,8 @@ static PetscErrorCode parse(indep_options *o, score_model *m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the model's lattice and couplings are the chain's; given options must agree */
+/* the model's lattice (its training lattice, or the one -lattice applies it to) and couplings are the
+ * chain's; given couplings must agree */
 static PetscErrorCode adopt_lattice(indep_options *o, const score_model *m)
 {
   ensemble_meta meta = {.d = 1, .L = {1}};
@@ -91,9 +92,6 @@ static PetscErrorCode adopt_lattice(indep_options *o, const score_model *m)
   score_model_describe(m, &meta);
   PetscCheck(theory_is_lattice(meta.theory), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-proposal independence: a chain for lattice phi^4; the model is of theory '%s'", meta.theory);
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-lattice", &given));
-  PetscCheck(!given || (o->chain.d == meta.d && !memcmp(o->chain.L, meta.L, sizeof(int) * (size_t)meta.d)),
-             PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-lattice: the model's lattice is another one");
   PetscCall(PetscOptionsHasName(NULL, NULL, "-kappa", &given));
   PetscCheck(!given || o->chain.kappa == meta.kappa, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-kappa %g: the model's data have kappa %g", o->chain.kappa, meta.kappa);

@@ -30,34 +30,6 @@ typedef struct {
   PetscBool force, help;
 } sample_options;
 
-/* -lattice with -model: a trained model samples the lattice it was trained
- * on (its file says which), until models learn to extend to larger ones */
-static PetscErrorCode check_model_lattice(const score_model *m)
-{
-  char path[PETSC_MAX_PATH_LEN], msg[96] = "";
-  PetscBool model, lattice_given;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-model", path, sizeof path, &model));
-  if (!model) PetscFunctionReturn(PETSC_SUCCESS); /* asking marks -lattice used: only with a model */
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-lattice", &lattice_given));
-  if (!lattice_given) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscBool exists;
-  PetscCall(file_exists_collective(m->comm, path, &exists));
-  if (exists) {
-    model_info info;
-    model_state st;
-    char L[64];
-    PetscCall(model_read(m->comm, path, &info, &st));
-    PetscCall(model_state_free(&st));
-    lattice_extents_text(info.data_meta.d, info.data_meta.L, L, sizeof L);
-    snprintf(msg, sizeof msg, " (%s)", L);
-  }
-  SETERRQ(m->comm, PETSC_ERR_USER_INPUT,
-          "-lattice: a trained model samples the lattice it was trained on%s, given by -model %s; omit -lattice", msg,
-          path);
-}
-
 static PetscErrorCode parse(sample_options *o, score_model *m)
 {
   PetscFunctionBeginUser;
@@ -132,7 +104,6 @@ static PetscErrorCode parse(sample_options *o, score_model *m)
   if (o->sp.tmax == 0) o->sp.tmax = o->sched.kind == SCHEDULE_COSINE ? 0.995 : 1.0;
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o->help));
   if (o->help) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(check_model_lattice(m));
   PetscCheck(!strcmp(o->score, "exact"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-score: '%s'; the closed form is 'exact' (a trained score: -model FILE)", o->score);
   PetscCheck(o->output[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-output is required, e.g. -output gen.h5");

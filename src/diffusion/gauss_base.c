@@ -105,61 +105,87 @@ static int orbit_first(const gauss_base *g, int64_t j)
   return 1;
 }
 
-PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof)
-{
-  enum { K = 7 };
-  double A[K][K] = {{0}}, y[K] = {0}, b[K], diag[K];
-  int n = 0, used = 0, skip[K] = {0};
-  int64_t orbits = 0;
-  const int64_t first = g->nmu ? 1 : 0; /* with the pair the zero mode is theirs and stays out */
+enum { FIT_MAXTERMS = 7 };
 
-  PetscFunctionBeginUser;
-  *nterms = 0, *chi2_dof = NAN;
-  /* 1/G(p) = sum_k c_k b_k(p), least squares in the relative residual
-   * r = 1 - G c.b: the measured G's relative error is about the same on
-   * every mode, and each mode counts once, so an orbit by its size */
+/* the coefficients c of 1/G(p) = sum_k c_k b_k(p) fitted to g's G on the
+ * modes from `first` on: *n basis functions, *used of them independent on
+ * this lattice (the others get 0), over *orbits orbits of reflections.
+ * Fewer orbits than terms would interpolate, not smooth: *used = 0. */
+static void fit_coefficients(const gauss_base *g, int64_t first, double *c, int *n, int *used, int64_t *orbits)
+{
+  enum { K = FIT_MAXTERMS };
+  double A[K][K] = {{0}}, b[K], diag[K];
+  int skip[K] = {0};
+
+  *n = 0, *used = 0, *orbits = 0;
+  for (int k = 0; k < K; k++) c[k] = 0;
+  /* least squares in the relative residual r = 1 - G c.b: the measured
+   * G's relative error is about the same on every mode, and each mode
+   * counts once, so an orbit by its size */
   for (int64_t j = first; j < g->V; j++) {
-    n = fit_basis(g, j, b), orbits += orbit_first(g, j);
-    for (int k = 0; k < n; k++) {
-      y[k] += g->G[j] * b[k];
-      for (int l = 0; l < n; l++) A[k][l] += g->G[j] * g->G[j] * b[k] * b[l];
+    *n = fit_basis(g, j, b), *orbits += orbit_first(g, j);
+    for (int k = 0; k < *n; k++) {
+      c[k] += g->G[j] * b[k];
+      for (int l = 0; l < *n; l++) A[k][l] += g->G[j] * g->G[j] * b[k] * b[l];
     }
   }
   /* Cholesky of the normal equations; an invariant that is a combination
    * of the others on this lattice (an extent of 1 or 2) is left out */
-  for (int k = 0; k < n; k++) diag[k] = A[k][k];
-  for (int k = 0; k < n; k++) {
+  for (int k = 0; k < *n; k++) diag[k] = A[k][k];
+  for (int k = 0; k < *n; k++) {
     for (int l = 0; l < k; l++) A[k][k] -= A[k][l] * A[k][l];
     if (!(A[k][k] > 1e-10 * diag[k])) {
       skip[k] = 1, A[k][k] = 1;
-      for (int i = k + 1; i < n; i++) A[i][k] = 0;
+      for (int i = k + 1; i < *n; i++) A[i][k] = 0;
       continue;
     }
-    A[k][k] = sqrt(A[k][k]), used++;
-    for (int i = k + 1; i < n; i++) {
+    A[k][k] = sqrt(A[k][k]), (*used)++;
+    for (int i = k + 1; i < *n; i++) {
       for (int l = 0; l < k; l++) A[i][k] -= A[i][l] * A[k][l];
       A[i][k] /= A[k][k];
     }
   }
-  /* fewer orbits than terms: the fit would interpolate, not smooth */
-  if (orbits <= used) PetscFunctionReturn(PETSC_SUCCESS);
-  for (int k = 0; k < n; k++) {
-    for (int l = 0; l < k; l++) y[k] -= A[k][l] * y[l];
-    y[k] = skip[k] ? 0 : y[k] / A[k][k];
+  if (*orbits <= *used) {
+    *used = 0;
+    return;
   }
-  for (int k = n - 1; k >= 0; k--) {
-    for (int l = k + 1; l < n; l++) y[k] -= A[l][k] * y[l];
-    y[k] = skip[k] ? 0 : y[k] / A[k][k];
+  for (int k = 0; k < *n; k++) {
+    for (int l = 0; l < k; l++) c[k] -= A[k][l] * c[l];
+    c[k] = skip[k] ? 0 : c[k] / A[k][k];
   }
+  for (int k = *n - 1; k >= 0; k--) {
+    for (int l = k + 1; l < *n; l++) c[k] -= A[l][k] * c[l];
+    c[k] = skip[k] ? 0 : c[k] / A[k][k];
+  }
+}
+
+/* 1/G at mode j of g from the coefficients c */
+static double fitted_inverse(const gauss_base *g, int64_t j, const double *c)
+{
+  double b[FIT_MAXTERMS], inv = 0;
+  const int n = fit_basis(g, j, b);
+  for (int k = 0; k < n; k++) inv += c[k] * b[k];
+  return inv;
+}
+
+PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof)
+{
+  double c[FIT_MAXTERMS];
+  int n, used;
+  int64_t orbits;
+  const int64_t first = g->nmu ? 1 : 0; /* with the pair the zero mode is theirs and stays out */
+
+  PetscFunctionBeginUser;
+  *nterms = 0, *chi2_dof = NAN;
+  fit_coefficients(g, first, c, &n, &used, &orbits);
+  if (!used) PetscFunctionReturn(PETSC_SUCCESS);
   /* chi^2: an orbit of |O| modes of a Gaussian field measured on N
    * independent configurations has the relative variance 2 / (N |O|) (a
    * complex mode and its conjugate are one, a real mode has twice the
    * variance); summed over the orbit's modes, r^2 N / 2 each */
   double sum = 0;
   for (int64_t j = first; j < g->V; j++) {
-    double inv = 0;
-    fit_basis(g, j, b);
-    for (int k = 0; k < n; k++) inv += y[k] * b[k];
+    const double inv = fitted_inverse(g, j, c);
     PetscCheck(inv > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
                "-base_propagator fit: the fitted inverse propagator is not positive at mode %lld; use -base_propagator "
                "measured", (long long)j);
@@ -169,6 +195,44 @@ PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof)
   for (int64_t j = first; j < g->V; j++) g->G[j] = g->work[j];
   *nterms = used;
   if (g->nconf > 0) *chi2_dof = sum * g->nconf / 2 / (double)(orbits - used);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscBool gauss_base_transfers(const gauss_base *g, char *why, size_t len)
+{
+  double c[FIT_MAXTERMS];
+  int n, used;
+  int64_t orbits;
+
+  why[0] = 0;
+  if (g->nmu && g->mu[0] > 2 * sqrt(g->mu_var))
+    return snprintf(why, len, "its base holds the broken phase's pair of vacua (m = +-%.4g, spread %.3g), whose spread "
+                    "depends on the volume", g->mu[0], sqrt(g->mu_var)), PETSC_FALSE;
+  fit_coefficients(g, g->nmu ? 1 : 0, c, &n, &used, &orbits);
+  if (!used) return snprintf(why, len, "its lattice has too few momenta for a smooth propagator"), PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+PetscErrorCode gauss_base_transfer(const gauss_base *from, gauss_base *to, char *why, size_t len)
+{
+  double c[FIT_MAXTERMS];
+  int n, used;
+  int64_t orbits;
+
+  PetscFunctionBeginUser;
+  PetscCheck(from->d == to->d, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "gauss_base_transfer: %d and %d dimensions",
+             from->d, to->d);
+  if (!gauss_base_transfers(from, why, len)) PetscFunctionReturn(PETSC_SUCCESS);
+  fit_coefficients(from, from->nmu ? 1 : 0, c, &n, &used, &orbits);
+  for (int64_t j = 0; j < to->V; j++) {
+    const double inv = fitted_inverse(to, j, c);
+    if (!(inv > 0)) {
+      snprintf(why, len, "its fitted inverse propagator is not positive at mode %lld of the new lattice", (long long)j);
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    to->G[j] = 1 / inv;
+  }
+  to->nmu = 0, to->nconf = 0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -3,6 +3,7 @@
 #include "latdiff/model_net.h"
 #include "latdiff/nn_convnet.h"
 #include "latdiff/nn_mlp.h"
+#include "latdiff/lattice.h"
 
 /* process-wide, like PETSc's type lists; the built-ins on first use */
 static model_net_kind registry[MODEL_NET_MAXKINDS];
@@ -54,10 +55,10 @@ static PetscErrorCode create_unet(const model_info *info, int64_t batch, nn_net 
 static PetscErrorCode register_builtin(void)
 {
   static const model_net_kind builtin[] = {
-    {"mlp", PETSC_FALSE, PETSC_FALSE, 64, 1024, create_mlp},
-    {"conv", PETSC_TRUE, PETSC_FALSE, 16, 64, create_conv},
-    {"unet", PETSC_TRUE, PETSC_TRUE, 0, 16, create_unet},
-    {"tutorial", PETSC_TRUE, PETSC_TRUE, 0, 8, create_unet},
+    {"mlp", PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 64, 1024, create_mlp},
+    {"conv", PETSC_TRUE, PETSC_FALSE, PETSC_TRUE, 16, 64, create_conv},
+    {"unet", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 16, create_unet},
+    {"tutorial", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 8, create_unet},
   };
 
   PetscFunctionBeginUser;
@@ -102,12 +103,93 @@ void model_net_spec(const model_info *info, nn_unet_spec *spec)
   if (info->padding[0]) spec->periodic = strcmp(info->padding, "zero") != 0;
 }
 
+PetscBool model_net_applies(const model_info *info, int d, const int *L, char *why, size_t len)
+{
+  const model_net_kind *kind;
+  char text[24];
+
+  why[0] = 0;
+  if (model_net_kind_get(info->net, &kind)) return snprintf(why, len, "its network '%s' is unknown", info->net), PETSC_FALSE;
+  lattice_extents_text(info->data_meta.d, info->data_meta.L, text, sizeof text);
+  if (!kind->equivariant)
+    return snprintf(why, len, "its network '%s' is not translation equivariant: it samples its training lattice %s only",
+                    info->net, text), PETSC_FALSE;
+  if (d != info->data_meta.d)
+    return snprintf(why, len, "it was trained on the %d-d lattice %s", info->data_meta.d, text), PETSC_FALSE;
+  if (kind->levels) {
+    nn_unet_spec spec;
+    char reason[160];
+    model_net_spec(info, &spec);
+    if (!spec.periodic)
+      return snprintf(why, len, "its network '%s' pads with zeros: not translation equivariant, it samples its training "
+                      "lattice %s only", info->net, text), PETSC_FALSE;
+    for (int mu = 0; mu < d; mu++) spec.L[mu] = L[mu];
+    if (!nn_unet_check(&spec, reason, sizeof reason))
+      return snprintf(why, len, "its %s: %s", info->net, reason), PETSC_FALSE;
+  }
+  return PETSC_TRUE;
+}
+
+void model_net_applies_text(const model_info *info, char *text, size_t len)
+{
+  const model_net_kind *kind;
+  char L[24];
+
+  lattice_extents_text(info->data_meta.d, info->data_meta.L, L, sizeof L);
+  if (model_net_kind_get(info->net, &kind) || !kind->equivariant) {
+    snprintf(text, len, "%s only", L);
+    return;
+  }
+  if (kind->levels) {
+    nn_unet_spec spec;
+    model_net_spec(info, &spec);
+    if (!spec.periodic) snprintf(text, len, "%s only", L);
+    else if (spec.resample && spec.levels > 1)
+      snprintf(text, len, "any %d-d lattice whose extents are multiples of %d", info->data_meta.d, 1 << (spec.levels - 1));
+    else snprintf(text, len, "any %d-d lattice", info->data_meta.d);
+    return;
+  }
+  snprintf(text, len, "any %d-d lattice", info->data_meta.d);
+}
+
+/* the activations of a call scale with batch x V: on a lattice larger than
+ * 32^2 the batch shrinks so that the arena stays the kind's at 32^2 */
+static int64_t batch_for(const model_net_kind *kind, int64_t V)
+{
+  const int64_t ref = 1024;
+  return V <= ref ? kind->batch : PetscMax(1, kind->batch * ref / V);
+}
+
+PetscErrorCode model_net_create_on(const model_info *info, int d, const int *L, nn_net **out)
+{
+  model_info on = *info;
+  char why[256];
+
+  PetscFunctionBeginUser;
+  PetscBool same = d == info->data_meta.d;
+  for (int mu = 0; same && mu < d; mu++) same = L[mu] == info->data_meta.L[mu];
+  if (same) { /* its own lattice: any kind */
+    PetscCall(model_net_create(info, out));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCheck(model_net_applies(info, d, L, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "the model does not apply to this lattice: %s", why);
+  on.dim = 1;
+  for (int mu = 0; mu < d; mu++) on.data_meta.L[mu] = L[mu], on.dim *= L[mu];
+  PetscCall(model_net_create(&on, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode model_net_create(const model_info *info, nn_net **out)
 {
   const model_net_kind *kind;
 
   PetscFunctionBeginUser;
   PetscCall(model_net_kind_get(info->net, &kind));
-  PetscCall(kind->create(info, kind->batch, out));
+  PetscCheck(info->J >= 1 || !kind->lattice, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "network '%s' with embed_frequencies 0: only point networks take t itself as an input (damaged?)", info->net);
+  PetscCheck(!kind->levels || info->levels > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "network '%s' without channels per level (damaged?)", info->net);
+  PetscCall(kind->create(info, batch_for(kind, info->dim), out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -10,6 +10,7 @@
 #include "latdiff/model_net.h"
 #include "latdiff/score_model.h"
 #include "latdiff/theory.h"
+#include "latdiff/options.h"
 
 
 typedef struct {
@@ -21,6 +22,11 @@ typedef struct {
   double *work;
   score_model *target; /* the training data's theory: its action (point targets) */
   phi4_whole *phi4; /* phi^4 data: the action of whole fields on this rank */
+  int d, L[LATTICE_MAXDIM]; /* the lattice it is applied to */
+  int64_t V;
+  PetscBool transferred;    /* ... another than its training lattice */
+  PetscBool lattice_option; /* asked for by -lattice (else by the verb, nll: where the model applies) */
+  char asked[64];           /* "-lattice 16x16" or "the data's lattice 16x16", for messages */
 } network;
 
 static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
@@ -28,8 +34,16 @@ static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
   network *n = m->data;
 
   PetscFunctionBeginUser;
+  PetscBool set;
+  int d = LATTICE_MAXDIM;
+
   PetscCall(PetscOptionsString_Private(o, "-model", "a model file written by latdiff train", "latdiff", n->path,
                                        n->path, sizeof n->path, NULL));
+  PetscCall(opt_ints(o, "-lattice",
+                     "with -model: the lattice L0,L1,... to sample (default: the training lattice); a translation-"
+                     "equivariant network (conv; unet where every level halves it) on a fitted base applies to any "
+                     "lattice of its dimension", LATTICE_MAXDIM, m->apply_L, &d, &set));
+  if (set) m->apply_d = d, n->lattice_option = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -40,6 +54,63 @@ static PetscErrorCode net_posterior_color(score_model *m, double f, double xi, i
 static PetscErrorCode net_divergence(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
                                      double *div);
 
+/* the training lattice, or the one asked for (m->apply_*) where the
+ * network applies to it */
+static PetscErrorCode choose_lattice(score_model *m)
+{
+  network *n = m->data;
+  const ensemble_meta *dm = &n->info.data_meta;
+  char why[256], L[32];
+
+  PetscFunctionBeginUser;
+  n->d = dm->d;
+  for (int mu = 0; mu < dm->d; mu++) n->L[mu] = dm->L[mu];
+  PetscBool same = m->apply_d == dm->d;
+  for (int mu = 0; same && mu < dm->d; mu++) same = m->apply_L[mu] == dm->L[mu];
+  if (!m->apply_d || same) { /* its own lattice */
+    n->V = n->info.dim;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  lattice_extents_text(m->apply_d, m->apply_L, L, sizeof L);
+  snprintf(n->asked, sizeof n->asked, "%s %s", n->lattice_option ? "-lattice" : "the data's lattice", L);
+  const PetscBool of_lattice = theory_is_lattice(dm->theory), applies = of_lattice && model_net_applies(&n->info,
+                                                                                  m->apply_d, m->apply_L, why, sizeof why);
+  if (!applies && !n->lattice_option) { /* the verb compares the lattices and says what differs */
+    n->V = n->info.dim;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCheck(of_lattice, m->comm, PETSC_ERR_USER_INPUT, "-lattice %s: the model %s is of points (theory '%s'), not of a "
+             "lattice", L, n->path, dm->theory);
+  PetscCheck(applies, m->comm, PETSC_ERR_USER_INPUT, "-lattice %s: the model %s does not apply to it: %s", L, n->path,
+             why);
+  n->transferred = PETSC_TRUE;
+  n->d = m->apply_d, n->V = 1;
+  for (int mu = 0; mu < n->d; mu++) n->L[mu] = m->apply_L[mu], n->V *= n->L[mu];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the base on the new lattice: the fitted propagator is a function of the
+ * momenta (gauss_base_transfer); a measured one is not */
+static PetscErrorCode transfer_base(score_model *m)
+{
+  network *n = m->data;
+  gauss_base *to;
+  char why[256];
+
+  PetscFunctionBeginUser;
+  PetscCheck(!strcmp(n->info.base_propagator, "fit"), m->comm, PETSC_ERR_USER_INPUT,
+             "%s: the model %s has a base propagator measured mode by mode on its training lattice; only a "
+             "fitted one (train -base_propagator fit, the default) extends to other momenta", n->asked, n->path);
+  PetscCall(gauss_base_create(n->d, n->L, &to));
+  PetscCall(gauss_base_transfer(n->base, to, why, sizeof why));
+  if (why[0]) PetscCall(gauss_base_destroy(&to));
+  PetscCheck(!why[0], m->comm, PETSC_ERR_USER_INPUT, "%s: the model %s does not apply to it: %s", n->asked, n->path,
+             why);
+  PetscCall(gauss_base_destroy(&n->base));
+  n->base = to;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode net_setup(score_model *m)
 {
   network *n = m->data;
@@ -47,9 +118,10 @@ static PetscErrorCode net_setup(score_model *m)
 
   PetscFunctionBeginUser;
   PetscCall(model_read(m->comm, n->path, &n->info, &st));
-  PetscCall(model_net_create(&n->info, &n->net));
+  PetscCall(choose_lattice(m));
+  PetscCall(model_net_create_on(&n->info, n->d, n->L, &n->net));
   if (n->net->ops.trace) m->ops.divergence = net_divergence; /* the generic one from jets costs dim tangents */
-  PetscCheck(n->net->dim == n->info.dim, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dim %d, but the lattice has %lld sites",
+  PetscCheck(n->net->dim == n->V, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dim %d, but the lattice has %lld sites",
              n->path, n->info.dim, (long long)n->net->dim);
   PetscCheck(n->net->nparams == n->info.nparams, m->comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: %lld parameters, but a network of these sizes has %lld", n->path, (long long)n->info.nparams,
@@ -64,18 +136,19 @@ static PetscErrorCode net_setup(score_model *m)
     m->ops.log_prior = net_log_prior;
     m->ops.posterior_color = net_posterior_color;
     if (st.magnetisation) PetscCall(gauss_base_set_magnetisations(n->base, st.nmagnetisation, st.magnetisation));
+    if (n->transferred) PetscCall(transfer_base(m));
   }
   PetscCall(model_state_free(&st));
   n->form = (dsm_form){.base = n->base, .sigma_data = n->info.sigma_data, .plain = !strcmp(n->info.score_form, "plain")};
   PetscCall(PetscMalloc1((size_t)dsm_work_size(n->net), &n->work));
-  PetscCall(score_model_split_points(m, n->info.dim));
+  PetscCall(score_model_split_points(m, n->V));
   m->prior_var = n->info.sigma_data * n->info.sigma_data;
   m->trained = PETSC_TRUE;
   PetscCall(schedule_from_name(m->comm, n->info.schedule, n->info.sigma, n->info.beta_min, n->info.beta_max,
                                n->info.cosine_s, &m->sched));
   if (theory_is_lattice(n->info.data_meta.theory)) { /* whole fields on this rank: a lattice of one rank */
     const ensemble_meta *dm = &n->info.data_meta;
-    PetscCall(phi4_whole_create(dm->d, dm->L, dm->kappa, dm->lambda, &n->phi4));
+    PetscCall(phi4_whole_create(dm->d, n->L, dm->kappa, dm->lambda, &n->phi4));
   } else { /* the target the data came from, restored from the model's /data_source: its action */
     hid_t f, g;
     PetscCall(h5_open(m->comm, n->path, PETSC_FALSE, &f));
@@ -167,8 +240,8 @@ static void net_describe(const score_model *m, ensemble_meta *meta)
   snprintf(meta->theory, sizeof meta->theory, "%s", src->theory);
   meta->kappa = src->kappa;
   meta->lambda = src->lambda;
-  meta->d = src->d;
-  for (int mu = 0; mu < src->d; mu++) meta->L[mu] = src->L[mu];
+  meta->d = n->d;
+  for (int mu = 0; mu < n->d; mu++) meta->L[mu] = n->L[mu];
 }
 
 static PetscErrorCode net_attrs(const score_model *m, hid_t file)
@@ -178,6 +251,11 @@ static PetscErrorCode net_attrs(const score_model *m, hid_t file)
   PetscFunctionBeginUser;
   PetscCall(h5_attr_put_string(file, "model", n->path));
   PetscCall(h5_attr_put_int(file, "model_steps", n->info.steps_done));
+  if (n->transferred) { /* generated on another lattice than the model's */
+    char L[32];
+    lattice_extents_text(n->info.data_meta.d, n->info.data_meta.L, L, sizeof L);
+    PetscCall(h5_attr_put_string(file, "model_lattice", L));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -410,6 +410,22 @@ PetscErrorCode trainer_validate(trainer *t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the lattices sample -lattice may apply the model to: its network's, unless
+ * its base is bound to the training lattice */
+static void applies_to(trainer *t)
+{
+  model_info *info = &t->info;
+  char why[200], L[32];
+
+  lattice_extents_text(info->data_meta.d, info->data_meta.L, L, sizeof L);
+  if (!theory_is_lattice(info->data_meta.theory)) info->applies_to[0] = 0;
+  else if (t->base && strcmp(info->base_propagator, "fit"))
+    snprintf(info->applies_to, sizeof info->applies_to, "%s only (a measured base propagator)", L);
+  else if (t->base && !gauss_base_transfers(t->base, why, sizeof why))
+    snprintf(info->applies_to, sizeof info->applies_to, "%s only (%s)", L, why);
+  else model_net_applies_text(info, info->applies_to, sizeof info->applies_to);
+}
+
 PetscErrorCode trainer_save(trainer *t, const char *path, const char *options)
 {
   nn_net *m = t->net;
@@ -421,6 +437,7 @@ PetscErrorCode trainer_save(trainer *t, const char *path, const char *options)
   PetscCall(check_identical(t->comm, m->p, m->nparams));
   t->info.steps_done = t->done;
   t->info.adam_step = t->opt->step;
+  applies_to(t);
   PetscCall(model_write(t->comm, path, &t->info, &st, options, t->data->file));
   PetscCall(PetscLogEventEnd(EV_CHECKPOINT, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);

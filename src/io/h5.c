@@ -1,6 +1,8 @@
 /* h5.c — checked parallel-HDF5 helpers (h5.h). */
 #include "latdiff/h5.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <sys/statvfs.h>
@@ -120,6 +122,61 @@ PetscErrorCode h5_open(MPI_Comm comm, const char *path, PetscBool writable, hid_
   *file = H5Fopen(path, writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl);
   H5Pclose(fapl);
   PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_OPEN, "%s: cannot open the HDF5 file (truncated or damaged?)", path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode h5_image_create(hid_t *file)
+{
+  hid_t fapl;
+
+  PetscFunctionBeginUser;
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  H5CALL(fapl = H5Pcreate(H5P_FILE_ACCESS));
+  H5CALL(H5Pset_fapl_core(fapl, (size_t)1 << 20, 0)); /* grow by 1 MB; no backing file */
+  *file = H5Fcreate("latdiff-image", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  PetscCheck(*file >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot build an HDF5 file in memory: %s", h5_error_text());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the whole buffer to fd; the system's reason on failure (0 on success) */
+static int write_all(int fd, const char *buf, size_t n)
+{
+  while (n > 0) {
+    const ssize_t w = write(fd, buf, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return w < 0 ? errno : ENOSPC;
+    buf += w;
+    n -= (size_t)w;
+  }
+  return fsync(fd) ? errno : 0;
+}
+
+PetscErrorCode h5_image_write(hid_t *file, const char *path)
+{
+  ssize_t size;
+  char *buf = NULL;
+  int err = 0, fd;
+
+  PetscFunctionBeginUser;
+  if (H5Fflush(*file, H5F_SCOPE_GLOBAL) < 0 || (size = H5Fget_file_image(*file, NULL, 0)) <= 0 ||
+      !(buf = malloc((size_t)size)) || H5Fget_file_image(*file, buf, (size_t)size) != size) {
+    free(buf);
+    H5Fclose(*file);
+    *file = -1;
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_MEM, "%s: cannot build the file in memory: %s", path, h5_error_text());
+  }
+  H5Fclose(*file); /* memory only: cannot fail on the disk */
+  *file = -1;
+  fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) err = errno;
+  else {
+    err = write_all(fd, buf, (size_t)size);
+    if (close(fd) && !err) err = errno;
+    if (err) unlink(path);
+  }
+  free(buf);
+  PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write: %s", path, strerror(err));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -23,7 +23,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     hid_t f, g;
     const hsize_t n = (hsize_t)info->nparams;
     const double *data[4] = {st->params, st->ema, st->m, st->v};
-    PetscCall(h5_create(PETSC_COMM_SELF, tmp, &f));
+    PetscCall(h5_image_create(&f));
     PetscCall(h5_attr_put_string(f, "format", MODEL_FORMAT));
     PetscCall(h5_attr_put_int(f, "format_version", MODEL_FORMAT_VERSION));
     PetscCall(h5_attr_put_string(f, "net", info->net));
@@ -50,6 +50,7 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
     PetscCall(h5_attr_put_double(f, "tmax", info->tmax));
     PetscCall(h5_attr_put_double(f, "sigma_data", info->sigma_data));
     PetscCall(h5_attr_put_string(f, "data", info->data));
+    if (info->applies_to[0]) PetscCall(h5_attr_put_string(f, "applies_to", info->applies_to));
     PetscCall(h5_attr_put_int(f, "steps_done", info->steps_done));
     PetscCall(h5_attr_put_int(f, "adam_step", info->adam_step));
     PetscCall(h5_attr_put_string(f, "options", options ? options : ""));
@@ -79,9 +80,8 @@ PetscErrorCode model_write(MPI_Comm comm, const char *path, const model_info *in
       const hsize_t nm = (hsize_t)st->nmagnetisation;
       PetscCall(h5_write_doubles(f, "base_magnetisation", 1, &nm, st->magnetisation));
     }
-    PetscCall(h5_flush(f, tmp));
     PetscCall(h5_attr_put_int(f, "complete", 1));
-    PetscCheck(H5Fclose(f) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write: %s", tmp, h5_write_error(tmp));
+    PetscCall(h5_image_write(&f, tmp));
   }
   PetscCall(file_commit(comm, tmp, path));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -159,7 +159,7 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   info->layers = (int)v;
   PetscCall(h5_attr_get_int(f, path, "embed_frequencies", &v));
   info->J = (int)v;
-  if (!strcmp(info->net, "unet") || !strcmp(info->net, "tutorial")) {
+  if (H5Aexists(f, "channels") > 0) { /* the kinds sized per level */
     PetscCall(h5_attr_get_ints(f, path, "channels", MODEL_MAXLEVELS, &info->levels, info->channels));
     PetscCall(h5_attr_get_int(f, path, "blocks", &v));
     info->blocks = (int)v;
@@ -178,6 +178,8 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   if (H5Aexists(f, "tmax") > 0) PetscCall(h5_attr_get_double(f, path, "tmax", &info->tmax));
   PetscCall(h5_attr_get_double(f, path, "sigma_data", &info->sigma_data));
   PetscCall(h5_attr_get_string(f, path, "data", sizeof info->data, info->data));
+  if (H5Aexists(f, "applies_to") > 0)
+    PetscCall(h5_attr_get_string(f, path, "applies_to", sizeof info->applies_to, info->applies_to));
   PetscCall(h5_attr_get_int(f, path, "steps_done", &info->steps_done));
   PetscCall(h5_attr_get_int(f, path, "adam_step", &info->adam_step));
   PetscCheck(H5Lexists(f, "data_source", H5P_DEFAULT) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: no /data_source group",
@@ -186,7 +188,7 @@ PetscErrorCode model_read(MPI_Comm comm, const char *path, model_info *info, mod
   PetscCall(ensemble_meta_read(g, path, &info->data_meta));
   H5CALL(H5Gclose(g));
   PetscCheck(info->dim >= 1 && info->dim <= 1 << 20 && info->hidden >= 1 && info->hidden <= 1 << 16 && info->layers >= 1 &&
-               info->layers <= 8 && (info->J >= 1 || (info->J == 0 && !strcmp(info->net, "mlp"))) && info->J <= 512 && info->sigma_data > 0 && info->steps_done >= 0,
+               info->layers <= 8 && info->J >= 0 && info->J <= 512 && info->sigma_data > 0 && info->steps_done >= 0,
              comm, PETSC_ERR_FILE_UNEXPECTED, "%s: network sizes or normalisation out of range (damaged?)", path);
   for (int k = 0; k < 4; k++) PetscCall(read_array(comm, f, path, arrays[k], &info->nparams, &data[k]));
   for (int k = 0; k < 2; k++) { /* /params and /ema: the masters rounded to float32, or edited */

@@ -3,23 +3,25 @@
 #include "latdiff/observables.h"
 #include "latdiff/profile.h"
 #include "latdiff/spectrum.h"
+#include "latdiff/theory.h"
 
 #include <math.h>
 
 const char *const observable_names[OBS_COUNT] = {
   "M",           "absM",        "chi2",        "chi2_abs",    "UL",          "kappa2",      "kappa3",
   "kappa4",      "kappa5",      "kappa6",      "kappa7",      "kappa8",      "site_kappa2", "site_kappa3",
-  "site_kappa4", "site_kappa5", "site_kappa6", "site_kappa7", "site_kappa8", "action_density"};
+  "site_kappa4", "site_kappa5", "site_kappa6", "site_kappa7", "site_kappa8", "action_density", "xi2"};
 const char *const tau_int_names[TAU_COUNT] = {"absM", "M2", "action"};
 
 /* Primary series per configuration. Cumulants use powers of the deviation
  * from the sample mean c (they are shift invariant, and this keeps the
  * high moments well conditioned). */
-enum { P_M, P_ABSM, P_M2, P_M4, P_DM1, P_SITE1 = P_DM1 + 8, P_ACTION = P_SITE1 + 8, P_COUNT };
+enum { P_M, P_ABSM, P_M2, P_M4, P_DM1, P_SITE1 = P_DM1 + 8, P_ACTION = P_SITE1 + 8, P_GMIN, P_COUNT };
 
 typedef struct {
   int obs;
   double volume;
+  int lmax; /* the largest extent (0: not a lattice field) */
 } derived_ctx;
 
 static double cumulant(const double *means, int first, int n)
@@ -42,21 +44,62 @@ static double derived(const double *p, void *vctx)
   if (o >= OBS_KAPPA2 && o < OBS_KAPPA2 + 7) return cumulant(p, P_DM1, o - OBS_KAPPA2 + 2);
   if (o >= OBS_SITE_KAPPA2 && o < OBS_SITE_KAPPA2 + 7) return cumulant(p, P_SITE1, o - OBS_SITE_KAPPA2 + 2);
   if (o == OBS_ACTION_DENSITY) return p[P_ACTION];
+  if (o == OBS_XI2) {
+    const double ratio = c->volume * p[P_M2] / p[P_GMIN];
+    return c->lmax > 1 && ratio > 1 ? sqrt(ratio - 1) / (2 * sin(PETSC_PI / c->lmax)) : NAN;
+  }
   return p[P_COUNT + o - OBS_COUNT]; /* a shell of the spectrum */
 }
 
+/* |phi(p)|^2 / V at p = 2 pi / L_mu along each direction mu of the
+ * largest extent, averaged over those directions (xi2) */
+typedef struct {
+  int d, L[LATTICE_MAXDIM], lmax, ndir;
+  int64_t stride[LATTICE_MAXDIM], V;
+  double *c, *s; /* cos and sin of 2 pi x / lmax */
+} pmin_power;
+
+static PetscErrorCode pmin_create(const ensemble_meta *m, int64_t V, pmin_power *pp)
+{
+  PetscFunctionBeginUser;
+  *pp = (pmin_power){.d = m->d, .V = V};
+  for (int mu = 0; mu < m->d; mu++) pp->L[mu] = m->L[mu], pp->lmax = PetscMax(pp->lmax, m->L[mu]);
+  for (int mu = m->d - 1, st = 1; mu >= 0; st *= m->L[mu], mu--) pp->stride[mu] = st;
+  for (int mu = 0; mu < m->d; mu++) pp->ndir += m->L[mu] == pp->lmax;
+  PetscCall(PetscMalloc2((size_t)pp->lmax, &pp->c, (size_t)pp->lmax, &pp->s));
+  for (int x = 0; x < pp->lmax; x++) pp->c[x] = cos(2 * PETSC_PI * x / pp->lmax), pp->s[x] = sin(2 * PETSC_PI * x / pp->lmax);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static double pmin_of(const pmin_power *pp, const double *phi)
+{
+  double sum = 0;
+  for (int mu = 0; mu < pp->d; mu++) {
+    if (pp->L[mu] != pp->lmax) continue;
+    double re = 0, im = 0;
+    for (int64_t i = 0; i < pp->V; i++) {
+      const int x = (int)(i / pp->stride[mu] % pp->L[mu]);
+      re += phi[i] * pp->c[x], im -= phi[i] * pp->s[x];
+    }
+    sum += (re * re + im * im) / (double)pp->V;
+  }
+  return sum / pp->ndir;
+}
+
 /* Site moments (1/V) sum_x (phi(x) - c)^k, k = 1..8, of every configuration,
- * and with sp its power per shell of the spectrum (shell[s][i]).
+ * with pp G(p_min) (gmin[i], xi2), and with sp its power per shell of the
+ * spectrum (shell[s][i]).
  * Each rank reads a contiguous share of the configurations, in blocks of
  * at most 16 MiB (one read per block, not per configuration: an ensemble
  * of a 0-dimensional theory has a million configurations of one value). */
-static PetscErrorCode site_moments(MPI_Comm comm, ensemble_reader *r, double c, spectrum *sp, double *data, double *shell)
+static PetscErrorCode site_moments(MPI_Comm comm, ensemble_reader *r, double c, spectrum *sp, const pmin_power *pp,
+                                   double *data, double *gmin, double *shell)
 {
   int rank, size;
   double *cfg, *mine, shells[OBS_MAXSHELLS];
   const int64_t n = r->n, V = r->volume;
   const spectrum_layout *lay = sp ? spectrum_get_layout(sp) : NULL;
-  const int K = 8 + (lay ? lay->nshells : 0);
+  const int K = 9 + (lay ? lay->nshells : 0); /* 8 moments, G(p_min), the shells */
 
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_rank(comm, &rank));
@@ -77,17 +120,19 @@ static PetscErrorCode site_moments(MPI_Comm comm, ensemble_reader *r, double c, 
         for (int k = 0; k < 8; k++, p *= y) s[k] += p;
       }
       for (int k = 0; k < 8; k++) mine[k * n + i0 + b] = s[k] / (double)V;
+      if (pp) mine[8 * n + i0 + b] = pmin_of(pp, cfg + b * V);
       if (!lay) continue;
       PetscCall(PetscArrayzero(shells, lay->nshells));
       PetscCall(spectrum_power(sp, cfg + b * V, shells));
       for (int k = 0; k < lay->nshells; k++)
-        mine[(8 + k) * n + i0 + b] = lay->shell_modes[k] > 0 ? shells[k] / lay->shell_modes[k] : 0;
+        mine[(9 + k) * n + i0 + b] = lay->shell_modes[k] > 0 ? shells[k] / lay->shell_modes[k] : 0;
     }
     PetscCall(PetscLogEventEnd(EV_MEASURE, 0, 0, 0, 0));
   }
   MPICHECK(MPI_Allreduce(MPI_IN_PLACE, mine, (int)(K * n), MPI_DOUBLE, MPI_SUM, comm));
   PetscCall(PetscArraycpy(data, mine, 8 * n));
-  if (lay) PetscCall(PetscArraycpy(shell, mine + 8 * n, (K - 8) * n));
+  PetscCall(PetscArraycpy(gmin, mine + 8 * n, n));
+  if (lay) PetscCall(PetscArraycpy(shell, mine + 9 * n, (K - 9) * n));
   /* a NaN or inf anywhere in a configuration reaches its sums on every rank */
   for (int64_t i = 0; i < 8 * n; i++)
     PetscCheck(isfinite(data[i]), comm, PETSC_ERR_FILE_UNEXPECTED,
@@ -153,7 +198,12 @@ PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t bl
     for (int k = 0; k < 8; k++, p *= y) data[(P_DM1 + k) * n + i] = p;
     S[i] /= (double)r->volume;
   }
-  PetscCall(site_moments(comm, r, c, sp, data + P_SITE1 * n, data + P_COUNT * n));
+  pmin_power pp = {0};
+  const PetscBool lattice_field = theory_is_lattice(r->meta.theory) && r->volume > 1;
+  if (lattice_field) PetscCall(pmin_create(&r->meta, r->volume, &pp));
+  PetscCall(site_moments(comm, r, c, sp, lattice_field ? &pp : NULL, data + P_SITE1 * n, data + P_GMIN * n,
+                         data + P_COUNT * n));
+  if (lattice_field) PetscCall(PetscFree2(pp.c, pp.s));
 
   PetscCall(stats_tau_int(data + P_ABSM * n, n, R, 1.5, &out->tau[TAU_ABSM]));
   PetscCall(stats_tau_int(data + P_M2 * n, n, R, 1.5, &out->tau[TAU_M2]));
@@ -169,7 +219,7 @@ PetscErrorCode observables_measure(MPI_Comm comm, ensemble_reader *r, int64_t bl
   out->drift[TAU_M2] = drift_sigma(data + P_M2 * n, n, R, out->tau[TAU_M2].tau);
   out->drift[TAU_ACTION] = drift_sigma(S, n, R, out->tau[TAU_ACTION].tau);
   for (int o = 0; o < OBS_COUNT + out->nshells; o++) {
-    derived_ctx ctx = {o, (double)r->volume};
+    derived_ctx ctx = {o, (double)r->volume, lattice_field ? pp.lmax : 0};
     PetscCall(stats_jackknife(data, P_COUNT + out->nshells, n, R, block, derived, &ctx,
                               o < OBS_COUNT ? &out->obs[o] : &out->shell[o - OBS_COUNT]));
   }
