@@ -9,7 +9,7 @@
 # Prints, per lattice L: the report's rows of generated against HMC
 # (within 2 combined errors, the headline rows, xi2 of both), the exact
 # chain's acceptance (the model as an independence proposal, 300
-# proposals), and the trajectories HMC needs from a random, an ordered and
+# proposals, 80 above 64x64), and the trajectories HMC needs from a random, an ordered and
 # a generated start until the action density and |M| (running mean over
 # 10 trajectories) are within 2 errors of the equilibrium values of the
 # HMC ensemble. On 2 cores about 40 minutes for the default lattices.
@@ -28,17 +28,19 @@ q() { "$@" -quiet >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }; }
 [ -e "$dir/train32.h5" ] || q $MPI $LATDIFF hmc -lattice 32,32 $th -therm 500 -ntraj 4000 -every 5 -replicas 2 -seed 7 \
   -output "$dir/train32.h5"
 [ -e "$dir/model32.h5" ] || q $MPI $LATDIFF train -input "$dir/train32.h5" -output "$dir/model32.h5" -lr 1e-2 \
-  -steps 4000
+  -steps 16000
 echo "model: conv on the fitted Gaussian base, trained on 32x32 at kappa $kappa (applies to: $(h5dump -a applies_to "$dir/model32.h5" | awk -F'"' '/\(0\)/ {print $2}'))"
 for L in 32 $lattices; do
   n=$((2048 * 32 * 32 / (L * L))); [ $n -lt 512 ] && n=512
-  [ -e "$dir/hmc$L.h5" ] || q $MPI $LATDIFF hmc -lattice $L,$L $th -therm 500 -ntraj 1000 -every 10 -replicas 2 -seed 8 \
+  nhmc=$((5000 * 64 * 64 / (L * L))); [ $nhmc -lt 2500 ] && nhmc=2500; [ $nhmc -gt 5000 ] && nhmc=5000
+  nchain=150; [ $L -gt 64 ] && nchain=40 # proposals per rank: the chain costs V per proposal
+  [ -e "$dir/hmc$L.h5" ] || q $MPI $LATDIFF hmc -lattice $L,$L $th -therm 500 -ntraj $nhmc -every 10 -replicas 2 -seed 8 \
     -output "$dir/hmc$L.h5"
   [ -e "$dir/gen$L.h5" ] || q $MPI $LATDIFF sample -model "$dir/model32.h5" -lattice $L,$L -nsamples $n -seed 9 \
     -output "$dir/gen$L.h5"
   q $LATDIFF analyze -input "$dir/hmc$L.h5,$dir/gen$L.h5" -compare 1,2 -json "$dir/report$L.json" -force
   [ -e "$dir/chain$L.h5" ] || q $MPI $LATDIFF sample -model "$dir/model32.h5" -lattice $L,$L -proposal independence \
-    -ntraj 150 -therm 2 -ts_rtol 1e-3 -ts_atol 1e-3 -output "$dir/chain$L.h5"
+    -ntraj $nchain -therm 2 -ts_rtol 1e-3 -ts_atol 1e-3 -output "$dir/chain$L.h5"
   for start in random ordered "$dir/gen$L.h5"; do
     name=$(basename "$start" .h5)
     [ -e "$dir/therm$L-$name.h5" ] || q $LATDIFF hmc -lattice $L,$L $th -therm 0 -ntraj 400 -every 1 -seed 10 \

@@ -71,6 +71,8 @@ else
 fi
 check_fails "-start with an ensemble of another lattice" "but this chain is phi4 on 16x16" \
   $LATDIFF hmc $short -start "$workdir/d8.h5" -output "$workdir/bad.h5"
+check_fails "langevin -start likewise" "but this chain is phi4 on 16x16" \
+  $LATDIFF langevin -lattice 16,16 $th -ntraj 1 -therm 0 -start "$workdir/d8.h5" -output "$workdir/bad.h5"
 setup "a one-configuration ensemble" $LATDIFF hmc $short -output "$workdir/one.h5"
 check_fails "-start with fewer configurations than replicas" "1 configurations for 2 replicas" \
   mpi 2 $LATDIFF hmc $short -replicas 2 -start "$workdir/one.h5" -output "$workdir/bad.h5"

@@ -10,7 +10,9 @@
  *   xi_2 = sqrt(G(0) / G(p_min) - 1) / (2 sin(pi / L)),
  * G(0) = V <M^2>, G(p_min) = <|phi(p)|^2> / V at the smallest non-zero
  * momentum p = 2 pi / L along each direction of the largest extent L
- * (averaged over them); NaN for point targets or where G(0) <= G(p_min).
+ * (averaged over them); NaN for point targets, 0 where G(0) <= G(p_min). It
+ * needs L of a few xi: at L >> xi the ratio's excess over 1, (p_min xi)^2,
+ * drowns in its noise.
  * Errors: blocked jackknife with blocks of at least 4 tau_int (the largest
  * of |M|, M^2 and the action) unless a block size is given.
  */

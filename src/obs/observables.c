@@ -46,7 +46,9 @@ static double derived(const double *p, void *vctx)
   if (o == OBS_ACTION_DENSITY) return p[P_ACTION];
   if (o == OBS_XI2) {
     const double ratio = c->volume * p[P_M2] / p[P_GMIN];
-    return c->lmax > 1 && ratio > 1 ? sqrt(ratio - 1) / (2 * sin(PETSC_PI / c->lmax)) : NAN;
+    /* L >> xi makes G(0) / G(p_min) - 1 small and noisy: a jackknife sample
+     * below 0 counts as 0 rather than making the estimate NaN */
+    return c->lmax > 1 ? sqrt(PetscMax(ratio - 1, 0)) / (2 * sin(PETSC_PI / c->lmax)) : NAN;
   }
   return p[P_COUNT + o - OBS_COUNT]; /* a shell of the spectrum */
 }
