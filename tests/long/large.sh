@@ -15,6 +15,14 @@
 w="$workdir"
 check "latdiff run on input/phi4_2d_large.opts (train 32x32, generate 128x128), 2 ranks" \
   mpi 2 $LATDIFF run -options_file "$top_srcdir/input/phi4_2d_large.opts" -dir "$w/large"
+# the whole report's distances as a TAP comment, passed or not
+$PYTHON -c "
+import json
+d = json.load(open('$w/large/report.json'))['distance']
+o = d['observables']
+rows = [x for x in list(o.values()) + d['spectrum'] if x is not None]
+print('# %d of %d rows within 2 errors; ' % (sum(abs(x) <= 2 for x in rows), len(rows)) +
+      ', '.join('%s %.2f' % (k, v) for k, v in o.items() if v is not None))" 2>&1 | sed '2,$s/^/# /'
 check "  ... generated against testing at 128x128: |M|, chi2 and the action density within 3 errors" $PYTHON -c "
 import json, sys
 d = json.load(open('$w/large/report.json'))['distance']
