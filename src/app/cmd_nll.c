@@ -231,7 +231,7 @@ PetscErrorCode cmd_nll(app_run *run)
   PetscCall(ensemble_open(PETSC_COMM_WORLD, o.input, &r));
   PetscCheck(r->n > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-input %s: no configurations", o.input);
   const int64_t n = o.nmax > 0 ? PetscMin(o.nmax, r->n) : r->n;
-  if (!strcmp(m->type, "network") && theory_is_lattice(r->meta.theory) && !m->apply_d) { /* the model on the data's lattice */
+  if (theory_is_lattice(r->meta.theory) && !m->apply_d) { /* a trained model on the data's lattice (exact ones ignore it) */
     m->apply_d = r->meta.d;
     for (int mu = 0; mu < r->meta.d; mu++) m->apply_L[mu] = r->meta.L[mu];
   }

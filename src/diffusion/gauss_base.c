@@ -198,9 +198,10 @@ PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscBool gauss_base_transfers(const gauss_base *g, char *why, size_t len)
+/* the fit's coefficients c where g's propagator carries to other
+ * lattices (why: the reason it does not, else empty) */
+static PetscBool transfer_coefficients(const gauss_base *g, double *c, char *why, size_t len)
 {
-  double c[FIT_MAXTERMS];
   int n, used;
   int64_t orbits;
 
@@ -213,17 +214,20 @@ PetscBool gauss_base_transfers(const gauss_base *g, char *why, size_t len)
   return PETSC_TRUE;
 }
 
+PetscBool gauss_base_transfers(const gauss_base *g, char *why, size_t len)
+{
+  double c[FIT_MAXTERMS];
+  return transfer_coefficients(g, c, why, len);
+}
+
 PetscErrorCode gauss_base_transfer(const gauss_base *from, gauss_base *to, char *why, size_t len)
 {
   double c[FIT_MAXTERMS];
-  int n, used;
-  int64_t orbits;
 
   PetscFunctionBeginUser;
   PetscCheck(from->d == to->d, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "gauss_base_transfer: %d and %d dimensions",
              from->d, to->d);
-  if (!gauss_base_transfers(from, why, len)) PetscFunctionReturn(PETSC_SUCCESS);
-  fit_coefficients(from, from->nmu ? 1 : 0, c, &n, &used, &orbits);
+  if (!transfer_coefficients(from, c, why, len)) PetscFunctionReturn(PETSC_SUCCESS);
   for (int64_t j = 0; j < to->V; j++) {
     const double inv = fitted_inverse(to, j, c);
     if (!(inv > 0)) {
