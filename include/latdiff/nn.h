@@ -11,7 +11,8 @@
  *
  *   nn_dense      out[n][O] = in[n][I] W^T + b, W [O][I]         (n rows)
  *   nn_conv       3^d stencil convolution on a lattice, periodic or zero
- *                 padded (nn_stencil), W [O][K][C] with K = 3^d offsets:
+ *                 padded, whole or split (nn_stencil), W [O][K][C] with
+ *                 K = 3^d offsets:
  *                 out[v][o] = b[o] + sum_k,c W[o][k][c] in[nbr(v,k)][c],
  *                 by im2col over chunks of sites + one GEMM per chunk, so
  *                 the work buffer is bounded (chunk x K x C values)
@@ -44,21 +45,29 @@
 #define LATDIFF_NN_H
 
 #include "latdiff/base.h"
+#include "latdiff/ghosts.h"
 
 #define NN_MAXDIM 4
 
 /* The neighbour table of a 3^d stencil on an L_0 x ... x L_{d-1} lattice
  * (sites lexicographic, last index fastest): nbr[v * K + k] is the site at
  * offset k of site v, offsets in lexicographic order of (-1, 0, 1)^d, or
- * -1 outside the lattice with zero padding. */
+ * -1 outside the lattice with zero padding. A convolution reads Vin sites
+ * per sample and writes V: Vin = V on a lattice held whole; on a split
+ * lattice (nn_stencil_create_split) L is the local box, the input is an
+ * extended array of ghosts.h (local sites, then ghosts, Vin in all) and
+ * nbr indexes it. */
 typedef struct {
   int d, L[NN_MAXDIM], K;
-  int64_t V;
+  int64_t V, Vin;
   PetscBool periodic;
   int64_t *nbr;
 } nn_stencil;
 
 PetscErrorCode nn_stencil_create(int d, const int *L, PetscBool periodic, nn_stencil **out);
+/* the periodic stencil of lat's local box, neighbours across a cut read
+ * from g's ghosts */
+PetscErrorCode nn_stencil_create_split(const lattice *lat, const ghosts *g, nn_stencil **out);
 PetscErrorCode nn_stencil_destroy(nn_stencil **st);
 
 #define NN_DECLARE(R, S)                                                                                             \
@@ -118,9 +127,11 @@ void nn_replicate_row(nn_precision precision, void *arena, int64_t at, int64_t r
 void nn_coarse_map(int d, const int *L, int64_t *coarse);
 
 /* values of the conv work buffer for C input and O output channels:
- * im2col of a chunk of sites, or the direct kernels' weights (forward and
- * backward share it) */
+ * im2col of a chunk of sites and the weights of the direct kernels or of
+ * backward-data (forward and backward share it) */
 int64_t nn_conv_work(const nn_stencil *st, int nc, int no);
+/* the sites of one im2col block */
+int64_t nn_conv_chunk(const nn_stencil *st);
 /* whether a convolution from nc to no channels takes the direct kernel
  * (nn_kernels.inc: 16 or 32 outputs, or one from a multiple of 16 inputs);
  * backward-data is the one from no to nc */

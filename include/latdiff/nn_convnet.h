@@ -37,7 +37,14 @@
  *                       colour of sites more than layers + 1 apart (about
  *                       (layers + 2)^d colours whatever L), the m part from
  *                       one more: O(1) tangents per sample instead of V
- * None is collective. */
+ * On a split lattice (nn_convnet_create_split) every array above holds
+ * this rank's local sites of each sample; each convolution first fills a
+ * one-site halo of its input channels (ghosts.h; backward-data reads the
+ * halo of its output gradient), m and its tangent are sums over the field's
+ * ranks, and backward leaves in g this rank's share of the gradient (the
+ * caller's allreduce over all ranks sums space and data parallelism at
+ * once). Then forward, tangent, trace and backward are collective on
+ * lat->comm; on a lattice held whole none is collective. */
 #ifndef LATDIFF_NN_CONVNET_H
 #define LATDIFF_NN_CONVNET_H
 
@@ -49,6 +56,9 @@
 
 typedef struct {
   nn_stencil *st;
+  const lattice *lat; /* the split lattice, or NULL (held whole) */
+  ghosts *gh;
+  int64_t Vin, Vglobal; /* sites of an input with its ghosts; of the whole lattice */
   int channels, layers, J;
   nn_precision precision;
   int64_t batch, V, nparams;
@@ -60,11 +70,14 @@ typedef struct {
   int64_t *colour, ncolours; /* per site, for nn_convnet_trace: sites of a colour are beyond the net's reach */
   /* the arena (values of the network's precision) and offsets into it */
   void *arena;
-  int64_t freq_at, x_at, in_at, out_at, embraw, emb, eadd, a[NN_CONV_MAXLAYERS], h[NN_CONV_MAXLAYERS], da, dh, work, dsum;
+  int64_t freq_at, x_at, in_at, out_at, dout_at, embraw, emb, eadd, a[NN_CONV_MAXLAYERS], h[NN_CONV_MAXLAYERS], da, dh, work, dsum;
 } nn_convnet;
 
 PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, int J, int64_t batch,
                                  nn_precision precision, nn_convnet **out);
+/* the same on lat's split field: each rank its local box */
+PetscErrorCode nn_convnet_create_split(const lattice *lat, int channels, int layers, int J, int64_t batch,
+                                       nn_precision precision, nn_convnet **out);
 PetscErrorCode nn_convnet_destroy(nn_convnet **n);
 void nn_convnet_init(nn_convnet *n, uint64_t seed);
 PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, const double *t, double *out);
@@ -76,5 +89,8 @@ PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double
 typedef struct nn_net nn_net;
 PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
                                   nn_precision precision, nn_net **out);
+/* ... on lat's split field (dim: the local sites) */
+PetscErrorCode nn_net_create_conv_split(const lattice *lat, int channels, int layers, int J, int64_t batch,
+                                        PetscBool odd, nn_precision precision, nn_net **out);
 
 #endif

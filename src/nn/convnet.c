@@ -5,6 +5,14 @@
 
 #include <math.h>
 
+/* v[0..n-1] summed over the ranks of a split field, in place */
+static PetscErrorCode convnet_sum(const nn_convnet *n, double *v, int64_t nv)
+{
+  PetscFunctionBeginUser;
+  if (n->lat && n->lat->nranks > 1) MPICHECK(MPI_Allreduce(MPI_IN_PLACE, v, (int)nv, MPI_DOUBLE, MPI_SUM, n->lat->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 #define R float
 #define S f
 #include "convnet_impl.inc"
@@ -31,35 +39,37 @@ static int colour_line(int L, int reach, int *colour)
 }
 
 /* every site's colour (lexicographic, last index fastest): the product of
- * its directions' colours, for nn_convnet_trace; the net's reach is
- * layers + 1 convolutions of one site each */
-static PetscErrorCode colour_sites(nn_convnet *n)
+ * its directions' colours on the whole lattice, for nn_convnet_trace; the
+ * net's reach is layers + 1 convolutions of one site each */
+static PetscErrorCode colour_sites(nn_convnet *n, int d, const int *Lglobal)
 {
-  const nn_stencil *st = n->st;
-  int ncol[NN_MAXDIM], *line[NN_MAXDIM];
+  int ncol[NN_MAXDIM], *line[NN_MAXDIM], x[NN_MAXDIM];
 
   PetscFunctionBeginUser;
   n->ncolours = 1;
-  for (int mu = 0; mu < st->d; mu++) {
-    PetscCall(PetscMalloc1((size_t)st->L[mu], &line[mu]));
-    ncol[mu] = colour_line(st->L[mu], n->layers + 1, line[mu]);
+  for (int mu = 0; mu < d; mu++) {
+    PetscCall(PetscMalloc1((size_t)Lglobal[mu], &line[mu]));
+    ncol[mu] = colour_line(Lglobal[mu], n->layers + 1, line[mu]);
     n->ncolours *= ncol[mu];
   }
   PetscCall(PetscMalloc1((size_t)n->V, &n->colour));
   for (int64_t v = 0; v < n->V; v++) {
-    int64_t r = v, c = 0, stride = 1;
-    for (int mu = st->d - 1; mu >= 0; mu--) {
-      c += line[mu][r % st->L[mu]] * stride;
-      stride *= ncol[mu], r /= st->L[mu];
-    }
+    if (n->lat) {
+      lattice_local_coords(n->lat, v, x);
+      for (int mu = 0; mu < d; mu++) x[mu] += n->lat->origin[mu];
+    } else
+      for (int64_t r = v, mu = d - 1; mu >= 0; mu--) x[mu] = (int)(r % Lglobal[mu]), r /= Lglobal[mu];
+    int64_t c = 0;
+    for (int mu = 0; mu < d; mu++) c = c * ncol[mu] + line[mu][x[mu]];
     n->colour[v] = c;
   }
-  for (int mu = 0; mu < st->d; mu++) PetscCall(PetscFree(line[mu]));
+  for (int mu = 0; mu < d; mu++) PetscCall(PetscFree(line[mu]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, int J, int64_t batch,
-                                 nn_precision precision, nn_convnet **out)
+/* lat NULL: the lattice L held whole; else lat's split field (L unused) */
+static PetscErrorCode convnet_create(const lattice *lat, int d, const int *L, int channels, int layers, int J,
+                                     int64_t batch, nn_precision precision, nn_convnet **out)
 {
   nn_convnet *n;
   int64_t off = 0;
@@ -69,8 +79,14 @@ PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, 
              PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_convnet: channels %d layers %d J %d batch %lld", channels,
              layers, J, (long long)batch);
   PetscCall(PetscNew(&n));
-  PetscCall(nn_stencil_create(d, L, PETSC_TRUE, &n->st));
-  n->channels = channels, n->layers = layers, n->J = J, n->batch = batch, n->V = n->st->V, n->precision = precision;
+  n->lat = lat;
+  if (lat) {
+    PetscCall(ghosts_create(lat, &n->gh));
+    PetscCall(nn_stencil_create_split(lat, n->gh, &n->st));
+    d = lat->d, L = lat->L;
+  } else PetscCall(nn_stencil_create(d, L, PETSC_TRUE, &n->st));
+  n->channels = channels, n->layers = layers, n->J = J, n->batch = batch, n->precision = precision;
+  n->V = n->st->V, n->Vin = n->st->Vin, n->Vglobal = lat ? lat->Vglobal : n->V;
   for (int j = 0; j < J; j++) n->freq[j] = 0.5 * pow(2.0, j);
   const int K = n->st->K, C = channels;
   /* layer l: conv in_l -> out_l (W [out][K][in], b [out]), and for l < layers E_l [C][features] */
@@ -88,19 +104,21 @@ PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, 
   n->nparams = off;
   PetscCall(PetscCalloc2((size_t)off, &n->p, (size_t)off, &n->g));
   if (precision == NN_SINGLE) PetscCall(PetscCalloc2((size_t)off, &n->pf, (size_t)off, &n->gf));
-  /* the arena, in values of the network's precision */
-  const int64_t nx = batch * n->V, nh = nx * C;
+  /* the arena, in values of the network's precision: a convolution's
+   * input with its ghosts (Vin sites per sample), its output without */
+  const int64_t nx = batch * n->V, nxin = batch * n->Vin, nh = nx * C, nhin = nxin * C;
   int64_t at = 0;
   n->freq_at = at, at += J;
   n->x_at = at, at += nx;
-  n->in_at = at, at += 2 * nx;
+  n->in_at = at, at += 2 * nxin;
   n->out_at = at, at += nx;
+  n->dout_at = at, at += nxin;
   n->embraw = at, at += batch * 2 * J;
   n->emb = at, at += batch * NN_CONV_FEATURES(J);
   n->eadd = at, at += batch * C;
-  for (int l = 0; l < layers; l++) n->a[l] = at, at += nh, n->h[l] = at, at += nh;
-  n->da = at, at += nh;
-  n->dh = at, at += nh;
+  for (int l = 0; l < layers; l++) n->a[l] = at, at += nh, n->h[l] = at, at += nhin;
+  n->da = at, at += nhin;
+  n->dh = at, at += nhin;
   n->work = at, at += nn_conv_work(n->st, C, C);
   n->dsum = at, at += batch * C;
   if (precision == NN_SINGLE) {
@@ -114,9 +132,21 @@ PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, 
     for (int j = 0; j < J; j++) A[n->freq_at + j] = n->freq[j];
     n->arena = A;
   }
-  PetscCall(colour_sites(n));
+  PetscCall(colour_sites(n, d, L));
   *out = n;
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_convnet_create(int d, const int *L, int channels, int layers, int J, int64_t batch,
+                                 nn_precision precision, nn_convnet **out)
+{
+  return convnet_create(NULL, d, L, channels, layers, J, batch, precision, out);
+}
+
+PetscErrorCode nn_convnet_create_split(const lattice *lat, int channels, int layers, int J, int64_t batch,
+                                       nn_precision precision, nn_convnet **out)
+{
+  return convnet_create(lat, lat->d, lat->L, channels, layers, J, batch, precision, out);
 }
 
 PetscErrorCode nn_convnet_destroy(nn_convnet **np)
@@ -124,6 +154,7 @@ PetscErrorCode nn_convnet_destroy(nn_convnet **np)
   PetscFunctionBeginUser;
   if (!*np) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(nn_stencil_destroy(&(*np)->st));
+  PetscCall(ghosts_destroy(&(*np)->gh));
   PetscCall(PetscFree2((*np)->p, (*np)->g));
   if ((*np)->pf) PetscCall(PetscFree2((*np)->pf, (*np)->gf));
   PetscCall(PetscFree((*np)->arena));
@@ -157,8 +188,8 @@ PetscErrorCode nn_convnet_forward(nn_convnet *n, int64_t B, const double *x, con
   nn_stage_in(n->precision, n->arena, n->x_at, x, B * n->V);
   if (n->precision == NN_SINGLE) {
     nn_round(n->pf, n->p, n->nparams);
-    forward_f(n, n->pf, B, t);
-  } else forward_d(n, n->p, B, t);
+    PetscCall(forward_f(n, n->pf, B, t));
+  } else PetscCall(forward_d(n, n->p, B, t));
   nn_stage_out(n->precision, n->arena, n->out_at, out, B * n->V);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -176,8 +207,8 @@ static PetscErrorCode tangent(nn_convnet *n, int64_t B, const double *x, const d
     for (int l = 0; l < n->layers; l++) nn_replicate_row(n->precision, n->arena, n->a[l], V * C, B);
   }
   nn_stage_in(n->precision, n->arena, n->out_at, xt, B * n->V);
-  if (n->precision == NN_SINGLE) tangent_f(n, n->pf, B, m_t);
-  else tangent_d(n, n->p, B, m_t);
+  if (n->precision == NN_SINGLE) PetscCall(tangent_f(n, n->pf, B, m_t));
+  else PetscCall(tangent_d(n, n->p, B, m_t));
   nn_stage_out(n->precision, n->arena, n->out_at, outt, B * n->V);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -211,10 +242,11 @@ PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double
     PetscCall(tangent(n, nc, x, tv, xt, mt, out, outt, PETSC_TRUE));
     for (int64_t q = 0; q < nc; q++)
       for (int64_t v = 0; v < V; v++) {
-        if (c0 + q == K) *tr += outt[q * V + v] / (double)V;
+        if (c0 + q == K) *tr += outt[q * V + v] / (double)n->Vglobal;
         else if (n->colour[v] == c0 + q) *tr += outt[q * V + v];
       }
   }
+  PetscCall(convnet_sum(n, tr, 1));
   PetscCall(PetscFree5(xt, outt, mt, tv, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -222,12 +254,12 @@ PetscErrorCode nn_convnet_trace(nn_convnet *n, const double *x, double t, double
 PetscErrorCode nn_convnet_backward(nn_convnet *n, int64_t B, const double *dout)
 {
   PetscFunctionBeginUser;
-  nn_stage_in(n->precision, n->arena, n->out_at, dout, B * n->V);
+  for (int64_t s = 0; s < B; s++) nn_stage_in(n->precision, n->arena, n->dout_at + s * n->Vin, dout + s * n->V, n->V);
   if (n->precision == NN_SINGLE) {
     PetscCall(PetscArrayzero(n->gf, n->nparams));
-    backward_f(n, n->pf, n->gf, B);
+    PetscCall(backward_f(n, n->pf, n->gf, B));
     nn_widen_add(n->g, n->gf, n->nparams);
-  } else backward_d(n, n->p, n->g, B);
+  } else PetscCall(backward_d(n, n->p, n->g, B));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -256,15 +288,31 @@ static PetscErrorCode conv_destroy(void *impl)
   return nn_convnet_destroy(&n);
 }
 
-PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
-                                  nn_precision precision, nn_net **out)
+static PetscErrorCode wrap(nn_convnet *n, int64_t batch, PetscBool odd, nn_net **out)
 {
   static const nn_net_ops ops = {.init = conv_init, .forward = conv_forward, .backward = conv_backward,
                                  .tangent = conv_tangent, .trace = conv_trace, .destroy = conv_destroy};
+  return nn_net_wrap("conv", n, &ops, n->V, batch, n->nparams, n->p, n->g, odd, out);
+}
+
+PetscErrorCode nn_net_create_conv(int d, const int *L, int channels, int layers, int J, int64_t batch, PetscBool odd,
+                                  nn_precision precision, nn_net **out)
+{
   nn_convnet *n;
 
   PetscFunctionBeginUser;
   PetscCall(nn_convnet_create(d, L, channels, layers, J, odd ? 2 * batch : batch, precision, &n));
-  PetscCall(nn_net_wrap("conv", n, &ops, n->V, batch, n->nparams, n->p, n->g, odd, out));
+  PetscCall(wrap(n, batch, odd, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_net_create_conv_split(const lattice *lat, int channels, int layers, int J, int64_t batch,
+                                        PetscBool odd, nn_precision precision, nn_net **out)
+{
+  nn_convnet *n;
+
+  PetscFunctionBeginUser;
+  PetscCall(nn_convnet_create_split(lat, channels, layers, J, odd ? 2 * batch : batch, precision, &n));
+  PetscCall(wrap(n, batch, odd, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

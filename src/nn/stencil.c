@@ -42,6 +42,29 @@ PetscErrorCode nn_stencil_create(int d, const int *L, PetscBool periodic, nn_ste
       st->nbr[v * st->K + k] = inside || periodic ? s : -1;
     }
   }
+  st->Vin = st->V;
+  *out = st;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_stencil_create_split(const lattice *lat, const ghosts *g, nn_stencil **out)
+{
+  nn_stencil *st;
+  int x[NN_MAXDIM], y[NN_MAXDIM];
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&st));
+  st->d = lat->d, st->periodic = PETSC_TRUE, st->K = 1, st->V = lat->V, st->Vin = ghosts_sites(g);
+  for (int mu = 0; mu < lat->d; mu++) st->L[mu] = lat->l[mu], st->K *= 3;
+  PetscCall(PetscMalloc1((size_t)(st->V * st->K), &st->nbr));
+  for (int64_t v = 0; v < st->V; v++) {
+    lattice_local_coords(lat, v, x);
+    for (int k = 0; k < st->K; k++) {
+      int kk = k;
+      for (int mu = lat->d - 1; mu >= 0; mu--, kk /= 3) y[mu] = x[mu] + kk % 3 - 1;
+      st->nbr[v * st->K + k] = ghosts_index(g, y);
+    }
+  }
   *out = st;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -64,12 +87,14 @@ int nn_conv_direct(int nc, int no)
   return no == 16 || no == 32 || (no == 1 && nc % 16 == 0);
 }
 
-/* the im2col block, or the direct convolution's weights and a zero
- * neighbour, either way round (nn_kernels.inc) */
+int64_t nn_conv_chunk(const nn_stencil *st) { return PetscMin(st->V, (int64_t)NN_CONV_CHUNK); }
+
+/* the im2col block of the wider side and the weights (transposed for the
+ * gather of backward-data, or the direct kernels') with a zero neighbour */
 int64_t nn_conv_work(const nn_stencil *st, int nc, int no)
 {
-  const int64_t chunk = PetscMin(st->V, (int64_t)NN_CONV_CHUNK);
-  return PetscMax(chunk * st->K * nc, (int64_t)st->K * nc * no + PetscMax(nc, no));
+  const int64_t wide = PetscMax(nc, no);
+  return nn_conv_chunk(st) * st->K * wide + (int64_t)st->K * nc * no + wide;
 }
 
 void nn_coarse_map(int d, const int *L, int64_t *coarse)
