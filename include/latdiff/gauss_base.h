@@ -8,8 +8,12 @@
  * G is measured from the training data and averaged over the reflections
  * p_mu -> -p_mu of every axis (symmetries of the lattice, and what keeps
  * the multiplier real). The network then only learns what the data have
- * beyond a Gaussian: the interaction. Whole fields on one rank (the
- * network's own layout), FFTW on PETSC_COMM_SELF.
+ * beyond a Gaussian: the interaction. Whole fields on one rank (FFTW on
+ * PETSC_COMM_SELF), or with gauss_base_create_on a field in FFTW-MPI's
+ * slabs of the first direction (fourier.h: a lattice on a process grid
+ * P x 1 x .. x 1), where every function of a field below is collective on
+ * that communicator and takes and gives this rank's slab (G itself, its
+ * fit and its transfer stay whole on every rank: V values).
  *
  * With magnetisations (gauss_base_set_magnetisations) whose Binder
  * cumulant U_L is positive, the zero mode is not Gaussian: its law is the
@@ -22,8 +26,9 @@
  * on every site, a function of the mean m alone. With U_L <= 0 (the
  * symmetric phase) the Gaussian with G(0) = V <M^2> is the fit.
  *
- *   gauss_base_create    for d, L; fields are transformed `howmany` at once
- *   gauss_base_measure   C (comm)  G from the n configurations each rank holds
+ *   gauss_base_create    for d, L; whole fields
+ *   gauss_base_create_on ... fields in slabs over comm
+ *   gauss_base_measure   C (comm)  G from the n whole configurations each rank holds
  *   gauss_base_set       G from stored values (a model file)
  *   gauss_base_fit       G replaced by the smooth fit of 1/G(p): a polynomial of
  *                        degree 3 in the hypercubic invariants of phat_mu^2 =
@@ -87,9 +92,11 @@
 typedef struct {
   int d, L[4];
   int64_t V;
+  MPI_Comm comm;      /* of the field's slabs (PETSC_COMM_SELF: whole) */
+  int64_t nx, nk, k0; /* this rank's field sites and modes; its first mode */
   fourier *ft;
   double *G;    /* [V]: the propagator per mode, row-major in n_mu */
-  double *work; /* [V] multiplier */
+  double *work; /* [V] multiplier (the local modes' in front) */
   int nmu;      /* 0 (Gaussian), or 2: the zero mode's mixture */
   double mu[2]; /* its centres, +-mu */
   double mu_var; /* and their variance w */
@@ -97,6 +104,7 @@ typedef struct {
 } gauss_base;
 
 PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out);
+PetscErrorCode gauss_base_create_on(MPI_Comm comm, int d, const int *L, gauss_base **out);
 PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const double *x);
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
 PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof);

@@ -21,7 +21,9 @@
  *            to 256 channels keep 16 MB per sample: 127 MB a rank at 8,
  *            where 16 held 253 MB and the net trained no faster)
  *   create   the network of the sizes in a model_info
- * Built in: mlp, conv, unet, tutorial.
+ *   create_split  ... on a split lattice (each rank its local box), or
+ *            NULL where the kind cannot run split yet
+ * Built in: mlp, conv, unet, tutorial; conv runs split.
  *
  *   model_net_register  add (or replace) a kind
  *   model_net_kind_get  the kind of a name (an error naming the known ones)
@@ -34,6 +36,8 @@
  *                       model file's applies_to)
  *   model_net_create_on the network of info on the lattice d, L (refused,
  *                       naming why, where it does not apply)
+ *   model_net_create_split  the network of info on lat's split field (its
+ *                       global lattice the training one or one it applies to)
  * Not collective. */
 #ifndef LATDIFF_MODEL_NET_H
 #define LATDIFF_MODEL_NET_H
@@ -50,6 +54,7 @@ typedef struct {
   int width;
   int64_t batch;
   PetscErrorCode (*create)(const model_info *info, int64_t batch, nn_net **out);
+  PetscErrorCode (*create_split)(const model_info *info, const lattice *lat, int64_t batch, nn_net **out);
 } model_net_kind;
 
 PetscErrorCode model_net_register(const model_net_kind *kind);
@@ -60,5 +65,6 @@ PetscErrorCode model_net_create(const model_info *info, nn_net **out);
 PetscBool model_net_applies(const model_info *info, int d, const int *L, char *why, size_t len);
 void model_net_applies_text(const model_info *info, char *text, size_t len);
 PetscErrorCode model_net_create_on(const model_info *info, int d, const int *L, nn_net **out);
+PetscErrorCode model_net_create_split(const model_info *info, const lattice *lat, nn_net **out);
 
 #endif

@@ -191,6 +191,11 @@ PetscErrorCode cmd_independence(app_run *run)
   score_model *m;
 
   PetscFunctionBeginUser;
+  PetscBool split;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-proc_grid", &split));
+  PetscCheck(!split, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-proc_grid: the independence chain runs one chain per rank on whole fields; a chain on a split "
+             "lattice is not implemented yet (leave -proc_grid out)");
   PetscCall(score_model_create(PETSC_COMM_SELF, &m)); /* each rank its own chain on whole fields */
   PetscCall(parse(&o, m));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o.chain.help));

@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out)
+PetscErrorCode gauss_base_create_on(MPI_Comm comm, int d, const int *L, gauss_base **out)
 {
   gauss_base *g;
 
@@ -11,13 +11,26 @@ PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out)
   PetscCall(PetscNew(&g));
   g->d = d;
   g->V = 1;
+  g->comm = comm;
   for (int mu = 0; mu < d; mu++) g->L[mu] = L[mu], g->V *= L[mu];
-  PetscCall(fourier_create(PETSC_COMM_SELF, d, L, 1, &g->ft));
-  PetscCheck(fourier_get_layout(g->ft)->out_sites == g->V, PETSC_COMM_SELF, PETSC_ERR_PLIB,
-             "gauss_base: a one-rank transform without all modes");
+  PetscCall(fourier_create(comm, d, L, 1, &g->ft));
+  const fourier_layout *lay = fourier_get_layout(g->ft);
+  g->nx = lay->local_sites, g->nk = lay->out_sites, g->k0 = lay->out_row0 * (g->V / L[0]);
   PetscCall(PetscCalloc2((size_t)g->V, &g->G, (size_t)g->V, &g->work));
   *out = g;
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out)
+{
+  return gauss_base_create_on(PETSC_COMM_SELF, d, L, out);
+}
+
+/* a sum over the ranks of a field in slabs (nothing to do on one) */
+static double field_sum(const gauss_base *g, double local)
+{
+  if (g->nx < g->V) MPI_Allreduce(MPI_IN_PLACE, &local, 1, MPI_DOUBLE, MPI_SUM, g->comm);
+  return local;
 }
 
 /* the components n_mu of mode j (row-major, the last fastest) */
@@ -53,6 +66,7 @@ PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const
   double count = (double)n;
 
   PetscFunctionBeginUser;
+  PetscCheck(g->nx == g->V, PETSC_COMM_SELF, PETSC_ERR_SUP, "gauss_base_measure: whole fields only");
   PetscCall(PetscArrayzero(g->G, g->V));
   for (int64_t b = 0; b < n; b++) {
     PetscCall(fourier_power(g->ft, 1, x + b * g->V, g->work));
@@ -297,15 +311,15 @@ static double zero_mode(const gauss_base *g, double f, double xi, double m, int 
 static double mean_of(const gauss_base *g, const double *x)
 {
   double m = 0;
-  for (int64_t i = 0; i < g->V; i++) m += x[i];
-  return m / (double)g->V;
+  for (int64_t i = 0; i < g->nx; i++) m += x[i];
+  return field_sum(g, m) / (double)g->V;
 }
 
 void gauss_base_draw_zero_mode(const gauss_base *g, double f, double xi, double u, double z, double *x)
 {
   if (!g->nmu) return;
   const double m = f * g->mu[u < 0.5 ? 0 : 1] + sqrt(f * f * g->mu_var + xi / (double)g->V) * z, shift = m - mean_of(g, x);
-  for (int64_t i = 0; i < g->V; i++) x[i] += shift;
+  for (int64_t i = 0; i < g->nx; i++) x[i] += shift;
 }
 
 /* the linear part: -1 / (f^2 G(p) + Xi) on the modes the Gaussian describes
@@ -313,8 +327,8 @@ void gauss_base_draw_zero_mode(const gauss_base *g, double f, double xi, double 
 static PetscErrorCode linear_score(gauss_base *g, double f, double xi, const double *x, double *s)
 {
   PetscFunctionBeginUser;
-  for (int64_t j = 0; j < g->V; j++) g->work[j] = -1 / (f * f * g->G[j] + xi);
-  if (g->nmu) g->work[0] = 0; /* mode 0 is p = 0 */
+  for (int64_t j = 0; j < g->nk; j++) g->work[j] = -1 / (f * f * g->G[g->k0 + j] + xi);
+  if (g->nmu && g->k0 == 0 && g->nk) g->work[0] = 0; /* mode 0 is p = 0 */
   PetscCall(fourier_multiply(g->ft, 1, g->work, x, s));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -323,11 +337,11 @@ PetscErrorCode gauss_base_score(gauss_base *g, int64_t nb, const double *f, cons
 {
   PetscFunctionBeginUser;
   for (int64_t b = 0; b < nb; b++) {
-    PetscCall(linear_score(g, f[b], xi[b], x + b * g->V, s + b * g->V));
+    PetscCall(linear_score(g, f[b], xi[b], x + b * g->nx, s + b * g->nx));
     if (!g->nmu) continue;
     double h;
-    zero_mode(g, f[b], xi[b], mean_of(g, x + b * g->V), 0, &h);
-    for (int64_t i = 0; i < g->V; i++) s[b * g->V + i] += h;
+    zero_mode(g, f[b], xi[b], mean_of(g, x + b * g->nx), 0, &h);
+    for (int64_t i = 0; i < g->nx; i++) s[b * g->nx + i] += h;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -339,20 +353,20 @@ PetscErrorCode gauss_base_score_jet(gauss_base *g, double f, double xi, const do
   double *s, *a, *h, *work;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc2((size_t)g->V, &s, (size_t)(4 * nc), &a));
+  PetscCall(PetscMalloc2((size_t)g->nx, &s, (size_t)(4 * nc), &a));
   h = a + nc, work = a + 2 * nc;
   for (int q = 0; q <= js->n; q++) {
-    PetscCall(linear_score(g, f, xi, q ? dirs + (q - 1) * g->V : x, s));
-    for (int64_t j = 0; j < g->V; j++) out[j * nc + q] += s[j];
+    PetscCall(linear_score(g, f, xi, q ? dirs + (q - 1) * g->nx : x, s));
+    for (int64_t j = 0; j < g->nx; j++) out[j * nc + q] += s[j];
   }
   if (g->nmu) { /* h(m(x + sum_q eps_q v_q)): m is linear in the eps */
     double d[JET_MAXORDER + 1];
     for (int c = 0; c < nc; c++) a[c] = 0;
     a[0] = mean_of(g, x);
-    for (int q = 1; q <= js->n; q++) a[q] = mean_of(g, dirs + (q - 1) * g->V);
+    for (int q = 1; q <= js->n; q++) a[q] = mean_of(g, dirs + (q - 1) * g->nx);
     zero_mode(g, f, xi, a[0], js->order, d);
     jet_compose(js, a, d, h, work);
-    for (int64_t j = 0; j < g->V; j++)
+    for (int64_t j = 0; j < g->nx; j++)
       for (int c = 0; c < nc; c++) out[j * nc + c] += h[c];
   }
   PetscCall(PetscFree2(s, a));
@@ -363,7 +377,9 @@ PetscErrorCode gauss_base_score_jet(gauss_base *g, double f, double xi, const do
 double gauss_base_trace(gauss_base *g, double f, double xi, const double *x)
 {
   double tr = 0;
-  for (int64_t j = g->nmu ? 1 : 0; j < g->V; j++) tr -= 1 / (f * f * g->G[j] + xi);
+  for (int64_t j = 0; j < g->nk; j++)
+    if (!g->nmu || g->k0 + j) tr -= 1 / (f * f * g->G[g->k0 + j] + xi);
+  tr = field_sum(g, tr);
   if (g->nmu) {
     double d[2];
     zero_mode(g, f, xi, mean_of(g, x), 1, d);
@@ -382,10 +398,12 @@ PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const doubl
   PetscFunctionBeginUser;
   PetscCall(fourier_power(g->ft, 1, x, g->work));
   double sum = 0;
-  for (int64_t j = g->nmu ? 1 : 0; j < g->V; j++) { /* mode 0 is p = 0 */
-    const double c = f * f * g->G[j] + xi;
+  for (int64_t j = 0; j < g->nk; j++) {
+    if (g->nmu && g->k0 + j == 0) continue; /* mode 0 is p = 0 */
+    const double c = f * f * g->G[g->k0 + j] + xi;
     sum -= 0.5 * (g->work[j] / V / c + log(2 * PETSC_PI * c));
   }
+  sum = field_sum(g, sum);
   if (g->nmu) {
     double h;
     sum += zero_mode(g, f, xi, mean_of(g, x), 0, &h) - 0.5 * log(V);
@@ -397,14 +415,14 @@ PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const doubl
 static PetscErrorCode color(gauss_base *g, int64_t nb, double *x)
 {
   PetscFunctionBeginUser;
-  for (int64_t b = 0; b < nb; b++) PetscCall(fourier_multiply(g->ft, 1, g->work, x + b * g->V, x + b * g->V));
+  for (int64_t b = 0; b < nb; b++) PetscCall(fourier_multiply(g->ft, 1, g->work, x + b * g->nx, x + b * g->nx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, double *x)
 {
   PetscFunctionBeginUser;
-  for (int64_t j = 0; j < g->V; j++) g->work[j] = sqrt(f * f * g->G[j] + xi);
+  for (int64_t j = 0; j < g->nk; j++) g->work[j] = sqrt(f * f * g->G[g->k0 + j] + xi);
   PetscCall(color(g, nb, x));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -414,8 +432,8 @@ PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, 
 PetscErrorCode gauss_base_posterior_color(gauss_base *g, double f, double xi, int64_t nb, double *x)
 {
   PetscFunctionBeginUser;
-  for (int64_t j = 0; j < g->V; j++) {
-    const double G = spread_var(g, j);
+  for (int64_t j = 0; j < g->nk; j++) {
+    const double G = spread_var(g, g->k0 + j);
     g->work[j] = sqrt(G * xi / (f * f * G + xi));
   }
   PetscCall(color(g, nb, x));
@@ -427,10 +445,10 @@ PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *
   PetscFunctionBeginUser;
   /* with the vacua pair, the zero mode's u and v are both linear in x_0's
    * deviation from its vacuum: the weight that cancels it has that spread */
-  for (int64_t j = 0; j < g->V; j++) g->work[j] = xi / (f * f * spread_var(g, j) + xi);
-  for (int64_t i = 0; i < g->V; i++) out[i] = u[i] - v[i];
+  for (int64_t j = 0; j < g->nk; j++) g->work[j] = xi / (f * f * spread_var(g, g->k0 + j) + xi);
+  for (int64_t i = 0; i < g->nx; i++) out[i] = u[i] - v[i];
   PetscCall(fourier_multiply(g->ft, 1, g->work, out, out));
-  for (int64_t i = 0; i < g->V; i++) out[i] += v[i];
+  for (int64_t i = 0; i < g->nx; i++) out[i] += v[i];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -38,6 +38,11 @@ static PetscErrorCode create_conv(const model_info *info, int64_t batch, nn_net 
                             precision_of(info), out);
 }
 
+static PetscErrorCode create_conv_split(const model_info *info, const lattice *lat, int64_t batch, nn_net **out)
+{
+  return nn_net_create_conv_split(lat, info->hidden, info->layers, info->J, batch, info->odd, precision_of(info), out);
+}
+
 /* unet and tutorial: one engine, two sets of default sizes */
 static PetscErrorCode create_unet(const model_info *info, int64_t batch, nn_net **out)
 {
@@ -55,10 +60,10 @@ static PetscErrorCode create_unet(const model_info *info, int64_t batch, nn_net 
 static PetscErrorCode register_builtin(void)
 {
   static const model_net_kind builtin[] = {
-    {"mlp", PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 64, 1024, create_mlp},
-    {"conv", PETSC_TRUE, PETSC_FALSE, PETSC_TRUE, 16, 64, create_conv},
-    {"unet", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 16, create_unet},
-    {"tutorial", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 8, create_unet},
+    {"mlp", PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 64, 1024, create_mlp, NULL},
+    {"conv", PETSC_TRUE, PETSC_FALSE, PETSC_TRUE, 16, 64, create_conv, create_conv_split},
+    {"unet", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 16, create_unet, NULL},
+    {"tutorial", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 8, create_unet, NULL},
   };
 
   PetscFunctionBeginUser;
@@ -177,6 +182,23 @@ PetscErrorCode model_net_create_on(const model_info *info, int d, const int *L, 
   on.dim = 1;
   for (int mu = 0; mu < d; mu++) on.data_meta.L[mu] = L[mu], on.dim *= L[mu];
   PetscCall(model_net_create(&on, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode model_net_create_split(const model_info *info, const lattice *lat, nn_net **out)
+{
+  const model_net_kind *kind;
+  char why[256];
+
+  PetscFunctionBeginUser;
+  PetscCall(model_net_kind_get(info->net, &kind));
+  PetscCheck(kind->create_split, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "-proc_grid: a '%s' network does not run on a split lattice yet (conv does)", info->net);
+  PetscBool same = lat->d == info->data_meta.d;
+  for (int mu = 0; same && mu < lat->d; mu++) same = lat->L[mu] == info->data_meta.L[mu];
+  PetscCheck(same || model_net_applies(info, lat->d, lat->L, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "the model does not apply to this lattice: %s", why);
+  PetscCall(kind->create_split(info, lat, batch_for(kind, lat->V), out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

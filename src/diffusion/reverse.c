@@ -267,15 +267,16 @@ static PetscErrorCode ode_solve(reverse_sampler *rs, TS ts, Vec X, uint64_t firs
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Dormand-Prince 5(4) with PETSc's adaptive step control. A sample held
- * whole is solved alone, so its steps do not depend on the other samples
- * on its rank; a spread batch is one distributed vector. */
+/* Dormand-Prince 5(4) with PETSc's adaptive step control. Each sample is
+ * solved alone (a spread one as a distributed vector), so its steps depend
+ * neither on the other samples of its batch nor on how it is split: the
+ * same configurations on any process grid. */
 static PetscErrorCode ode_adaptive(reverse_sampler *rs, MPI_Comm comm, int64_t nb, uint64_t first, double *x)
 {
   const int64_t dim = rs->shape.dim;
   const PetscBool spread = rs->shape.dim != rs->shape.stride;
   const MPI_Comm c = spread ? comm : PETSC_COMM_SELF;
-  ode_ctx ctx = {rs, spread ? nb : 1};
+  ode_ctx ctx = {rs, 1};
   TS ts;
   Vec X;
 
@@ -293,16 +294,12 @@ static PetscErrorCode ode_adaptive(reverse_sampler *rs, MPI_Comm comm, int64_t n
   /* a failed step ends the solve with a reason we report (the sample and what to change), not
    * PETSc's internal error */
   PetscCall(TSSetErrorIfStepFails(ts, PETSC_FALSE));
-  if (spread) {
-    PetscCall(VecCreateMPIWithArray(c, 1, (PetscInt)(nb * dim), PETSC_DECIDE, x, &X));
-    PetscCall(ode_solve(rs, ts, X, first, nb, x));
-  } else {
-    PetscCall(VecCreateSeqWithArray(c, 1, (PetscInt)dim, NULL, &X));
-    for (int64_t b = 0; b < nb; b++) {
-      PetscCall(VecPlaceArray(X, x + b * dim));
-      PetscCall(ode_solve(rs, ts, X, first + (uint64_t)b, 1, x + b * dim));
-      PetscCall(VecResetArray(X));
-    }
+  if (spread) PetscCall(VecCreateMPIWithArray(c, 1, (PetscInt)dim, PETSC_DECIDE, NULL, &X));
+  else PetscCall(VecCreateSeqWithArray(c, 1, (PetscInt)dim, NULL, &X));
+  for (int64_t b = 0; b < nb; b++) {
+    PetscCall(VecPlaceArray(X, x + b * dim));
+    PetscCall(ode_solve(rs, ts, X, first + (uint64_t)b, 1, x + b * dim));
+    PetscCall(VecResetArray(X));
   }
   PetscCall(VecDestroy(&X));
   PetscCall(TSDestroy(&ts));

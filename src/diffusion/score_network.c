@@ -3,8 +3,10 @@
  * (model.h): the exponential moving average of the weights, the
  * normalisation and the schedule it was trained with. Each rank holds a
  * block of whole samples (points, or small lattices), applied in chunks of
- * the network's batch. */
+ * the network's batch; or with -proc_grid every rank its slab of every
+ * sample (a conv net on a split lattice, its base on FFTW-MPI's slabs). */
 #include "latdiff/dsm.h"
+#include "latdiff/phi4.h"
 #include "latdiff/phi4_whole.h"
 #include "latdiff/rng.h"
 #include "latdiff/model_net.h"
@@ -27,6 +29,10 @@ typedef struct {
   PetscBool transferred;    /* ... another than its training lattice */
   PetscBool lattice_option; /* asked for by -lattice (else by the verb, nll: where the model applies) */
   char asked[64];           /* "-lattice 16x16" or "the data's lattice 16x16", for messages */
+  int grid[LATTICE_MAXDIM], ngrid; /* -proc_grid: a split lattice (ngrid > 0) */
+  phi4 *phi4_split;         /* ... its action, on a field with halo */
+  halo *halo;
+  double *field;
 } network;
 
 static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
@@ -44,6 +50,12 @@ static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
                      "equivariant network (conv; unet where every level halves it) on a fitted base applies to any "
                      "lattice of its dimension", LATTICE_MAXDIM, m->apply_L, &d, &set));
   if (set) m->apply_d = d, n->lattice_option = PETSC_TRUE;
+  d = LATTICE_MAXDIM;
+  PetscCall(opt_ints(o, "-proc_grid",
+                     "with -model: ranks per direction of one sample, P0,1,..,1: every rank holds its slab of every "
+                     "sample (a conv network; default: each rank whole samples); the product must be the rank count",
+                     LATTICE_MAXDIM, n->grid, &d, &set));
+  if (set) n->ngrid = d;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -101,13 +113,40 @@ static PetscErrorCode transfer_base(score_model *m)
   PetscCheck(!strcmp(n->info.base_propagator, "fit"), m->comm, PETSC_ERR_USER_INPUT,
              "%s: the model %s has a base propagator measured mode by mode on its training lattice; only a "
              "fitted one (train -base_propagator fit, the default) extends to other momenta", n->asked, n->path);
-  PetscCall(gauss_base_create(n->d, n->L, &to));
+  PetscCall(gauss_base_create_on(m->lat ? m->comm : PETSC_COMM_SELF, n->d, n->L, &to));
   PetscCall(gauss_base_transfer(n->base, to, why, sizeof why));
   if (why[0]) PetscCall(gauss_base_destroy(&to));
   PetscCheck(!why[0], m->comm, PETSC_ERR_USER_INPUT, "%s: the model %s does not apply to it: %s", n->asked, n->path,
              why);
   PetscCall(gauss_base_destroy(&n->base));
   n->base = to;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -proc_grid: the lattice split over every rank, in slabs of the first
+ * direction (the layout of the base's FFT and of sample's recorders) */
+static PetscErrorCode split_lattice(score_model *m)
+{
+  network *n = m->data;
+  int size, prod = 1;
+  char L[32];
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_size(m->comm, &size));
+  PetscCheck(theory_is_lattice(n->info.data_meta.theory), m->comm, PETSC_ERR_USER_INPUT,
+             "-proc_grid: the model %s is of points (theory '%s'), not of a lattice", n->path, n->info.data_meta.theory);
+  lattice_extents_text(n->d, n->L, L, sizeof L);
+  PetscCheck(n->ngrid == n->d, m->comm, PETSC_ERR_USER_INPUT, "-proc_grid: %d entries for the %d-d lattice %s",
+             n->ngrid, n->d, L);
+  for (int mu = 0; mu < n->d; mu++) prod *= n->grid[mu];
+  PetscCheck(prod == size, m->comm, PETSC_ERR_USER_INPUT,
+             "-proc_grid: the grid holds %d ranks but there are %d; one sample spans all ranks (groups of ranks each "
+             "with its own samples are not implemented yet)", prod, size);
+  for (int mu = 1; mu < n->d; mu++)
+    PetscCheck(n->grid[mu] == 1, m->comm, PETSC_ERR_USER_INPUT,
+               "-proc_grid: direction %d is split in %d; sample splits only the first direction (the slabs of its "
+               "FFTs): give -proc_grid %d%s", mu, n->grid[mu], size, n->d == 2 ? ",1" : n->d == 3 ? ",1,1" : ",1,1,1");
+  PetscCall(lattice_create(m->comm, n->d, n->L, n->grid, 1, &m->lat));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -119,10 +158,13 @@ static PetscErrorCode net_setup(score_model *m)
   PetscFunctionBeginUser;
   PetscCall(model_read(m->comm, n->path, &n->info, &st));
   PetscCall(choose_lattice(m));
-  PetscCall(model_net_create_on(&n->info, n->d, n->L, &n->net));
+  if (n->ngrid) {
+    PetscCall(split_lattice(m));
+    PetscCall(model_net_create_split(&n->info, m->lat, &n->net));
+  } else PetscCall(model_net_create_on(&n->info, n->d, n->L, &n->net));
   if (n->net->ops.trace) m->ops.divergence = net_divergence; /* the generic one from jets costs dim tangents */
-  PetscCheck(n->net->dim == n->V, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dim %d, but the lattice has %lld sites",
-             n->path, n->info.dim, (long long)n->net->dim);
+  PetscCheck(n->net->dim == (m->lat ? m->lat->V : n->V), m->comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: dim %d, but the lattice has %lld sites", n->path, n->info.dim, (long long)n->net->dim);
   PetscCheck(n->net->nparams == n->info.nparams, m->comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: %lld parameters, but a network of these sizes has %lld", n->path, (long long)n->info.nparams,
              (long long)n->net->nparams);
@@ -130,7 +172,9 @@ static PetscErrorCode net_setup(score_model *m)
   if (st.propagator) {
     PetscCheck(theory_is_lattice(n->info.data_meta.theory), m->comm, PETSC_ERR_FILE_UNEXPECTED,
                "%s: a Gaussian base for theory '%s' (damaged?)", n->path, n->info.data_meta.theory);
-    PetscCall(gauss_base_create(n->info.data_meta.d, n->info.data_meta.L, &n->base));
+    /* on the training lattice (split as the samples unless it is transferred) */
+    PetscCall(gauss_base_create_on(m->lat && !n->transferred ? m->comm : PETSC_COMM_SELF, n->info.data_meta.d,
+                                   n->info.data_meta.L, &n->base));
     PetscCall(gauss_base_set(n->base, st.propagator));
     m->ops.diffused = net_diffused; /* the default prior: the base's Gaussian, diffused */
     m->ops.log_prior = net_log_prior;
@@ -141,12 +185,21 @@ static PetscErrorCode net_setup(score_model *m)
   PetscCall(model_state_free(&st));
   n->form = (dsm_form){.base = n->base, .sigma_data = n->info.sigma_data, .plain = !strcmp(n->info.score_form, "plain")};
   PetscCall(PetscMalloc1((size_t)dsm_work_size(n->net), &n->work));
-  PetscCall(score_model_split_points(m, n->V));
+  if (m->lat) { /* every rank its slab of every sample */
+    const lattice *lat = m->lat;
+    m->shape = (reverse_shape){lat->V, lat->origin[0] * (lat->Vglobal / lat->L[0]), lat->Vglobal, n->net->batch};
+    m->lo = 0, m->hi = m->nsamples, m->spread = PETSC_TRUE;
+  } else PetscCall(score_model_split_points(m, n->V));
   m->prior_var = n->info.sigma_data * n->info.sigma_data;
   m->trained = PETSC_TRUE;
   PetscCall(schedule_from_name(m->comm, n->info.schedule, n->info.sigma, n->info.beta_min, n->info.beta_max,
                                n->info.cosine_s, &m->sched));
-  if (theory_is_lattice(n->info.data_meta.theory)) { /* whole fields on this rank: a lattice of one rank */
+  if (m->lat) { /* the action of a split field: its halo exchanged */
+    const ensemble_meta *dm = &n->info.data_meta;
+    PetscCall(phi4_create(m->lat, dm->kappa, dm->lambda, &n->phi4_split));
+    PetscCall(PetscCalloc1((size_t)lattice_field_size(m->lat), &n->field));
+    PetscCall(halo_create(m->lat, n->field, &n->halo));
+  } else if (theory_is_lattice(n->info.data_meta.theory)) { /* whole fields on this rank: a lattice of one rank */
     const ensemble_meta *dm = &n->info.data_meta;
     PetscCall(phi4_whole_create(dm->d, n->L, dm->kappa, dm->lambda, &n->phi4));
   } else { /* the target the data came from, restored from the model's /data_source: its action */
@@ -229,6 +282,11 @@ static PetscErrorCode net_action(score_model *m, int64_t nb, const double *x, do
 
   PetscFunctionBeginUser;
   if (n->target) PetscCall(score_model_action(n->target, nb, x, S));
+  else if (n->phi4_split)
+    for (int64_t b = 0; b < nb; b++) {
+      PetscCall(PetscArraycpy(n->field, x + b * m->lat->V, m->lat->V));
+      PetscCall(phi4_action(n->phi4_split, n->halo, n->field, S + b));
+    }
   else PetscCall(phi4_whole_action(n->phi4, nb, x, S));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -268,6 +326,9 @@ static PetscErrorCode net_destroy(score_model *m)
   PetscCall(gauss_base_destroy(&n->base));
   PetscCall(score_model_destroy(&n->target));
   PetscCall(phi4_whole_destroy(&n->phi4));
+  PetscCall(halo_destroy(&n->halo));
+  PetscCall(phi4_destroy(&n->phi4_split));
+  PetscCall(PetscFree(n->field));
   PetscCall(PetscFree(n->work));
   PetscCall(PetscFree(m->data));
   PetscFunctionReturn(PETSC_SUCCESS);
