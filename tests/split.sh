@@ -1,7 +1,7 @@
 #!/bin/sh
-# sample -model on a split lattice (-proc_grid): every rank holds its slab
-# of every sample; the conv net exchanges ghosts, its base runs on
-# FFTW-MPI's slabs. The same seed gives the same configurations on any
+# sample -model on a split lattice (-proc_grid): each rank holds its slab
+# of every sample of its group (size / prod(P) groups share -nsamples);
+# the conv net exchanges ghosts, its base runs on FFTW-MPI's slabs. The same seed gives the same configurations on any
 # grid: the fixed-step samplers (Euler-Maruyama, Heun) to 1e-12; the
 # default adaptive ODE (each sample solved alone, its step control on the
 # sample's global norm) to 1e-7: its step sizes follow an error norm
@@ -41,15 +41,29 @@ check "  ... split over 2 ranks" gen 2 f2.h5 $F -proc_grid 2,1
 check "single precision: the same configurations to float rounding (1e-5)" same f1.h5 f2.h5 1e-5
 check_fails "a grid that splits another direction is refused, naming the slabs" "give -proc_grid 2,1" \
   gen 2 bad.h5 $M -proc_grid 1,2
-check_fails "a grid of fewer ranks than the run is refused" "the grid holds 1 ranks but there are 2" \
-  gen 2 bad.h5 $M -proc_grid 1,1
+check "groups: 4 ranks as 2 groups of 2 (-proc_grid 2,1), 8 samples, Euler-Maruyama" \
+  gen 4 g4.h5 -model "$workdir/conv.h5" -nsamples 8 -sampler em -steps 100 -proc_grid 2,1
+check "  ... 2 groups of 1 (-proc_grid 1,1)" gen 2 g2.h5 -model "$workdir/conv.h5" -nsamples 8 -sampler em -steps 100 \
+  -proc_grid 1,1
+check "  ... whole on 1 rank" gen 1 g1.h5 -model "$workdir/conv.h5" -nsamples 8 -sampler em -steps 100
+check "groups: the same configurations (1e-12)" sh -c "$C -a '$workdir/g1.h5' -b '$workdir/g4.h5' -tol 1e-12 && \
+  $C -a '$workdir/g1.h5' -b '$workdir/g2.h5' -tol 1e-12"
+check "groups: 8 ranks as 2 groups of 4, the adaptive ODE" gen 8 ga.h5 $M -proc_grid 4,1
+check "  ... the same configurations as whole (1e-7)" same w.h5 ga.h5 1e-7
+check_fails "-nsamples not a multiple of the groups is refused" "not a multiple of the 2 groups" \
+  gen 4 bad.h5 -model "$workdir/conv.h5" -nsamples 5 -proc_grid 2,1
+check_fails "a grid whose ranks do not divide the run's is refused" "does not divide the 4 ranks" \
+  gen 4 bad.h5 $M -proc_grid 3,1
+check_fails "recording (-record_times) with groups is refused" "not implemented yet" \
+  gen 4 bad.h5 $M -proc_grid 2,1 -record_times 0.5 -record_output "$workdir/badrec.h5"
 check_fails "a grid of the wrong dimension is refused" "1 entries for the 2-d lattice 8x8" gen 2 bad.h5 $M -proc_grid 2
 check_fails "extents the grid does not divide are refused" "-proc_grid" gen 3 bad.h5 $M -proc_grid 3,1
+check_fails "  ... naming the extent" "do not divide the extent 8" gen 3 bad.h5 $M -proc_grid 3,1
 check_fails "-proposal independence with -proc_grid is refused" "one chain per rank on whole fields" \
   gen 2 bad.h5 $M -proc_grid 2,1 -proposal independence
 setup "a periodic unet, 2 steps" $LATDIFF train -input "$workdir/d8.h5" -output "$workdir/unet.h5" -steps 2 -net unet \
   -channels 4,8
 check_fails "a unet on a split lattice is refused (not implemented yet)" "does not run on a split lattice" \
   gen 2 bad.h5 -model "$workdir/unet.h5" -nsamples 2 -proc_grid 2,1
-check "no output file from any refused run" test ! -e "$workdir/bad.h5"
+check "no output file from any refused run" sh -c "test ! -e '$workdir/bad.h5' && test ! -e '$workdir/badrec.h5'"
 finish

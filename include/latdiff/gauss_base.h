@@ -60,6 +60,9 @@
  *                        why says so and to is unchanged, as when from's
  *                        lattice has too few momenta to fit
  *   gauss_base_transfers whether gauss_base_transfer would (why not, in why)
+ *   gauss_base_localise  keep only this rank's modes of G (16 bytes per
+ *                        global site per rank otherwise): after it, only the
+ *                        functions of fields below
  *   gauss_base_score     s_G for nb fields, one (f, xi) per field
  *   gauss_base_score_jet adds the jet of s_G at x along dirs (jet.h) to out,
  *                        [V][ncoef], for one field
@@ -94,8 +97,10 @@ typedef struct {
   int64_t V;
   MPI_Comm comm;      /* of the field's slabs (PETSC_COMM_SELF: whole) */
   int64_t nx, nk, k0; /* this rank's field sites and modes; its first mode */
+  PetscBool local;    /* gauss_base_localise: G holds this rank's modes only */
   fourier *ft;
   double *G;    /* [V]: the propagator per mode, row-major in n_mu */
+  double *Gl;   /* this rank's modes of it (G + k0, or G once local) */
   double *work; /* [V] multiplier (the local modes' in front) */
   int nmu;      /* 0 (Gaussian), or 2: the zero mode's mixture */
   double mu[2]; /* its centres, +-mu */
@@ -105,6 +110,7 @@ typedef struct {
 
 PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out);
 PetscErrorCode gauss_base_create_on(MPI_Comm comm, int d, const int *L, gauss_base **out);
+PetscErrorCode gauss_base_localise(gauss_base *g);
 PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const double *x);
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
 PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof);

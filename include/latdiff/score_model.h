@@ -98,7 +98,9 @@ struct score_model {
   int64_t lo, hi;      /* the samples this rank takes part in */
   PetscBool spread;    /* every rank holds part of every sample (a lattice
                         * in slabs), set by the type even on one rank */
-  lattice *lat;        /* the decomposition of a spread sample, or NULL */
+  lattice *lat;        /* the decomposition of a spread sample, or NULL;
+                        * its replicas are groups of ranks, each with its
+                        * own samples lo .. hi - 1, collective on lat->comm */
   double prior_var;    /* variance per value of the target, for a Gaussian prior (1 by default) */
   /* the lattice a trained network is applied to (apply_d 0: its training
    * lattice): its -lattice option, or set by a verb before setup (nll: the

@@ -196,6 +196,8 @@ static void fill_meta(const sample_options *o, const score_model *m, ensemble_me
   *meta = (ensemble_meta){.kappa = NAN, .lambda = NAN, .d = 1, .L = {1}, .seed = o->seed, .replicas = 1,
                           .per_replica = o->nsamples};
   score_model_describe(m, meta);
+  if (m->lat && m->lat->nreplicas > 1) /* groups of ranks, each its share: replica r holds samples r * share .. */
+    meta->replicas = m->lat->nreplicas, meta->per_replica = o->nsamples / m->lat->nreplicas;
   snprintf(meta->generator, sizeof meta->generator, "sample");
   ensemble_meta_set_string(meta, "sampler", sampler_names[o->sp.kind]);
   ensemble_meta_set_string(meta, "schedule", schedule_names[o->sched.kind]);
@@ -230,6 +232,9 @@ static PetscErrorCode recorder_create(const sample_options *o, const score_model
   PetscFunctionBeginUser;
   PetscCheck(theory_is_lattice(meta->theory), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-record_times: for lattice fields; theory '%s' has no lattice", meta->theory);
+  PetscCheck(!m->lat || m->lat->nreplicas == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-record_times: recording with several groups of ranks (-proc_grid of fewer ranks than the run) is not "
+             "implemented yet; give a grid of all ranks");
   PetscCall(spectrum_create(m->spread ? PETSC_COMM_WORLD : PETSC_COMM_SELF, meta->d, meta->L, o->record_shells, &rec->sp));
   PetscCheck(spectrum_get_layout(rec->sp)->local_sites == m->shape.dim, PETSC_COMM_WORLD, PETSC_ERR_SUP,
              "-record_times: this rank holds %lld sites of a sample, the transform's layout %lld (a rank count that "
@@ -345,10 +350,11 @@ PetscErrorCode cmd_sample(app_run *run)
   /* samples held whole: all of this rank's samples (perhaps none) as one
    * batch, since the write is collective; spread samples in batches of B */
   const int64_t nbatches = m->spread ? (m->hi - m->lo + B - 1) / B : 1;
+  const MPI_Comm field = m->lat ? m->lat->comm : PETSC_COMM_WORLD; /* the ranks of one sample */
   for (int64_t k = 0; k < nbatches; k++) {
     const int64_t first = m->lo + k * B, nb = PetscMin(B, m->hi - first);
     PetscCall(prior(&o, m, nb, (uint64_t)first, x));
-    PetscCall(reverse_run(rs, PETSC_COMM_WORLD, nb, (uint64_t)first, x));
+    PetscCall(reverse_run(rs, field, nb, (uint64_t)first, x));
     PetscCall(check_generated(m, nb, first, x));
     {
       int sig = app_signal_received();
@@ -364,9 +370,9 @@ PetscErrorCode cmd_sample(app_run *run)
       for (int64_t j = 0; j < dim; j++) M[b] += x[b * dim + j];
     }
     if (m->spread) {
-      MPICHECK(MPI_Allreduce(MPI_IN_PLACE, M, (int)nb, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
-      for (int64_t b = 0; b < nb; b++)
-        PetscCall(ensemble_write_config(w, first + b, x + b * dim, S[b], M[b] / (double)m->shape.stride));
+      MPICHECK(MPI_Allreduce(MPI_IN_PLACE, M, (int)nb, MPI_DOUBLE, MPI_SUM, field));
+      for (int64_t b = 0; b < nb; b++) /* the group's (the replica's) configuration first - lo + b */
+        PetscCall(ensemble_write_config(w, first - m->lo + b, x + b * dim, S[b], M[b] / (double)m->shape.stride));
     } else {
       for (int64_t b = 0; b < nb; b++) M[b] /= (double)dim;
       PetscCall(ensemble_write_rows(w, first, nb, x, S, M));

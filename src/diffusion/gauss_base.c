@@ -17,6 +17,7 @@ PetscErrorCode gauss_base_create_on(MPI_Comm comm, int d, const int *L, gauss_ba
   const fourier_layout *lay = fourier_get_layout(g->ft);
   g->nx = lay->local_sites, g->nk = lay->out_sites, g->k0 = lay->out_row0 * (g->V / L[0]);
   PetscCall(PetscCalloc2((size_t)g->V, &g->G, (size_t)g->V, &g->work));
+  g->Gl = g->G + g->k0;
   *out = g;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -24,6 +25,20 @@ PetscErrorCode gauss_base_create_on(MPI_Comm comm, int d, const int *L, gauss_ba
 PetscErrorCode gauss_base_create(int d, const int *L, gauss_base **out)
 {
   return gauss_base_create_on(PETSC_COMM_SELF, d, L, out);
+}
+
+PetscErrorCode gauss_base_localise(gauss_base *g)
+{
+  double *G, *work;
+
+  PetscFunctionBeginUser;
+  if (g->nk == g->V) PetscFunctionReturn(PETSC_SUCCESS);
+  const int64_t n = PetscMax(PetscMax(g->nk, g->nx), 1);
+  PetscCall(PetscCalloc2((size_t)n, &G, (size_t)n, &work));
+  PetscCall(PetscArraycpy(G, g->Gl, g->nk));
+  PetscCall(PetscFree2(g->G, g->work));
+  g->G = g->Gl = G, g->work = work, g->local = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* a sum over the ranks of a field in slabs (nothing to do on one) */
@@ -66,6 +81,7 @@ PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const
   double count = (double)n;
 
   PetscFunctionBeginUser;
+  PetscCheck(!g->local, PETSC_COMM_SELF, PETSC_ERR_ORDER, "gauss_base: G after gauss_base_localise");
   PetscCheck(g->nx == g->V, PETSC_COMM_SELF, PETSC_ERR_SUP, "gauss_base_measure: whole fields only");
   PetscCall(PetscArrayzero(g->G, g->V));
   for (int64_t b = 0; b < n; b++) {
@@ -86,6 +102,7 @@ PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G)
 {
   PetscFunctionBeginUser;
+  PetscCheck(!g->local, PETSC_COMM_SELF, PETSC_ERR_ORDER, "gauss_base: G after gauss_base_localise");
   PetscCall(PetscArraycpy(g->G, G, g->V)); /* finite and >= 0: model_read checks it */
   symmetrise(g); /* keeps the multipliers real even for a file written by other hands */
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -190,6 +207,7 @@ PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof)
   const int64_t first = g->nmu ? 1 : 0; /* with the pair the zero mode is theirs and stays out */
 
   PetscFunctionBeginUser;
+  PetscCheck(!g->local, PETSC_COMM_SELF, PETSC_ERR_ORDER, "gauss_base: G after gauss_base_localise");
   *nterms = 0, *chi2_dof = NAN;
   fit_coefficients(g, first, c, &n, &used, &orbits);
   if (!used) PetscFunctionReturn(PETSC_SUCCESS);
@@ -239,6 +257,7 @@ PetscErrorCode gauss_base_transfer(const gauss_base *from, gauss_base *to, char 
   double c[FIT_MAXTERMS];
 
   PetscFunctionBeginUser;
+  PetscCheck(!to->local, PETSC_COMM_SELF, PETSC_ERR_ORDER, "gauss_base: G after gauss_base_localise");
   PetscCheck(from->d == to->d, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "gauss_base_transfer: %d and %d dimensions",
              from->d, to->d);
   if (!transfer_coefficients(from, c, why, len)) PetscFunctionReturn(PETSC_SUCCESS);
@@ -271,12 +290,13 @@ PetscErrorCode gauss_base_set_magnetisations(gauss_base *g, int64_t n, const dou
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the variance of x_0 about its mean on mode j as the posterior sees it:
- * G(p), but with the vacua pair the zero mode's spread about one vacuum (V w
- * in the modes' units; the vacuum itself is in the mean), not G(0) = V <M^2> */
+/* the variance of x_0 about its mean on local mode j as the posterior sees
+ * it: G(p), but with the vacua pair the zero mode's spread about one vacuum
+ * (V w in the modes' units; the vacuum itself is in the mean), not G(0) =
+ * V <M^2> */
 static double spread_var(const gauss_base *g, int64_t j)
 {
-  return j == 0 && g->nmu ? (double)g->V * g->mu_var : g->G[j];
+  return g->k0 + j == 0 && g->nmu ? (double)g->V * g->mu_var : g->Gl[j];
 }
 
 /* the zero mode's law diffused: m = f M + sqrt(Xi / V) z, p_t(m) = mean_k
@@ -327,7 +347,7 @@ void gauss_base_draw_zero_mode(const gauss_base *g, double f, double xi, double 
 static PetscErrorCode linear_score(gauss_base *g, double f, double xi, const double *x, double *s)
 {
   PetscFunctionBeginUser;
-  for (int64_t j = 0; j < g->nk; j++) g->work[j] = -1 / (f * f * g->G[g->k0 + j] + xi);
+  for (int64_t j = 0; j < g->nk; j++) g->work[j] = -1 / (f * f * g->Gl[j] + xi);
   if (g->nmu && g->k0 == 0 && g->nk) g->work[0] = 0; /* mode 0 is p = 0 */
   PetscCall(fourier_multiply(g->ft, 1, g->work, x, s));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -378,7 +398,7 @@ double gauss_base_trace(gauss_base *g, double f, double xi, const double *x)
 {
   double tr = 0;
   for (int64_t j = 0; j < g->nk; j++)
-    if (!g->nmu || g->k0 + j) tr -= 1 / (f * f * g->G[g->k0 + j] + xi);
+    if (!g->nmu || g->k0 + j) tr -= 1 / (f * f * g->Gl[j] + xi);
   tr = field_sum(g, tr);
   if (g->nmu) {
     double d[2];
@@ -400,7 +420,7 @@ PetscErrorCode gauss_base_logpdf(gauss_base *g, double f, double xi, const doubl
   double sum = 0;
   for (int64_t j = 0; j < g->nk; j++) {
     if (g->nmu && g->k0 + j == 0) continue; /* mode 0 is p = 0 */
-    const double c = f * f * g->G[g->k0 + j] + xi;
+    const double c = f * f * g->Gl[j] + xi;
     sum -= 0.5 * (g->work[j] / V / c + log(2 * PETSC_PI * c));
   }
   sum = field_sum(g, sum);
@@ -422,7 +442,7 @@ static PetscErrorCode color(gauss_base *g, int64_t nb, double *x)
 PetscErrorCode gauss_base_color(gauss_base *g, double f, double xi, int64_t nb, double *x)
 {
   PetscFunctionBeginUser;
-  for (int64_t j = 0; j < g->nk; j++) g->work[j] = sqrt(f * f * g->G[g->k0 + j] + xi);
+  for (int64_t j = 0; j < g->nk; j++) g->work[j] = sqrt(f * f * g->Gl[j] + xi);
   PetscCall(color(g, nb, x));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -433,7 +453,7 @@ PetscErrorCode gauss_base_posterior_color(gauss_base *g, double f, double xi, in
 {
   PetscFunctionBeginUser;
   for (int64_t j = 0; j < g->nk; j++) {
-    const double G = spread_var(g, g->k0 + j);
+    const double G = spread_var(g, j);
     g->work[j] = sqrt(G * xi / (f * f * G + xi));
   }
   PetscCall(color(g, nb, x));
@@ -445,7 +465,7 @@ PetscErrorCode gauss_base_mix(gauss_base *g, double f, double xi, const double *
   PetscFunctionBeginUser;
   /* with the vacua pair, the zero mode's u and v are both linear in x_0's
    * deviation from its vacuum: the weight that cancels it has that spread */
-  for (int64_t j = 0; j < g->nk; j++) g->work[j] = xi / (f * f * spread_var(g, g->k0 + j) + xi);
+  for (int64_t j = 0; j < g->nk; j++) g->work[j] = xi / (f * f * spread_var(g, j) + xi);
   for (int64_t i = 0; i < g->nx; i++) out[i] = u[i] - v[i];
   PetscCall(fourier_multiply(g->ft, 1, g->work, out, out));
   for (int64_t i = 0; i < g->nx; i++) out[i] += v[i];

@@ -52,8 +52,9 @@ static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
   if (set) m->apply_d = d, n->lattice_option = PETSC_TRUE;
   d = LATTICE_MAXDIM;
   PetscCall(opt_ints(o, "-proc_grid",
-                     "with -model: ranks per direction of one sample, P0,1,..,1: every rank holds its slab of every "
-                     "sample (a conv network; default: each rank whole samples); the product must be the rank count",
+                     "with -model: ranks per direction of one sample, P0,1,..,1: each rank holds its slab of the "
+                     "samples of its group, size / P0 groups sharing -nsamples (a conv network; default: each rank "
+                     "whole samples)",
                      LATTICE_MAXDIM, n->grid, &d, &set));
   if (set) n->ngrid = d;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -113,7 +114,7 @@ static PetscErrorCode transfer_base(score_model *m)
   PetscCheck(!strcmp(n->info.base_propagator, "fit"), m->comm, PETSC_ERR_USER_INPUT,
              "%s: the model %s has a base propagator measured mode by mode on its training lattice; only a "
              "fitted one (train -base_propagator fit, the default) extends to other momenta", n->asked, n->path);
-  PetscCall(gauss_base_create_on(m->lat ? m->comm : PETSC_COMM_SELF, n->d, n->L, &to));
+  PetscCall(gauss_base_create_on(m->lat ? m->lat->comm : PETSC_COMM_SELF, n->d, n->L, &to));
   PetscCall(gauss_base_transfer(n->base, to, why, sizeof why));
   if (why[0]) PetscCall(gauss_base_destroy(&to));
   PetscCheck(!why[0], m->comm, PETSC_ERR_USER_INPUT, "%s: the model %s does not apply to it: %s", n->asked, n->path,
@@ -123,8 +124,10 @@ static PetscErrorCode transfer_base(score_model *m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* -proc_grid: the lattice split over every rank, in slabs of the first
- * direction (the layout of the base's FFT and of sample's recorders) */
+/* -proc_grid: the lattice split over prod(P) ranks in slabs of the first
+ * direction (the layout of the base's FFT and of sample's recorders); the
+ * ranks form size / prod(P) groups, each with its equal share of the
+ * samples (the lattice's replicas) */
 static PetscErrorCode split_lattice(score_model *m)
 {
   network *n = m->data;
@@ -139,14 +142,17 @@ static PetscErrorCode split_lattice(score_model *m)
   PetscCheck(n->ngrid == n->d, m->comm, PETSC_ERR_USER_INPUT, "-proc_grid: %d entries for the %d-d lattice %s",
              n->ngrid, n->d, L);
   for (int mu = 0; mu < n->d; mu++) prod *= n->grid[mu];
-  PetscCheck(prod == size, m->comm, PETSC_ERR_USER_INPUT,
-             "-proc_grid: the grid holds %d ranks but there are %d; one sample spans all ranks (groups of ranks each "
-             "with its own samples are not implemented yet)", prod, size);
+  PetscCheck(prod >= 1 && size % prod == 0, m->comm, PETSC_ERR_USER_INPUT,
+             "-proc_grid: the grid holds %d ranks, which does not divide the %d ranks into groups", prod, size);
+  const int groups = size / prod;
+  PetscCheck(m->nsamples % groups == 0, m->comm, PETSC_ERR_USER_INPUT,
+             "-nsamples %lld: not a multiple of the %d groups of ranks (%d ranks / %d per sample from -proc_grid); "
+             "each group generates an equal share", (long long)m->nsamples, groups, size, prod);
   for (int mu = 1; mu < n->d; mu++)
     PetscCheck(n->grid[mu] == 1, m->comm, PETSC_ERR_USER_INPUT,
                "-proc_grid: direction %d is split in %d; sample splits only the first direction (the slabs of its "
                "FFTs): give -proc_grid %d%s", mu, n->grid[mu], size, n->d == 2 ? ",1" : n->d == 3 ? ",1,1" : ",1,1,1");
-  PetscCall(lattice_create(m->comm, n->d, n->L, n->grid, 1, &m->lat));
+  PetscCall(lattice_create(m->comm, n->d, n->L, n->grid, groups, &m->lat));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -173,7 +179,7 @@ static PetscErrorCode net_setup(score_model *m)
     PetscCheck(theory_is_lattice(n->info.data_meta.theory), m->comm, PETSC_ERR_FILE_UNEXPECTED,
                "%s: a Gaussian base for theory '%s' (damaged?)", n->path, n->info.data_meta.theory);
     /* on the training lattice (split as the samples unless it is transferred) */
-    PetscCall(gauss_base_create_on(m->lat && !n->transferred ? m->comm : PETSC_COMM_SELF, n->info.data_meta.d,
+    PetscCall(gauss_base_create_on(m->lat && !n->transferred ? m->lat->comm : PETSC_COMM_SELF, n->info.data_meta.d,
                                    n->info.data_meta.L, &n->base));
     PetscCall(gauss_base_set(n->base, st.propagator));
     m->ops.diffused = net_diffused; /* the default prior: the base's Gaussian, diffused */
@@ -181,14 +187,16 @@ static PetscErrorCode net_setup(score_model *m)
     m->ops.posterior_color = net_posterior_color;
     if (st.magnetisation) PetscCall(gauss_base_set_magnetisations(n->base, st.nmagnetisation, st.magnetisation));
     if (n->transferred) PetscCall(transfer_base(m));
+    if (m->lat) PetscCall(gauss_base_localise(n->base));
   }
   PetscCall(model_state_free(&st));
   n->form = (dsm_form){.base = n->base, .sigma_data = n->info.sigma_data, .plain = !strcmp(n->info.score_form, "plain")};
   PetscCall(PetscMalloc1((size_t)dsm_work_size(n->net), &n->work));
-  if (m->lat) { /* every rank its slab of every sample */
+  if (m->lat) { /* every rank its slab of every sample of its group */
     const lattice *lat = m->lat;
+    const int64_t share = m->nsamples / lat->nreplicas;
     m->shape = (reverse_shape){lat->V, lat->origin[0] * (lat->Vglobal / lat->L[0]), lat->Vglobal, n->net->batch};
-    m->lo = 0, m->hi = m->nsamples, m->spread = PETSC_TRUE;
+    m->lo = lat->replica * share, m->hi = m->lo + share, m->spread = PETSC_TRUE;
   } else PetscCall(score_model_split_points(m, n->V));
   m->prior_var = n->info.sigma_data * n->info.sigma_data;
   m->trained = PETSC_TRUE;

@@ -1,6 +1,7 @@
 /* convnet.c — the periodic convolutional score network (nn_convnet.h). */
 #include "latdiff/nn_convnet.h"
 #include "latdiff/nn_net.h"
+#include "latdiff/profile.h"
 #include "latdiff/rng.h"
 
 #include <math.h>
@@ -9,7 +10,10 @@
 static PetscErrorCode convnet_sum(const nn_convnet *n, double *v, int64_t nv)
 {
   PetscFunctionBeginUser;
-  if (n->lat && n->lat->nranks > 1) MPICHECK(MPI_Allreduce(MPI_IN_PLACE, v, (int)nv, MPI_DOUBLE, MPI_SUM, n->lat->comm));
+  if (!n->lat || n->lat->nranks == 1) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscLogEventBegin(EV_REDUCE, 0, 0, 0, 0));
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, v, (int)nv, MPI_DOUBLE, MPI_SUM, n->lat->comm));
+  PetscCall(PetscLogEventEnd(EV_REDUCE, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
