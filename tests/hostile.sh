@@ -90,7 +90,13 @@ check "output piped into a reader that closes it (| head) ends quietly, exit 0, 
 early_term() { # SIGTERM within the first moments, before the chain has started: a clean stop, exit 0
   $LATDIFF hmc -lattice 8,8 -ntraj 100000 -therm 0 -output "$w/early.h5" > "$w/early.log" 2>&1 &
   pid=$!
-  sleep 0.1
+  # the handler is installed at main's first instruction; before it the
+  # dynamic loader still runs (PETSc's libraries: tens of ms, more under
+  # load), where no program can catch a signal. Wait, bounded, until the
+  # kernel lists SIGTERM (bit 15) as caught.
+  i=0
+  caught() { m=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$pid/status 2>/dev/null); [ -n "$m" ] && [ $((0x${m#????????} & 16384)) -ne 0 ]; }
+  while [ $i -lt 200 ] && ! caught; do sleep 0.01; i=$((i + 1)); done
   kill -TERM $pid
   wait $pid
   rc=$?

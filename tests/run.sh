@@ -126,6 +126,14 @@ grep -v '^-gen_' "$w/run.opts" > "$w/ind.opts"
 check "-gen_proposal independence: the generation section runs the exact chain (run sets -ntraj, not -nsamples)" sh -c "
   $TESTMPIRUN -n 2 $LATDIFF run -options_file '$w/ind.opts' -dir '$w/ind' -gen_proposal independence -gen_ntraj 20 \
     -gen_therm 2 -gen_ts_rtol 1e-3 -gen_ts_atol 1e-3 >/dev/null && h5dump -a generator '$w/ind/gen.h5' | grep -q independence"
+# the sections' own process grids: the network split over both ranks (one
+# group) trains and generates what two groups of whole samples do, to
+# single precision's rounding (2^-24 relative, 20 Adam steps: measured 6e-9)
+check "-train_proc_grid 2,1 -gen_proc_grid 2,1: the network on the split lattice in run" sh -c "
+  $TESTMPIRUN -n 2 $LATDIFF run -options_file '$w/run.opts' -dir '$w/split' -train_proc_grid 2,1 -gen_proc_grid 2,1 \
+    >/dev/null && test -s '$w/split/report.json' && h5dump -a options '$w/split/model.h5' | grep -q 'proc_grid 2,1'"
+check "  ... trains the parameters of the whole-sample run to float rounding (1e-6)" \
+  "$top_builddir/tests/test_params" -a "$w/job/model.h5" -b "$w/split/model.h5" -tol 1e-6
 check "latdiff hmc reads the same options file and leaves the run's sections alone" \
   $LATDIFF hmc -options_file "$w/run.opts" -ntraj 5 -therm 0 -output "$w/h.h5"
 finish

@@ -45,6 +45,8 @@
  *                        fit keeps the measurement's noise out of the base: a
  *                        network on the raw G copies the training ensemble's
  *                        fluctuation mode by mode
+ *   gauss_base_set_from  to takes from's G and zero mode (the same lattice,
+ *                        perhaps another layout)
  *   gauss_base_set_magnetisations  the zero mode's law from n magnetisations
  *   gauss_base_transfer  to's G from from's fitted propagator, a function of
  *                        the lattice momenta, evaluated on to's lattice of
@@ -113,6 +115,7 @@ PetscErrorCode gauss_base_create_on(MPI_Comm comm, int d, const int *L, gauss_ba
 PetscErrorCode gauss_base_localise(gauss_base *g);
 PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const double *x);
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
+PetscErrorCode gauss_base_set_from(gauss_base *to, const gauss_base *from);
 PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof);
 PetscErrorCode gauss_base_set_magnetisations(gauss_base *g, int64_t n, const double *M);
 PetscBool gauss_base_transfers(const gauss_base *g, char *why, size_t len);

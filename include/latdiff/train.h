@@ -15,6 +15,14 @@
  * of the sums: the parameters of runs on different rank counts agree to
  * rounding amplified by the steps (README: measured).
  *
+ * With a process grid (settings.grid, slabs P0 x 1 x ..) the network runs
+ * on a split lattice: the ranks form size / P0 groups, the data-parallel
+ * ranks of the above; every rank of a group reads its group's shard whole
+ * (the augmentation's symmetries and the action target act on whole
+ * configurations) and hands the network its slab of each batch sample,
+ * the noise keyed by global site; the one gradient allreduce over all
+ * ranks sums space and data parallelism at once.
+ *
  *   trainer_create    C  the network info describes (refusing what the
  *                        lattice cannot take), before any data is read
  *   trainer_setup     C  this rank's shards of the training and validation
@@ -48,6 +56,7 @@ typedef struct {
   dsm_weighting weighting;
   PetscBool augment;           /* lattice fields: a random lattice symmetry per sample */
   train_propagator propagator; /* with a Gaussian base */
+  int grid[LATTICE_MAXDIM], ngrid; /* -proc_grid: ranks per direction of one sample (ngrid 0: whole samples) */
 } train_settings;
 
 /* the configurations [lo, hi) of a set: this rank's shard */
@@ -70,6 +79,8 @@ typedef struct {
   train_shard train, val;
   int64_t ntrain, nval;
   gauss_base *base;
+  lattice *lat;  /* with a grid: the split lattice, its replicas the groups */
+  double *whole; /* ... one whole configuration and its score (augmented), before the slab is taken */
   double *mag;   /* with a base: the magnetisations of the file's configurations */
   int64_t done;  /* steps done */
   double loss, vloss, vloss_off; /* the last step's, the last validation's (NaN before) */

@@ -33,6 +33,7 @@ typedef struct {
   uint64_t seed;
   PetscBool force, restart, help, odd, augment, net_set, padding_set;
   PetscBool unet_options, width_set; /* -channels, -blocks or -padding given; -hidden given */
+  int grid[LATTICE_MAXDIM], ngrid; /* -proc_grid */
 } train_options;
 
 static PetscErrorCode parse(train_options *o)
@@ -97,6 +98,15 @@ static PetscErrorCode parse(train_options *o)
                              "lattice fields: each training sample under a random lattice symmetry (reflections, translations, "
                              "permutations of equal axes) and phi -> -phi (default: on for lattice fields)",
                              "latdiff", o->augment, &o->augment, NULL));
+  {
+    PetscBool set;
+    int n = LATTICE_MAXDIM;
+    PetscCall(opt_ints(PetscOptionsObject, "-proc_grid",
+                       "lattice fields, conv: ranks per direction of one sample, P0,1,..,1: the network on a split "
+                       "lattice, size / P0 groups of ranks share the batch (default: each rank whole samples)",
+                       LATTICE_MAXDIM, o->grid, &n, &set));
+    if (set) o->ngrid = n;
+  }
   PetscCall(opt_int(PetscOptionsObject, "-hidden", "mlp, conv: width (mlp hidden units, conv channels; default 64, conv 16)",
                     1, &o->hidden));
   PetscCall(opt_int(PetscOptionsObject, "-layers", "mlp, conv: hidden layers (1..8)", 1, &o->layers));
@@ -317,11 +327,13 @@ static PetscErrorCode report_last_quarter(double v34, double vend, double voff)
 /* the settings of the training loop (train.h) from the options */
 static train_settings loop_settings(const train_options *o)
 {
-  return (train_settings){.steps = o->steps, .batch = o->batch, .warmup = o->warmup, .lr = o->lr,
+  train_settings s = {.steps = o->steps, .batch = o->batch, .warmup = o->warmup, .lr = o->lr,
                           .lr_floor = o->lr_floor, .clip = o->clip, .ema = o->ema, .weight_decay = o->weight_decay,
                           .validation = o->validation, .seed = o->seed, .target = (train_target)o->target,
                           .weighting = (dsm_weighting)o->weighting, .augment = o->augment,
-                          .propagator = (train_propagator)o->base_propagator};
+                          .propagator = (train_propagator)o->base_propagator, .ngrid = o->ngrid};
+  for (int mu = 0; mu < o->ngrid; mu++) s.grid[mu] = o->grid[mu];
+  return s;
 }
 
 PetscErrorCode cmd_train(app_run *run)

@@ -108,6 +108,17 @@ PetscErrorCode gauss_base_set(gauss_base *g, const double *G)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode gauss_base_set_from(gauss_base *to, const gauss_base *from)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(to->V == from->V && !to->local && !from->local, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+             "gauss_base_set_from: another lattice, or G no longer whole");
+  PetscCall(PetscArraycpy(to->G, from->G, to->V));
+  to->nmu = from->nmu, to->mu[0] = from->mu[0], to->mu[1] = from->mu[1], to->mu_var = from->mu_var;
+  to->nconf = from->nconf;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* the invariants of the hypercubic group in a_mu = phat_mu^2 = 4 sin^2(p_mu / 2)
  * up to degree 3 in the a (p^6): the monomials e1^i e2^j e3^k, i + 2 j + 3 k
  * <= 3, of the elementary symmetric polynomials (algebraically independent:

@@ -20,6 +20,7 @@ static rng_key stream(const trainer *t, uint64_t step, train_set set, int which)
   return (rng_key){t->s.seed, RNG_TRAIN, step, (uint64_t)((int)set * STREAMS_PER_SET + which)};
 }
 
+/* this rank's shard (with a grid: its group's, whole on every rank of it) */
 static PetscErrorCode read_shard(trainer *t, int64_t first, int64_t count, train_shard *s)
 {
   int rank, size;
@@ -27,6 +28,7 @@ static PetscErrorCode read_shard(trainer *t, int64_t first, int64_t count, train
   PetscFunctionBeginUser;
   MPICHECK(MPI_Comm_rank(t->comm, &rank));
   MPICHECK(MPI_Comm_size(t->comm, &size));
+  if (t->lat) rank = t->lat->replica, size = t->lat->nreplicas;
   s->dim = t->data->volume;
   s->lo = count * rank / size;
   s->hi = count * (rank + 1) / size;
@@ -84,7 +86,9 @@ static PetscErrorCode batch_loss(trainer *t, train_set set, uint64_t step, int64
                                  double *loss, double *loss_off)
 {
   const train_shard *s = set == SET_TRAINING ? &t->train : &t->val;
-  const int64_t D = s->dim, cap = t->net->batch, ntotal = set == SET_TRAINING ? t->ntrain : t->nval;
+  /* D: a configuration's values; Dl: this rank's of them (its slab from off on) */
+  const int64_t D = s->dim, Dl = t->net->dim, off = t->lat ? t->lat->origin[0] * (D / t->lat->L[0]) : 0;
+  const int64_t cap = t->net->batch, ntotal = set == SET_TRAINING ? t->ntrain : t->nval;
   const rng_key pick = stream(t, step, set, STREAM_PICK), when = stream(t, step, set, STREAM_TIME),
                 noise = stream(t, step, set, STREAM_NOISE);
   const rng_key symmetry = {t->s.seed, RNG_TRAIN, step, STREAM_SYMMETRY};
@@ -103,17 +107,23 @@ static PetscErrorCode batch_loss(trainer *t, train_set set, uint64_t step, int64
         set == SET_TRAINING ? PetscMin((int64_t)(rng_uniform(pick, (uint64_t)g) * (double)ntotal), ntotal - 1) : g;
       if (j < s->lo || j >= s->hi) continue;
       const double *cfg = s->x + (j - s->lo) * D, *score = with_s0 ? s->s0 + (j - s->lo) * D : NULL;
+      /* whole into the batch, or (a grid) into t->whole, then the slab */
+      double *x0 = t->lat ? t->whole : t->x0 + n * D, *s0 = t->lat ? t->whole + D : t->s0 + n * D;
       if (augment) { /* a random symmetry from 53 random bits of (seed, step, g) */
         lattice_symmetry sym;
         const ensemble_meta *m = &t->data->meta;
         symmetry_draw(m->d, m->L, (uint64_t)(rng_uniform(symmetry, (uint64_t)g) * 9007199254740992.0), &sym);
-        symmetry_apply(&sym, cfg, t->x0 + n * D);
-        if (score) symmetry_apply(&sym, score, t->s0 + n * D); /* -dS/dphi transforms as the field */
+        symmetry_apply(&sym, cfg, x0);
+        if (score) symmetry_apply(&sym, score, s0); /* -dS/dphi transforms as the field */
       } else {
-        PetscCall(PetscArraycpy(t->x0 + n * D, cfg, D));
-        if (score) PetscCall(PetscArraycpy(t->s0 + n * D, score, D));
+        PetscCall(PetscArraycpy(x0, cfg, D));
+        if (score) PetscCall(PetscArraycpy(s0, score, D));
       }
-      for (int64_t k = 0; k < D; k++) t->z[n * D + k] = rng_normal(noise, (uint64_t)(g * D + k));
+      if (t->lat) {
+        PetscCall(PetscArraycpy(t->x0 + n * Dl, x0 + off, Dl));
+        if (score) PetscCall(PetscArraycpy(t->s0 + n * Dl, s0 + off, Dl));
+      }
+      for (int64_t k = 0; k < Dl; k++) t->z[n * Dl + k] = rng_normal(noise, (uint64_t)(g * D + off + k));
       t->t[n++] = eps + (tmax - eps) * rng_uniform(when, (uint64_t)g);
     }
     if (n == cap || (g == B && n > 0)) {
@@ -196,6 +206,30 @@ static void record_settings(const train_settings *s, model_info *info)
   put_text(info, "augment", s->augment ? "yes" : "no");
 }
 
+/* -proc_grid: slabs of the first direction over P0 ranks (the base's FFT),
+ * size / P0 groups */
+static PetscErrorCode split_lattice(trainer *t)
+{
+  const ensemble_meta *m = &t->data->meta;
+  int size, prod = 1;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_size(t->comm, &size));
+  PetscCheck(theory_is_lattice(m->theory), t->comm, PETSC_ERR_USER_INPUT,
+             "-proc_grid: the data (%s) are of points, not of a lattice", t->data_path);
+  PetscCheck(t->s.ngrid == m->d, t->comm, PETSC_ERR_USER_INPUT, "-proc_grid: %d entries for the %d-d lattice of %s",
+             t->s.ngrid, m->d, t->data_path);
+  for (int mu = 0; mu < m->d; mu++) prod *= t->s.grid[mu];
+  for (int mu = 1; mu < m->d; mu++)
+    PetscCheck(t->s.grid[mu] == 1, t->comm, PETSC_ERR_USER_INPUT,
+               "-proc_grid: direction %d is split in %d; train splits only the first direction (the slabs of its FFTs)",
+               mu, t->s.grid[mu]);
+  PetscCheck(prod >= 1 && size % prod == 0, t->comm, PETSC_ERR_USER_INPUT,
+             "-proc_grid: the grid holds %d ranks, which does not divide the %d ranks into groups", prod, size);
+  PetscCall(lattice_create(t->comm, m->d, m->L, t->s.grid, size / prod, &t->lat));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode trainer_create(MPI_Comm comm, const train_settings *s, const model_info *info, ensemble_reader *data,
                               const char *data_path, trainer **out)
 {
@@ -208,7 +242,10 @@ PetscErrorCode trainer_create(MPI_Comm comm, const train_settings *s, const mode
   *out = t;
   PetscCall(schedule_from_name(comm, info->schedule, info->sigma, info->beta_min, info->beta_max, info->cosine_s,
                                &t->sched));
-  PetscCall(model_net_create(&t->info, &t->net));
+  if (s->ngrid) {
+    PetscCall(split_lattice(t));
+    PetscCall(model_net_create_split(&t->info, t->lat, &t->net));
+  } else PetscCall(model_net_create(&t->info, &t->net));
   t->info.nparams = t->net->nparams;
   record_settings(s, &t->info);
   t->nval = (int64_t)floor(s->validation * (double)data->n);
@@ -229,7 +266,9 @@ static PetscErrorCode measure_base(trainer *t)
 
   PetscFunctionBeginUser;
   PetscCall(gauss_base_create(r->meta.d, r->meta.L, &t->base));
-  PetscCall(gauss_base_measure(t->base, t->comm, t->train.hi - t->train.lo, t->train.x));
+  /* with a grid every rank of a group holds its shard: one of them counts it */
+  const int64_t n = t->lat && t->lat->rank ? 0 : t->train.hi - t->train.lo;
+  PetscCall(gauss_base_measure(t->base, t->comm, n, t->train.x));
   PetscCall(PetscMalloc1((size_t)r->n, &t->mag));
   PetscCall(ensemble_read_scalars(t->data, "magnetisation", t->mag));
   PetscCall(gauss_base_set_magnetisations(t->base, t->ntrain, t->mag)); /* the training configurations' */
@@ -245,12 +284,19 @@ static PetscErrorCode measure_base(trainer *t)
     else
       PetscCall(log_printf(t->comm, LOG_INFO, "base propagator: measured (the lattice has too few momenta for the fit)\n"));
   }
+  if (t->lat) { /* the network's slabs: the same base on FFTW-MPI */
+    gauss_base *split;
+    PetscCall(gauss_base_create_on(t->lat->comm, r->meta.d, r->meta.L, &split));
+    PetscCall(gauss_base_set_from(split, t->base));
+    PetscCall(gauss_base_destroy(&t->base));
+    t->base = split;
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode trainer_setup(trainer *t)
 {
-  const int64_t D = t->data->volume, cap = t->net->batch;
+  const int64_t D = t->net->dim, cap = t->net->batch;
   double unused; /* the validation set only needs the finiteness check */
 
   PetscFunctionBeginUser;
@@ -264,6 +310,7 @@ PetscErrorCode trainer_setup(trainer *t)
   PetscCall(PetscMalloc1((size_t)t->net->nparams, &t->ema));
   PetscCall(PetscArraycpy(t->ema, t->net->p, t->net->nparams));
   if (!strcmp(t->info.base, "gaussian")) PetscCall(measure_base(t));
+  if (t->lat) PetscCall(PetscMalloc1((size_t)(2 * t->data->volume), &t->whole));
   t->form = (dsm_form){.base = t->base, .sigma_data = t->info.sigma_data, .plain = !strcmp(t->info.score_form, "plain")};
   PetscCall(PetscMalloc5((size_t)(cap * D), &t->x0, (size_t)(cap * D), &t->s0, (size_t)cap, &t->t, (size_t)(cap * D),
                          &t->z, (size_t)dsm_work_size(t->net), &t->work));
@@ -455,9 +502,11 @@ PetscErrorCode trainer_destroy(trainer **tp)
   PetscCall(PetscFree(t->val.x));
   PetscCall(gauss_base_destroy(&t->base));
   PetscCall(PetscFree(t->mag));
+  PetscCall(PetscFree(t->whole));
   PetscCall(PetscFree(t->ema));
   PetscCall(nn_adamw_destroy(&t->opt));
   PetscCall(nn_net_destroy(&t->net));
+  PetscCall(lattice_destroy(&t->lat)); /* after the network and the base, which use it */
   PetscCall(PetscFree(t));
   *tp = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
