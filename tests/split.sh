@@ -59,6 +59,34 @@ check_fails "train: a grid that splits another direction is refused" "splits onl
   mpi 2 $LATDIFF train $T -output "$workdir/bad.h5" -proc_grid 1,2
 check_fails "train: a unet on a split lattice is refused" "does not run on a split lattice" \
   mpi 2 $LATDIFF train -input "$workdir/d8.h5" -steps 2 -net unet -channels 4,8 -output "$workdir/bad.h5" -proc_grid 2,1
+# nll -proc_grid: the same -log q per configuration on any grid and group
+# count (5 configurations: 2 groups take 2 and 3), to a tenth of the
+# solver's tolerance on the integral, 0.1 (atol + rtol |nll|) (measured:
+# 3.7e-7 relative at the default 1e-5)
+N="-model $workdir/conv.h5 -input $workdir/d8.h5 -nmax 5"
+nll() { np=$1; out=$2; shift 2; mpi "$np" $LATDIFF nll $N -output "$workdir/$out" "$@"; }
+check "nll: whole configurations on 1 rank" nll 1 n1.h5
+check "  ... split over 2 ranks (-proc_grid 2,1)" nll 2 n2.h5 -proc_grid 2,1
+check "  ... 4 ranks as 2 groups of 2" nll 4 n4.h5 -proc_grid 2,1
+check "  ... Hutchinson's probes keyed by global site: whole, and 2 groups of 2" sh -c "
+  $TESTMPIRUN -n 1 $LATDIFF nll $N -divergence hutchinson -output '$workdir/nh1.h5' >/dev/null &&
+  $TESTMPIRUN -n 4 $LATDIFF nll $N -divergence hutchinson -proc_grid 2,1 -output '$workdir/nh4.h5' >/dev/null"
+if $PYTHON -c "import h5py" 2>/dev/null; then
+  same_nll() {
+    $PYTHON - "$workdir/$1" "$workdir/$2" <<'EOF2'
+import sys, h5py, numpy as np
+a, b = (h5py.File(f, 'r')['nll'][:] for f in sys.argv[1:3])
+d = np.abs(a - b).max(); bound = 0.1 * (1e-5 + 1e-5 * np.abs(a)).min()
+print('max |difference| %.3g, bound %.3g' % (d, bound))
+sys.exit(not (len(a) == 5 and np.isfinite(a).all() and d < bound))
+EOF2
+  }
+  check "nll: 2 ranks per configuration give the whole -log q" same_nll n1.h5 n2.h5
+  check "nll: 2 groups of 2 likewise" same_nll n1.h5 n4.h5
+  check "nll: Hutchinson likewise" same_nll nh1.h5 nh4.h5
+else
+  n=$((n + 1)); echo "ok $n # SKIP python3-h5py not installed"
+fi
 check_fails "a grid that splits another direction is refused, naming the slabs" "give -proc_grid 2,1" \
   gen 2 bad.h5 $M -proc_grid 1,2
 check "groups: 4 ranks as 2 groups of 2 (-proc_grid 2,1), 8 samples, Euler-Maruyama" \

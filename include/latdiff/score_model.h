@@ -142,6 +142,9 @@ PetscErrorCode score_model_destroy(score_model **m);
  * of them on each rank, all of a rank's samples one batch (the ensemble is
  * written collectively). */
 PetscErrorCode score_model_split_points(score_model *m, int64_t dim);
+/* the ranks that hold one sample: lat->comm for a spread sample (a group
+ * of ranks), PETSC_COMM_SELF for whole ones */
+MPI_Comm score_model_field_comm(const score_model *m);
 
 /* Unit white noise for nb samples from `first` on, value j of this rank's
  * part keyed by (seed, RNG_DIFFUSION) and (sample, global value index) from

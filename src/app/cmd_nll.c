@@ -4,8 +4,9 @@
  * (likelihood.h), per configuration and as a mean with its standard error,
  * in nats and in bits per dimension; optionally the O(h) correction of
  * the h-interpolated sampler. Samples held whole: each rank its own
- * configurations; spread samples (the lattice free field): all ranks
- * solve each configuration together. When the data's own target has a
+ * configurations; spread samples (the lattice free field; a network with
+ * -proc_grid): the ranks of a group solve each of the group's
+ * configurations together, each on its slab. When the data's own target has a
  * known density (the point theories), its exact -log p_0 is reported
  * beside the model's, and the gap between them. */
 #include "app.h"
@@ -189,19 +190,20 @@ static PetscErrorCode write_output(const nll_options *o, const score_model *m, i
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* this rank's configurations (whole samples) or its slab of each (spread) */
+/* this rank's configurations (whole samples) or its slab of each of its
+ * group's (spread) */
 static PetscErrorCode read_configs(ensemble_reader *r, const score_model *m, double *x)
 {
   PetscFunctionBeginUser;
   if (!m->spread) PetscCall(ensemble_read_configs(r, m->lo, m->hi - m->lo, x));
   else {
     const int64_t row = m->shape.stride / r->meta.L[0];
-    double *mag;
+    double *mag, *xi = x;
     PetscCall(PetscMalloc1((size_t)r->n, &mag));
     PetscCall(ensemble_read_scalars(r, "magnetisation", mag));
-    for (int64_t i = 0; i < m->nsamples; i++) {
-      PetscCall(ensemble_read_rows(r, i, m->shape.offset / row, m->shape.dim / row, x + i * m->shape.dim));
-      PetscCall(ensemble_check_rows(r, m->comm, i, m->shape.dim, x + i * m->shape.dim, mag[i]));
+    for (int64_t i = m->lo; i < m->hi; i++, xi += m->shape.dim) {
+      PetscCall(ensemble_read_rows(r, i, m->shape.offset / row, m->shape.dim / row, xi));
+      PetscCall(ensemble_check_rows(r, score_model_field_comm(m), i, m->shape.dim, xi, mag[i]));
     }
     PetscCall(PetscFree(mag));
   }
@@ -246,7 +248,7 @@ PetscErrorCode cmd_nll(app_run *run)
   PetscCall(output_check_fresh(claim, o.force));
   output_discard_on_failure(claim);
 
-  const int64_t mine = m->spread ? n : m->hi - m->lo, D = m->shape.dim;
+  const int64_t mine = m->hi - m->lo, D = m->shape.dim;
   double *x, *cols[NCOL];
   likelihood_result *res;
   PetscCall(PetscMalloc2((size_t)PetscMax(mine * D, 1), &x, (size_t)PetscMax(mine, 1), &res));
@@ -257,7 +259,7 @@ PetscErrorCode cmd_nll(app_run *run)
   PetscCall(PetscTime(&t0));
   if (!m->spread) PetscCall(likelihood_run(l, mine, (uint64_t)m->lo, x, res));
   else
-    for (int64_t i = 0; i < n; i++) PetscCall(likelihood_run(l, 1, (uint64_t)i, x + i * D, res + i));
+    for (int64_t b = 0; b < mine; b++) PetscCall(likelihood_run(l, 1, (uint64_t)(m->lo + b), x + b * D, res + b));
   PetscCall(PetscTime(&t1));
   {
     int sig = app_signal_received();
@@ -265,7 +267,7 @@ PetscErrorCode cmd_nll(app_run *run)
     PetscCheck(!sig, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "stopped by a signal; nothing was written");
   }
   /* the columns of this rank's configurations, gathered on rank 0 */
-  const int64_t first = m->spread ? 0 : m->lo;
+  const int64_t first = m->lo;
   for (int64_t b = 0; b < mine; b++) {
     const likelihood_result *q = res + b;
     const double v[] = {-q->logq, q->log_prior, q->probe_var, q->corr, q->corr_err, q->steps, q->discarded};
@@ -287,7 +289,11 @@ PetscErrorCode cmd_nll(app_run *run)
     for (int64_t b = 0; b < mine; b++) cols[COL_LOGW][first + b] = -S[b] + cols[COL_NLL][first + b];
     PetscCall(PetscFree(S));
   }
-  if (!m->spread) MPICHECK(MPI_Allreduce(MPI_IN_PLACE, cols[0], (int)(NCOL * n), MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
+  /* a spread configuration's columns are on every rank of its group: one of them counts */
+  int field_rank = 0;
+  MPICHECK(MPI_Comm_rank(score_model_field_comm(m), &field_rank));
+  if (field_rank) PetscCall(PetscArrayzero(cols[0], NCOL * n));
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, cols[0], (int)(NCOL * n), MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
   int64_t bad = -1;
   for (int64_t i = n - 1; i >= 0; i--)
     if (!cols[COL_DISCARDED][i] && (!isfinite(cols[COL_NLL][i]) || !isfinite(cols[COL_CORR][i]))) bad = i;

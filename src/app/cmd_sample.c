@@ -318,6 +318,12 @@ PetscErrorCode cmd_sample(app_run *run)
   }
   PetscCall(log_banner("sample"));
   PetscCall(score_model_setup(m, o.nsamples));
+  if (m->lat && m->lat->nreplicas > 1) { /* groups of ranks: each writes an equal share, the file's replicas */
+    const int groups = m->lat->nreplicas, size = groups * m->lat->nranks;
+    PetscCheck(o.nsamples % groups == 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-nsamples %d: not a multiple of the %d groups of ranks (%d ranks / %d per sample from -proc_grid); "
+               "each group generates an equal share", o.nsamples, groups, size, m->lat->nranks);
+  }
   if (m->trained) PetscCall(opt_adopt_schedule(m, &o.sched, &o.sp.tmax));
   PetscCall(lattice_model_defaults(&o, m));
   PetscCall(reverse_create(&o.sched, &o.sp, m, o.seed, &rs));

@@ -16,7 +16,7 @@ struct likelihood {
   schedule sched;
   likelihood_params p;
   score_model *m;
-  MPI_Comm comm;   /* of a solve: the model's for spread samples, else self */
+  MPI_Comm comm;   /* of a solve: the ranks of one sample (score_model_field_comm) */
   int64_t D;       /* values of a sample on this rank */
   double V;        /* values of a whole sample */
   PetscBool owner; /* this rank holds the integral components of the state */
@@ -194,7 +194,7 @@ PetscErrorCode likelihood_create(const schedule *sched, const likelihood_params 
   PetscCall(PetscNew(&l));
   *out = l;
   l->sched = *sched, l->p = *p, l->m = m;
-  l->comm = m->spread ? m->comm : PETSC_COMM_SELF;
+  l->comm = score_model_field_comm(m);
   l->D = m->shape.dim, l->V = (double)m->shape.stride;
   MPICHECK(MPI_Comm_rank(l->comm, &rank));
   l->owner = rank == 0;

@@ -119,6 +119,11 @@ PetscErrorCode score_model_split_points(score_model *m, int64_t dim)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+MPI_Comm score_model_field_comm(const score_model *m)
+{
+  return m->lat ? m->lat->comm : m->spread ? m->comm : PETSC_COMM_SELF;
+}
+
 PetscErrorCode score_model_apply(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
                                  double *s)
 {

@@ -53,7 +53,8 @@ static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
   d = LATTICE_MAXDIM;
   PetscCall(opt_ints(o, "-proc_grid",
                      "with -model: ranks per direction of one sample, P0,1,..,1: each rank holds its slab of the "
-                     "samples of its group, size / P0 groups sharing -nsamples (a conv network; default: each rank "
+                     "samples of its group, size / P0 groups sharing the samples (sample: -nsamples, nll: the "
+                     "configurations; a conv network; default: each rank "
                      "whole samples)",
                      LATTICE_MAXDIM, n->grid, &d, &set));
   if (set) n->ngrid = d;
@@ -126,8 +127,8 @@ static PetscErrorCode transfer_base(score_model *m)
 
 /* -proc_grid: the lattice split over prod(P) ranks in slabs of the first
  * direction (the layout of the base's FFT and of sample's recorders); the
- * ranks form size / prod(P) groups, each with its equal share of the
- * samples (the lattice's replicas) */
+ * ranks form size / prod(P) groups, each with its share of the samples
+ * (the lattice's replicas; sample asks for equal shares) */
 static PetscErrorCode split_lattice(score_model *m)
 {
   network *n = m->data;
@@ -145,13 +146,10 @@ static PetscErrorCode split_lattice(score_model *m)
   PetscCheck(prod >= 1 && size % prod == 0, m->comm, PETSC_ERR_USER_INPUT,
              "-proc_grid: the grid holds %d ranks, which does not divide the %d ranks into groups", prod, size);
   const int groups = size / prod;
-  PetscCheck(m->nsamples % groups == 0, m->comm, PETSC_ERR_USER_INPUT,
-             "-nsamples %lld: not a multiple of the %d groups of ranks (%d ranks / %d per sample from -proc_grid); "
-             "each group generates an equal share", (long long)m->nsamples, groups, size, prod);
   for (int mu = 1; mu < n->d; mu++)
     PetscCheck(n->grid[mu] == 1, m->comm, PETSC_ERR_USER_INPUT,
-               "-proc_grid: direction %d is split in %d; sample splits only the first direction (the slabs of its "
-               "FFTs): give -proc_grid %d%s", mu, n->grid[mu], size, n->d == 2 ? ",1" : n->d == 3 ? ",1,1" : ",1,1,1");
+               "-proc_grid: direction %d is split in %d; the network splits only the first direction (the slabs of "
+               "its base's FFTs): give -proc_grid %d%s", mu, n->grid[mu], size, n->d == 2 ? ",1" : n->d == 3 ? ",1,1" : ",1,1,1");
   PetscCall(lattice_create(m->comm, n->d, n->L, n->grid, groups, &m->lat));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -194,9 +192,9 @@ static PetscErrorCode net_setup(score_model *m)
   PetscCall(PetscMalloc1((size_t)dsm_work_size(n->net), &n->work));
   if (m->lat) { /* every rank its slab of every sample of its group */
     const lattice *lat = m->lat;
-    const int64_t share = m->nsamples / lat->nreplicas;
     m->shape = (reverse_shape){lat->V, lat->origin[0] * (lat->Vglobal / lat->L[0]), lat->Vglobal, n->net->batch};
-    m->lo = lat->replica * share, m->hi = m->lo + share, m->spread = PETSC_TRUE;
+    m->lo = m->nsamples * lat->replica / lat->nreplicas, m->hi = m->nsamples * (lat->replica + 1) / lat->nreplicas;
+    m->spread = PETSC_TRUE;
   } else PetscCall(score_model_split_points(m, n->V));
   m->prior_var = n->info.sigma_data * n->info.sigma_data;
   m->trained = PETSC_TRUE;
