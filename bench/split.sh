@@ -2,9 +2,10 @@
 # The network on a split lattice (sample -model -proc_grid): weak and strong
 # scaling of generation, the share of time in the ghost exchange, the
 # reductions and the convolutions (PETSc's -log_view events), and the peak
-# memory per rank.
+# memory per rank, of generation and of training (train -proc_grid: the
+# split lattice against whole samples data parallel).
 #
-#   sh bench/split.sh [DIR]          (default bench-split; about 4 minutes on 2 cores)
+#   sh bench/split.sh [DIR]          (default bench-split; about 6 minutes on 2 cores)
 #
 # The model: the main job's network (conv, 16 channels, -base gaussian),
 # trained 200 steps on 32x32 (the weights do not change the cost), applied
@@ -54,3 +55,33 @@ run 2 512,512 1
 awk -v a="$m1" -v b="$m2" 'BEGIN { s = (b - a) * 1024 / (512 * 512 - 256 * 256)
   printf "  %.0f bytes per local site; a 128 GB node of 128 ranks (%.0f MB each at 256^2 sites) holds about %.0f sites: %.0f^2\n",
     s, a / 1024, (128e9 - 128 * (a * 1024 - s * 65536)) / s, sqrt((128e9 - 128 * (a * 1024 - s * 65536)) / s) }'
+
+# train NP B [GRID]: 20 steps on 256x256 data, batch B (the whole batch, over
+# the groups), on NP ranks, split by GRID if given; prints seconds per step
+# (the loss and gradient, the gradient allreduce and AdamW: -log_view's
+# largest rank), the shares of ghosts and allreduce, and the largest RSS.
+# Above 32^2 the network takes one sample per pass (its arena is the one
+# of 32^2), so memory follows the local volume, not the batch.
+train() {
+  np=$1 b=$2 grid=${3:-}
+  $MPI -n "$np" /usr/bin/time -f "rss_kb %M" $LATDIFF train -input "$dir/train256.h5" -output "$dir/m.h5" -force -steps 20 \
+    -batch "$b" ${grid:+-proc_grid $grid} -log_view >"$dir/run.log" 2>&1 || { cat "$dir/run.log"; exit 1; }
+  awk -v np="$np" -v b="$b" -v grid="${grid:-whole}" '
+    $1 == "TrainLossGrad" || $1 == "AdamW" { t += $4 } $1 == "GradAllreduce" { t += $4; ar = $4 }
+    $1 == "HaloExchange" { halo = $4 } /^rss_kb/ { if ($2 > rss) rss = $2 }
+    END { printf "%2d rank(s), grid %-5s batch %2d: %7.3f s/step  ghosts %4.1f%%  allreduce %4.1f%%  peak RSS %6.0f MB/rank\n",
+            np, grid, b, t / 20, 100 * halo / t, 100 * ar / t, rss / 1024
+          print t / 20 > "/dev/stderr"; print rss > "'"$dir/rss"'" }' "$dir/run.log" 2>"$dir/t"
+}
+[ -e "$dir/train256.h5" ] || q $LATDIFF hmc -lattice 256,256 -kappa 0.26 -lambda 0.022 -therm 10 -ntraj 16 -seed 7 \
+  -output "$dir/train256.h5" -quiet
+echo "training on 256x256 (the same network), 20 steps:"
+train 1 8; a1=$(cat "$dir/t"); r1=$(cat "$dir/rss")
+train 2 8 2,1; a2=$(cat "$dir/t"); r2=$(cat "$dir/rss")
+train 2 8; a3=$(cat "$dir/t")
+echo "  efficiency 1 -> 2 ranks: split lattice $(awk -v a="$a1" -v b="$a2" 'BEGIN { printf "%.2f", a / (2 * b) }')," \
+  "data parallel $(awk -v a="$a1" -v b="$a3" 'BEGIN { printf "%.2f", a / (2 * b) }')"
+# every rank of a group holds the group's shard of the data whole (and
+# the libraries' ~85 MB): at this size that, not the activations, sets
+# the training's memory
+awk -v a="$r1" -v b="$r2" 'BEGIN { printf "  training peak RSS per rank: whole %.0f MB, split over 2 ranks %.0f MB\n", a / 1024, b / 1024 }'

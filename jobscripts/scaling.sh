@@ -6,6 +6,14 @@
 #   LAUNCH="mpirun"          sh jobscripts/scaling.sh strong "1 2 4" > strong.txt
 #   VERB=train  LAUNCH=mpirun sh jobscripts/scaling.sh weak "1 2"
 #   VERB=sample LAUNCH=mpirun sh jobscripts/scaling.sh strong "1 2"
+#   VERB=split  LAUNCH=mpirun sh jobscripts/scaling.sh weak "1 2 4"
+#
+# VERB=split: generation with all ranks on one sample (the network on a
+# split lattice, -proc_grid n,1): weak keeps LOCAL rows of LOCAL sites per
+# rank (the lattice LOCAL n x LOCAL), strong GLOBAL^2; columns: seconds
+# per sample (50 Euler-Maruyama steps), efficiency, and the shares of the
+# ghost exchange, the reductions (m, the ODE norms), the convolutions and
+# the base's FFT.
 #
 # VERB=train|sample (data parallel; the conv net on a 32x32 phi^4 ensemble
 # the script makes first): weak keeps PER_RANK samples per rank (default 64:
@@ -33,6 +41,32 @@ trap 'rm -rf "$work"' EXIT
 export OPENBLAS_NUM_THREADS=1
 VERB=${VERB:-hmc}
 PER_RANK=${PER_RANK:-64}
+
+# split: every rank on one sample (sample -model -lattice -proc_grid n,1), the
+# conv net trained briefly on 32x32 and applied to the larger lattice
+if [ "$VERB" = split ]; then
+  $LAUNCH -n 1 "$LATDIFF" hmc -lattice 32,32 -kappa 0.26 -lambda 0.022 -ntraj 300 -therm 100 \
+    -output "$work/data.h5" -quiet > /dev/null
+  $LAUNCH -n 1 "$LATDIFF" train -input "$work/data.h5" -output "$work/model.h5" -steps 20 -quiet > /dev/null 2>&1
+  printf '%6s %12s %12s %14s %10s %8s %8s %8s %8s\n' ranks lattice local_volume s_per_sample efficiency halo reduce \
+    conv fft
+  t1=
+  for n in $ranks; do
+    if [ "$mode" = weak ]; then Lx=$((LOCAL * n)) Ly=$LOCAL; else Lx=$GLOBAL Ly=$GLOBAL; fi
+    $LAUNCH -n "$n" "$LATDIFF" sample -model "$work/model.h5" -lattice "$Lx,$Ly" -proc_grid "$n,1" -nsamples 8 \
+      -sampler em -steps 50 -output "$work/g$n.h5" -force -log_view ascii:"$work/log$n.txt" > "$work/out$n.txt"
+    tot=$(awk '/ samples, .* s; wrote/ {for (i = 1; i < NF; i++) if ($(i + 1) == "s;") t = $i} END {print t}' \
+      "$work/out$n.txt")
+    t=$(awk -v a="$tot" 'BEGIN { print a / 8 }')
+    [ -n "$t1" ] || t1=$t
+    eff=$(awk -v a="$t1" -v b="$t" -v n="$n" -v m="$mode" 'BEGIN { printf "%.3f", m == "weak" ? a / b : a / (n * b) }')
+    shares=$(awk -v tot="$tot" '
+      $1 == "HaloExchange" {h = $4} $1 == "Reduction" {r = $4} $1 == "ConvForward" {c = $4} $1 == "FFT" {f = $4}
+      END { printf "%8.3f %8.3f %8.3f %8.3f", h / tot, r / tot, c / tot, f / tot }' "$work/log$n.txt")
+    printf '%6d %12s %12d %14.6e %10s %s\n' "$n" "${Lx}x${Ly}" $((Lx * Ly / n)) "$t" "$eff" "$shares"
+  done
+  exit 0
+fi
 
 # train and sample: samples per second against ranks
 if [ "$VERB" != hmc ]; then
