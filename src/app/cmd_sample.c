@@ -232,10 +232,8 @@ static PetscErrorCode recorder_create(const sample_options *o, const score_model
   PetscFunctionBeginUser;
   PetscCheck(theory_is_lattice(meta->theory), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-record_times: for lattice fields; theory '%s' has no lattice", meta->theory);
-  PetscCheck(!m->lat || m->lat->nreplicas == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-record_times: recording with several groups of ranks (-proc_grid of fewer ranks than the run) is not "
-             "implemented yet; give a grid of all ranks");
-  PetscCall(spectrum_create(m->spread ? PETSC_COMM_WORLD : PETSC_COMM_SELF, meta->d, meta->L, o->record_shells, &rec->sp));
+  /* each group transforms its own samples; the per-sample sums of every rank meet in forward_samples_reduce */
+  PetscCall(spectrum_create(score_model_field_comm(m), meta->d, meta->L, o->record_shells, &rec->sp));
   PetscCheck(spectrum_get_layout(rec->sp)->local_sites == m->shape.dim, PETSC_COMM_WORLD, PETSC_ERR_SUP,
              "-record_times: this rank holds %lld sites of a sample, the transform's layout %lld (a rank count that "
              "does not divide the first extent %d)",
