@@ -124,8 +124,19 @@ fi
 check_fails "a grid of the wrong dimension is refused" "1 entries for the 2-d lattice 8x8" gen 2 bad.h5 $M -proc_grid 2
 check_fails "extents the grid does not divide are refused" "-proc_grid" gen 3 bad.h5 $M -proc_grid 3,1
 check_fails "  ... naming the extent" "do not divide the extent 8" gen 3 bad.h5 $M -proc_grid 3,1
-check_fails "-proposal independence with -proc_grid is refused" "one chain per rank on whole fields" \
-  gen 2 bad.h5 $M -proc_grid 2,1 -proposal independence
+# the exact chain: one chain per group, the same accept decisions and
+# configurations as whole fields (to a tenth of -ts_rtol 1e-4: measured 2e-8)
+I="-model $workdir/conv.h5 -proposal independence -ntraj 20 -therm 2 -ts_rtol 1e-4 -ts_atol 1e-4"
+check "independence chain: one chain on 1 rank" gen 1 c1.h5 $I
+check "  ... the same chain split over 2 ranks" gen 2 c2.h5 $I -proc_grid 2,1
+check "  ... the same configurations (1e-5)" same c1.h5 c2.h5 1e-5
+check "independence chain: 2 chains on 2 ranks" gen 2 cw.h5 $I
+check "  ... as 2 groups of 2 ranks (-replicas 2 by default)" gen 4 c4.h5 $I -proc_grid 2,1
+check "  ... the same configurations (1e-5)" same cw.h5 c4.h5 1e-5
+check_fails "independence chain: -replicas other than the groups is refused" "one chain per group of ranks, here 2" \
+  gen 4 bad.h5 $I -proc_grid 2,1 -replicas 4
+check_fails "  ... -proc_grid with the exact free field is refused" "splits the lattice of a -model network" \
+  gen 2 bad.h5 -theory phi4 -lambda 0 -kappa 0.2 -lattice 8,8 -proposal independence -proc_grid 2,1
 setup "a periodic unet, 2 steps" $LATDIFF train -input "$workdir/d8.h5" -output "$workdir/unet.h5" -steps 2 -net unet \
   -channels 4,8
 check_fails "a unet on a split lattice is refused (not implemented yet)" "does not run on a split lattice" \

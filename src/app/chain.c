@@ -25,7 +25,8 @@ PetscErrorCode chain_options_parse(PetscOptionItems *PetscOptionsObject, chain_o
   if (!set) o->d = 0;
   PetscCall(opt_ints(PetscOptionsObject, "-proc_grid", "ranks per direction of one replica (default: chosen)",
                      LATTICE_MAXDIM, o->grid, &ngrid, &set));
-  PetscCheck(!set || ngrid == o->d, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+  /* without -lattice (the independence chain takes its model's) the model checks the entries */
+  PetscCheck(!set || !o->d || ngrid == o->d, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-proc_grid: %d entries given for a %d-dimensional -lattice", ngrid, o->d);
   PetscCall(opt_int(PetscOptionsObject, "-replicas", "independent chains; the ranks are split among them", 1,
                     &o->replicas));

@@ -14,7 +14,9 @@
  * forward ODE from the field.
  *
  * Each rank runs its own chain (-replicas = the rank count: the model holds
- * whole fields); the run, its file, checkpoints, stop file, restart and
+ * whole fields), or with -model M -proc_grid P0,1,.. each group of
+ * prod(P) ranks one chain on its split lattice (-replicas = the groups,
+ * the model's lattice decomposed as the chain's); the run, its file, checkpoints, stop file, restart and
  * progress line are the shared chain of hmc (chain.h). With -hmc_every N,
  * an HMC trajectory follows every N proposals (its acceptance reported
  * apart). Update t of replica r draws prior sample t R + r and its accept
@@ -82,7 +84,7 @@ static PetscErrorCode parse(indep_options *o, score_model *m)
 
 /* the model's lattice (its training lattice, or the one -lattice applies it to) and couplings are the
  * chain's; given couplings must agree */
-static PetscErrorCode adopt_lattice(indep_options *o, const score_model *m)
+static PetscErrorCode adopt_lattice(indep_options *o, const score_model *m, PetscBool split)
 {
   ensemble_meta meta = {.d = 1, .L = {1}};
   PetscBool given;
@@ -101,10 +103,18 @@ static PetscErrorCode adopt_lattice(indep_options *o, const score_model *m)
   o->chain.d = meta.d, o->chain.kappa = meta.kappa, o->chain.lambda = meta.lambda;
   for (int mu = 0; mu < meta.d; mu++) o->chain.L[mu] = meta.L[mu];
   MPICHECK(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  PetscCheck(o->chain.replicas == size, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-replicas %d: the independence chain runs one chain per rank (the model holds whole fields); use "
-             "-replicas %d or leave it out",
-             o->chain.replicas, size);
+  if (split) { /* one chain per group of ranks */
+    PetscBool replicas;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-replicas", &replicas));
+    if (!replicas) o->chain.replicas = m->lat->nreplicas;
+    PetscCheck(o->chain.replicas == m->lat->nreplicas, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-replicas %d: with -proc_grid the independence chain runs one chain per group of ranks, here %d; use "
+               "-replicas %d or leave it out", o->chain.replicas, m->lat->nreplicas, m->lat->nreplicas);
+  } else
+    PetscCheck(o->chain.replicas == size, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-replicas %d: the independence chain runs one chain per rank (the model holds whole fields); use "
+               "-replicas %d or leave it out",
+               o->chain.replicas, size);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -191,12 +201,14 @@ PetscErrorCode cmd_independence(app_run *run)
   score_model *m;
 
   PetscFunctionBeginUser;
-  PetscBool split;
+  PetscBool split, given_model;
   PetscCall(PetscOptionsHasName(NULL, NULL, "-proc_grid", &split));
-  PetscCheck(!split, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-proc_grid: the independence chain runs one chain per rank on whole fields; a chain on a split "
-             "lattice is not implemented yet (leave -proc_grid out)");
-  PetscCall(score_model_create(PETSC_COMM_SELF, &m)); /* each rank its own chain on whole fields */
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-model", &given_model));
+  PetscCheck(!split || given_model, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-proc_grid: the independence chain splits the lattice of a -model network; the exact free field runs "
+             "one chain per rank (leave -proc_grid out)");
+  /* each rank its own chain on whole fields, or a group of ranks one chain on its split lattice */
+  PetscCall(score_model_create(split ? PETSC_COMM_WORLD : PETSC_COMM_SELF, &m));
   PetscCall(parse(&o, m));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &o.chain.help));
   if (o.chain.help || run->dry) {
@@ -214,7 +226,7 @@ PetscErrorCode cmd_independence(app_run *run)
              "-ts_rtol %g -ts_atol %g: tolerances must be positive", o.lp.rtol, o.lp.atol);
   PetscCheck(m->ops.action, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-proposal independence: the %s score has no action to accept against", m->type);
-  PetscCall(adopt_lattice(&o, m));
+  PetscCall(adopt_lattice(&o, m, split));
   {
     PetscBool given;
     PetscCall(PetscOptionsHasName(NULL, NULL, "-start", &given));
@@ -226,8 +238,9 @@ PetscErrorCode cmd_independence(app_run *run)
   o.lp.exact_prior = m->ops.log_prior != NULL;
 
   PetscCall(lattice_create(PETSC_COMM_WORLD, o.chain.d, o.chain.L, o.chain.grid, o.chain.replicas, &lat));
-  PetscCheck(lat->V == m->shape.dim, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a replica of %lld sites, the model's %lld",
-             (long long)lat->V, (long long)m->shape.dim);
+  PetscCheck(lat->V == m->shape.dim && (!split || lat->origin[0] == m->lat->origin[0]), PETSC_COMM_WORLD,
+             PETSC_ERR_PLIB, "a replica of %lld sites, the model's %lld (or another slab)", (long long)lat->V,
+             (long long)m->shape.dim);
   PetscCall(phi4_create(lat, o.chain.kappa, o.chain.lambda, &theory));
   PetscCall(hmc_create(lat, theory, (md_params){MD_OMELYAN, o.nmd, o.tau}, o.chain.seed, &s.h));
   PetscCall(likelihood_create(&o.sched, &o.lp, m, &s.l));
