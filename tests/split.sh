@@ -14,7 +14,9 @@
 # to float rounding. What cannot
 # run split is refused.
 # train -proc_grid: the same parameters on any grid and group count
-# (1e-10 in double). (The network itself on every grid: tests/nn_split.sh.)
+# (1e-10 in double); nll and the independence chain to a tenth of their
+# tolerance; -record_times with groups; 4-d slabs. (The network itself on
+# every grid: tests/nn_split.sh.)
 . "$top_srcdir/tests/tap.sh"
 C="$top_builddir/tests/test_compare"
 gen() { np=$1; out=$2; shift 2; mpi "$np" $LATDIFF sample -output "$workdir/$out" -seed 5 "$@"; }
@@ -59,6 +61,18 @@ check_fails "train: a grid that splits another direction is refused" "splits onl
   mpi 2 $LATDIFF train $T -output "$workdir/bad.h5" -proc_grid 1,2
 check_fails "train: a unet on a split lattice is refused" "does not run on a split lattice" \
   mpi 2 $LATDIFF train -input "$workdir/d8.h5" -steps 2 -net unet -channels 4,8 -output "$workdir/bad.h5" -proc_grid 2,1
+# four dimensions: the 3^4 stencil's halo and the base's 4-d slabs
+setup "4^4 phi^4 data and a 4-d conv net in double" sh -c "
+  $LATDIFF hmc -lattice 4,4,4,4 -kappa 0.12 -lambda 0.022 -ntraj 200 -therm 50 -seed 3 -output '$workdir/d4.h5' -quiet &&
+  $LATDIFF train -input '$workdir/d4.h5' -output '$workdir/m4.h5' -steps 20 -precision double -hidden 4 -layers 1 -quiet"
+Q="-model $workdir/m4.h5 -nsamples 4 -sampler em -steps 30"
+check "4-d: whole samples" gen 1 q1.h5 $Q
+check "  ... split over 4 ranks (-proc_grid 4,1,1,1)" gen 4 q4.h5 $Q -proc_grid 4,1,1,1
+check "  ... the same configurations (1e-12)" same q1.h5 q4.h5 1e-12
+check "4-d, transferred to 8x4x4x4: whole and split over 2 ranks" sh -c "
+  $TESTMPIRUN -n 1 $LATDIFF sample $Q -lattice 8,4,4,4 -seed 5 -output '$workdir/qt1.h5' >/dev/null &&
+  $TESTMPIRUN -n 2 $LATDIFF sample $Q -lattice 8,4,4,4 -seed 5 -proc_grid 2,1,1,1 -output '$workdir/qt2.h5' >/dev/null"
+check "  ... the same configurations (1e-12)" same qt1.h5 qt2.h5 1e-12
 # nll -proc_grid: the same -log q per configuration on any grid and group
 # count (5 configurations: 2 groups take 2 and 3), to a tenth of the
 # solver's tolerance on the integral, 0.1 (atol + rtol |nll|) (measured:
