@@ -1,7 +1,7 @@
 #!/bin/sh
 # sample -model on a split lattice (-proc_grid): each rank holds its slab
 # of every sample of its group (size / prod(P) groups share -nsamples);
-# the conv net exchanges ghosts, its base runs on FFTW-MPI's slabs. The same seed gives the same configurations on any
+# the conv net and the U-Net exchange ghosts, their base runs on FFTW-MPI's slabs. The same seed gives the same configurations on any
 # grid: the fixed-step samplers (Euler-Maruyama, Heun) to 1e-12; the
 # default adaptive ODE (each sample solved alone, its step control on the
 # sample's global norm) to a tenth of its own tolerance (-ts_rtol 1e-5):
@@ -57,10 +57,32 @@ check "train on 8 ranks, 2 groups x 4 ranks per sample (-proc_grid 4,1)" mpi 8 $
   -proc_grid 4,1
 check "2 x 2 ranks train the parameters of 4 x 1 to 1e-10" $P -a "$workdir/tw.h5" -b "$workdir/t22.h5" -tol 1e-10
 check "2 x 4 ranks train the parameters of 4 x 1 to 1e-10" $P -a "$workdir/tw.h5" -b "$workdir/t24.h5" -tol 1e-10
+# a checkpoint of a split training continues on whole samples (another grid and rank count)
+check "train stopped after its first step on 2 groups x 2 ranks (a stop file)" sh -c "
+  touch '$workdir/ts.h5.stop' && $TESTMPIRUN -n 4 $LATDIFF train $T -output '$workdir/ts.h5' -proc_grid 2,1 | grep -q 'stopped after step 1'"
+check "  ... -restart on 2 ranks of whole samples finishes the 4 x 1 parameters (1e-10)" sh -c "
+  rm '$workdir/ts.h5.stop' && $TESTMPIRUN -n 2 $LATDIFF train $T -output '$workdir/ts.h5' -restart >/dev/null &&
+  $P -a '$workdir/tw.h5' -b '$workdir/ts.h5' -tol 1e-10"
 check_fails "train: a grid that splits another direction is refused" "splits only the first direction" \
   mpi 2 $LATDIFF train $T -output "$workdir/bad.h5" -proc_grid 1,2
-check_fails "train: a unet on a split lattice is refused" "does not run on a split lattice" \
-  mpi 2 $LATDIFF train -input "$workdir/d8.h5" -steps 2 -net unet -channels 4,8 -output "$workdir/bad.h5" -proc_grid 2,1
+# the U-Net likewise: its coarse level split as the fine one, GroupNorm's
+# statistics and m summed over the ranks of a sample
+U="-input $workdir/d8.h5 -steps 20 -precision double -net unet -channels 4,8"
+check "unet: train on 4 ranks, 4 groups of whole samples" mpi 4 $LATDIFF train $U -output "$workdir/uw.h5"
+check "unet: train on 4 ranks, 2 groups x 2 ranks per sample (-proc_grid 2,1)" mpi 4 $LATDIFF train $U \
+  -output "$workdir/u22.h5" -proc_grid 2,1
+check "unet: 2 x 2 ranks train the parameters of 4 x 1 to 1e-10" $P -a "$workdir/uw.h5" -b "$workdir/u22.h5" -tol 1e-10
+check "unet: Euler-Maruyama, whole samples" gen 1 uw1.h5 -model "$workdir/u22.h5" -nsamples 4 -sampler em -steps 50
+check "  ... split over 4 ranks, 2 rows each (-proc_grid 4,1)" gen 4 uw4.h5 -model "$workdir/u22.h5" -nsamples 4 \
+  -sampler em -steps 50 -proc_grid 4,1
+check "  ... the same configurations (1e-12)" same uw1.h5 uw4.h5 1e-12
+check_fails "unet: 3 levels on boxes of 2 rows are refused, naming the extent and the level" \
+  "extent 1 in direction 0 at level 1" \
+  mpi 4 $LATDIFF train -input "$workdir/d8.h5" -steps 2 -net unet -channels 4,8,16 -output "$workdir/bad.h5" -proc_grid 4,1
+check_fails "tutorial (zero padding) on a split lattice is refused" "zero padding" \
+  mpi 2 $LATDIFF train -input "$workdir/d8.h5" -steps 2 -net tutorial -output "$workdir/bad.h5" -proc_grid 2,1
+check_fails "nll: a unet's exact divergence on a split lattice is refused, naming Hutchinson" "-divergence hutchinson" \
+  mpi 2 $LATDIFF nll -model "$workdir/u22.h5" -input "$workdir/d8.h5" -nmax 2 -output "$workdir/bad.h5" -proc_grid 2,1
 # four dimensions: the 3^4 stencil's halo and the base's 4-d slabs
 setup "4^4 phi^4 data and a 4-d conv net in double" sh -c "
   $LATDIFF hmc -lattice 4,4,4,4 -kappa 0.12 -lambda 0.022 -ntraj 200 -therm 50 -seed 3 -output '$workdir/d4.h5' -quiet &&
@@ -151,9 +173,5 @@ check_fails "independence chain: -replicas other than the groups is refused" "on
   gen 4 bad.h5 $I -proc_grid 2,1 -replicas 4
 check_fails "  ... -proc_grid with the exact free field is refused" "splits the lattice of a -model network" \
   gen 2 bad.h5 -theory phi4 -lambda 0 -kappa 0.2 -lattice 8,8 -proposal independence -proc_grid 2,1
-setup "a periodic unet, 2 steps" $LATDIFF train -input "$workdir/d8.h5" -output "$workdir/unet.h5" -steps 2 -net unet \
-  -channels 4,8
-check_fails "a unet on a split lattice is refused (not implemented yet)" "does not run on a split lattice" \
-  gen 2 bad.h5 -model "$workdir/unet.h5" -nsamples 2 -proc_grid 2,1
 check "no output file from any refused run" sh -c "test ! -e '$workdir/bad.h5' && test ! -e '$workdir/badrec.h5'"
 finish

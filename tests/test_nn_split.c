@@ -1,13 +1,17 @@
-/* test_nn_split — the conv net on a split lattice is the net on the
+/* test_nn_split — a lattice network on a split lattice is the net on the
  * lattice held whole: forward, backward (the ranks' gradient shares
- * summed), tangents (separate and shared), the exact Jacobian trace and
- * the odd network, each against the same net held whole on every rank,
+ * summed), tangents (separate and shared), the exact Jacobian trace (conv)
+ * and the odd network, each against the same net held whole on every rank,
  * and the ghosts of a 3^d stencil (corners included) against their global
  * sites.
- * Usage: test_nn_split -lattice L0,.. -proc_grid P0,.. [-channels C]
- *        [-layers N] [-single] (double: to 1e-12; single: to 1e-5) */
+ * Usage: test_nn_split -lattice L0,.. -proc_grid P0,.. [-net conv|unet]
+ *        [-channels C] [-layers N (conv) | -levels N (unet)] [-single]
+ *        (double: to 1e-12; single: to 1e-5)
+ *        test_nn_split ... -net unet -refuse TEXT: creating the split
+ *        U-Net fails with a message containing TEXT */
 #include "latdiff/nn_convnet.h"
 #include "latdiff/nn_net.h"
+#include "latdiff/nn_unet.h"
 #include "latdiff/rng.h"
 #include "testing.h"
 
@@ -81,72 +85,97 @@ static void scatter(const lattice *lat, int64_t nb, const double *global, double
   EXPECT(fails, (diff) <= tol * fmax(1, scale), "%s: split and whole differ by %.3g (scale %.3g, tolerance %.1g)", what, \
          diff, scale, tol)
 
-int main(int argc, char **argv)
+/* the inputs of a comparison: B samples whole (x, xt, dout) and their local parts */
+typedef struct {
+  int64_t B, Vg, V;
+  double *x, *xt, *dout, *out, *outt, *xl, *xtl, *doutl, *outl, *outtl, t[4];
+} inputs;
+
+static PetscErrorCode inputs_create(const lattice *lat, int64_t B, inputs *in)
 {
-  int L[LATTICE_MAXDIM], grid[LATTICE_MAXDIM] = {0}, d = LATTICE_MAXDIM, nd = LATTICE_MAXDIM, C = 16, layers = 2;
+  PetscFunctionBeginUser;
+  in->B = B, in->Vg = lat->Vglobal, in->V = lat->V;
+  const size_t ng = (size_t)(B * in->Vg), nl = (size_t)(B * in->V);
+  PetscCall(PetscMalloc5(ng, &in->x, ng, &in->xt, ng, &in->dout, ng, &in->out, ng, &in->outt));
+  PetscCall(PetscMalloc5(nl, &in->xl, nl, &in->xtl, nl, &in->doutl, nl, &in->outl, nl, &in->outtl));
+  for (int64_t i = 0; i < B * in->Vg; i++) {
+    in->x[i] = 0.3 + rng_normal((rng_key){1, RNG_TEST, 0, 0}, (uint64_t)i); /* m away from 0 */
+    in->xt[i] = rng_normal((rng_key){2, RNG_TEST, 0, 0}, (uint64_t)i);
+    in->dout[i] = rng_normal((rng_key){3, RNG_TEST, 0, 0}, (uint64_t)i);
+  }
+  for (int64_t s = 0; s < B; s++) in->t[s] = 0.1 + 0.3 * (double)s;
+  scatter(lat, B, in->x, in->xl), scatter(lat, B, in->xt, in->xtl), scatter(lat, B, in->dout, in->doutl);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode inputs_destroy(inputs *in)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree5(in->x, in->xt, in->dout, in->out, in->outt));
+  PetscCall(PetscFree5(in->xl, in->xtl, in->doutl, in->outl, in->outtl));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* a trained-looking net: the output layer, which starts at 0, random too */
+static void perturb(double *p, int64_t np)
+{
+  for (int64_t i = 0; i < np; i++) p[i] += 0.1 * rng_normal((rng_key){11, RNG_TEST, 0, 0}, (uint64_t)i);
+}
+
+/* the gradients of the ranks summed, against the whole net's */
+static PetscErrorCode check_gradient(const lattice *lat, double *gs, const double *gw, int64_t np, double tol, int *fails_)
+{
   int fails = 0;
-  PetscBool single = PETSC_FALSE;
-  lattice *lat;
-  nn_convnet *whole, *split;
+  double diff = 0, scale = 0;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, gs, (int)np, MPI_DOUBLE, MPI_SUM, lat->comm));
+  for (int64_t i = 0; i < np; i++) diff = fmax(diff, fabs(gs[i] - gw[i])), scale = fmax(scale, fabs(gw[i]));
+  CHECK("backward: the gradient summed over the ranks", diff, scale);
+  *fails_ += fails;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode check_conv(const lattice *lat, int C, int layers, nn_precision prec, double tol, int *fails_)
+{
+  int fails = 0;
+  const int d = lat->d, *L = lat->L;
   const int64_t B = 3;
+  nn_convnet *whole, *split;
+  inputs in;
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-lattice", L, &d, NULL));
-  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-proc_grid", grid, &nd, NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-channels", &C, NULL));
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-layers", &layers, NULL));
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-single", &single, NULL));
-  const double tol = single ? 1e-5 : 1e-12;
-  const nn_precision prec = single ? NN_SINGLE : NN_DOUBLE;
-  PetscCall(lattice_create(PETSC_COMM_WORLD, d, L, grid, 1, &lat));
-  PetscCall(check_ghosts(lat, &fails));
-
+  PetscFunctionBeginUser;
   PetscCall(nn_convnet_create(d, L, C, layers, 4, B, prec, &whole));
   PetscCall(nn_convnet_create_split(lat, C, layers, 4, B, prec, &split));
   nn_convnet_init(whole, 7);
-  /* a trained-looking net: the output layer, which starts at 0, random too */
-  const int64_t np = whole->nparams, Vg = lat->Vglobal, V = lat->V;
-  for (int64_t i = 0; i < np; i++) whole->p[i] += 0.1 * rng_normal((rng_key){11, RNG_TEST, 0, 0}, (uint64_t)i);
+  const int64_t np = whole->nparams;
+  perturb(whole->p, np);
   PetscCall(PetscArraycpy(split->p, whole->p, np));
-  double *x, *xt, *dout, *out, *outt, *xl, *xtl, *doutl, *outl, *outtl, t[B];
-  PetscCall(PetscMalloc5((size_t)(B * Vg), &x, (size_t)(B * Vg), &xt, (size_t)(B * Vg), &dout, (size_t)(B * Vg), &out,
-                         (size_t)(B * Vg), &outt));
-  PetscCall(PetscMalloc5((size_t)(B * V), &xl, (size_t)(B * V), &xtl, (size_t)(B * V), &doutl, (size_t)(B * V), &outl,
-                         (size_t)(B * V), &outtl));
-  for (int64_t i = 0; i < B * Vg; i++) {
-    x[i] = 0.3 + rng_normal((rng_key){1, RNG_TEST, 0, 0}, (uint64_t)i); /* m away from 0 */
-    xt[i] = rng_normal((rng_key){2, RNG_TEST, 0, 0}, (uint64_t)i);
-    dout[i] = rng_normal((rng_key){3, RNG_TEST, 0, 0}, (uint64_t)i);
-  }
-  for (int64_t s = 0; s < B; s++) t[s] = 0.1 + 0.3 * (double)s;
-  scatter(lat, B, x, xl), scatter(lat, B, xt, xtl), scatter(lat, B, dout, doutl);
+  PetscCall(inputs_create(lat, B, &in));
 
   double scale = 0, diff;
-  PetscCall(nn_convnet_forward(whole, B, x, t, out));
-  PetscCall(nn_convnet_forward(split, B, xl, t, outl));
-  diff = local_diff(lat, B, outl, out, &scale);
+  PetscCall(nn_convnet_forward(whole, B, in.x, in.t, in.out));
+  PetscCall(nn_convnet_forward(split, B, in.xl, in.t, in.outl));
+  diff = local_diff(lat, B, in.outl, in.out, &scale);
   CHECK("forward", diff, scale);
 
-  PetscCall(nn_convnet_backward(whole, B, dout));
-  PetscCall(nn_convnet_backward(split, B, doutl));
-  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, split->g, (int)np, MPI_DOUBLE, MPI_SUM, lat->comm));
-  diff = 0, scale = 0;
-  for (int64_t i = 0; i < np; i++) diff = fmax(diff, fabs(split->g[i] - whole->g[i])), scale = fmax(scale, fabs(whole->g[i]));
-  CHECK("backward: the gradient summed over the ranks", diff, scale);
+  PetscCall(nn_convnet_backward(whole, B, in.dout));
+  PetscCall(nn_convnet_backward(split, B, in.doutl));
+  PetscCall(check_gradient(lat, split->g, whole->g, np, tol, &fails));
 
-  PetscCall(nn_convnet_tangent(whole, B, x, t, xt, out, outt, PETSC_FALSE));
-  PetscCall(nn_convnet_tangent(split, B, xl, t, xtl, outl, outtl, PETSC_FALSE));
-  scale = 0, diff = local_diff(lat, B, outtl, outt, &scale);
+  PetscCall(nn_convnet_tangent(whole, B, in.x, in.t, in.xt, in.out, in.outt, PETSC_FALSE));
+  PetscCall(nn_convnet_tangent(split, B, in.xl, in.t, in.xtl, in.outl, in.outtl, PETSC_FALSE));
+  scale = 0, diff = local_diff(lat, B, in.outtl, in.outt, &scale);
   CHECK("tangents", diff, scale);
 
-  PetscCall(nn_convnet_tangent(whole, B, x, t, xt, out, outt, PETSC_TRUE));
-  PetscCall(nn_convnet_tangent(split, B, xl, t, xtl, outl, outtl, PETSC_TRUE));
-  scale = 0, diff = local_diff(lat, B, outtl, outt, &scale);
+  PetscCall(nn_convnet_tangent(whole, B, in.x, in.t, in.xt, in.out, in.outt, PETSC_TRUE));
+  PetscCall(nn_convnet_tangent(split, B, in.xl, in.t, in.xtl, in.outl, in.outtl, PETSC_TRUE));
+  scale = 0, diff = local_diff(lat, B, in.outtl, in.outt, &scale);
   CHECK("tangents shared at one x", diff, scale);
 
   double trw, trs;
-  PetscCall(nn_convnet_trace(whole, x, t[1], &trw));
-  PetscCall(nn_convnet_trace(split, xl, t[1], &trs));
+  PetscCall(nn_convnet_trace(whole, in.x, in.t[1], &trw));
+  PetscCall(nn_convnet_trace(split, in.xl, in.t[1], &trs));
   CHECK("the Jacobian's trace", fabs(trs - trw), fabs(trw));
 
   /* the odd net behind nn_net.h */
@@ -155,17 +184,121 @@ int main(int argc, char **argv)
   PetscCall(nn_net_create_conv_split(lat, C, layers, 4, B, PETSC_TRUE, prec, &os));
   PetscCall(PetscArraycpy(ow->p, whole->p, np));
   PetscCall(PetscArraycpy(os->p, whole->p, np));
-  PetscCall(nn_net_forward(ow, B, x, t, out));
-  PetscCall(nn_net_forward(os, B, xl, t, outl));
-  scale = 0, diff = local_diff(lat, B, outl, out, &scale);
+  PetscCall(nn_net_forward(ow, B, in.x, in.t, in.out));
+  PetscCall(nn_net_forward(os, B, in.xl, in.t, in.outl));
+  scale = 0, diff = local_diff(lat, B, in.outl, in.out, &scale);
   CHECK("-odd forward", diff, scale);
 
   PetscCall(nn_net_destroy(&ow));
   PetscCall(nn_net_destroy(&os));
-  PetscCall(PetscFree5(x, xt, dout, out, outt));
-  PetscCall(PetscFree5(xl, xtl, doutl, outl, outtl));
+  PetscCall(inputs_destroy(&in));
   PetscCall(nn_convnet_destroy(&whole));
   PetscCall(nn_convnet_destroy(&split));
+  *fails_ += fails;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the default unet (channels C, 2C, 4C, .. over `levels`) with GroupNorm in 4 groups */
+static PetscErrorCode check_unet(const lattice *lat, int C, int levels, nn_precision prec, double tol, int *fails_)
+{
+  int fails = 0;
+  const int64_t B = 3;
+  nn_unet_spec spec;
+  nn_unet *whole, *split;
+  inputs in;
+
+  PetscFunctionBeginUser;
+  nn_unet_spec_default("unet", lat->d, lat->L, &spec);
+  spec.levels = levels, spec.groups = spec.groups_first = 4;
+  for (int l = 0; l < levels; l++) spec.channels[l] = C << l;
+  PetscCall(nn_unet_create(&spec, B, prec, &whole));
+  PetscCall(nn_unet_create_split(&spec, lat, B, prec, &split));
+  nn_unet_init(whole, 7);
+  const int64_t np = whole->nparams;
+  perturb(whole->p, np);
+  PetscCall(PetscArraycpy(split->p, whole->p, np));
+  PetscCall(inputs_create(lat, B, &in));
+
+  double scale = 0, diff;
+  PetscCall(nn_unet_forward(whole, B, in.x, in.t, in.out));
+  PetscCall(nn_unet_forward(split, B, in.xl, in.t, in.outl));
+  diff = local_diff(lat, B, in.outl, in.out, &scale);
+  CHECK("forward", diff, scale);
+
+  PetscCall(nn_unet_backward(whole, B, in.dout));
+  PetscCall(nn_unet_backward(split, B, in.doutl));
+  PetscCall(check_gradient(lat, split->g, whole->g, np, tol, &fails));
+
+  PetscCall(nn_unet_tangent(whole, B, in.x, in.t, in.xt, in.out, in.outt, PETSC_FALSE));
+  PetscCall(nn_unet_tangent(split, B, in.xl, in.t, in.xtl, in.outl, in.outtl, PETSC_FALSE));
+  scale = 0, diff = local_diff(lat, B, in.outtl, in.outt, &scale);
+  CHECK("tangents", diff, scale);
+
+  PetscCall(nn_unet_tangent(whole, B, in.x, in.t, in.xt, in.out, in.outt, PETSC_TRUE));
+  PetscCall(nn_unet_tangent(split, B, in.xl, in.t, in.xtl, in.outl, in.outtl, PETSC_TRUE));
+  scale = 0, diff = local_diff(lat, B, in.outtl, in.outt, &scale);
+  CHECK("tangents shared at one x", diff, scale);
+
+  nn_net *ow, *os;
+  PetscCall(nn_net_create_unet("unet", &spec, B, PETSC_TRUE, prec, &ow));
+  PetscCall(nn_net_create_unet_split("unet", &spec, lat, B, PETSC_TRUE, prec, &os));
+  PetscCall(PetscArraycpy(ow->p, whole->p, np));
+  PetscCall(PetscArraycpy(os->p, whole->p, np));
+  PetscCall(nn_net_forward(ow, B, in.x, in.t, in.out));
+  PetscCall(nn_net_forward(os, B, in.xl, in.t, in.outl));
+  scale = 0, diff = local_diff(lat, B, in.outl, in.out, &scale);
+  CHECK("-odd forward", diff, scale);
+
+  PetscCall(nn_net_destroy(&ow));
+  PetscCall(nn_net_destroy(&os));
+  PetscCall(inputs_destroy(&in));
+  PetscCall(nn_unet_destroy(&whole));
+  PetscCall(nn_unet_destroy(&split));
+  *fails_ += fails;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the split U-Net refused, the reason naming `want` */
+static PetscErrorCode check_refused(const lattice *lat, int levels, const char *want, int *fails)
+{
+  nn_unet_spec spec;
+  char why[256];
+
+  PetscFunctionBeginUser;
+  nn_unet_spec_default("unet", lat->d, lat->L, &spec);
+  spec.levels = levels;
+  const PetscBool ok = nn_unet_split_check(&spec, lat, why, sizeof why);
+  EXPECT(*fails, !ok && strstr(why, want), "split check: %s (want a refusal naming '%s')", ok ? "accepted" : why, want);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  int L[LATTICE_MAXDIM], grid[LATTICE_MAXDIM] = {0}, d = LATTICE_MAXDIM, nd = LATTICE_MAXDIM, C = 16, layers = 2,
+      levels = 3;
+  int fails = 0;
+  char net[16] = "conv", refuse[128] = "";
+  PetscBool single = PETSC_FALSE;
+  lattice *lat;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-lattice", L, &d, NULL));
+  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-proc_grid", grid, &nd, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-net", net, sizeof net, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-refuse", refuse, sizeof refuse, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-channels", &C, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-layers", &layers, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-levels", &levels, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-single", &single, NULL));
+  const double tol = single ? 1e-5 : 1e-12;
+  const nn_precision prec = single ? NN_SINGLE : NN_DOUBLE;
+  PetscCall(lattice_create(PETSC_COMM_WORLD, d, L, grid, 1, &lat));
+  if (refuse[0]) PetscCall(check_refused(lat, levels, refuse, &fails));
+  else {
+    PetscCall(check_ghosts(lat, &fails));
+    if (!strcmp(net, "unet")) PetscCall(check_unet(lat, C, levels, prec, tol, &fails));
+    else PetscCall(check_conv(lat, C, layers, prec, tol, &fails));
+  }
   PetscCall(lattice_destroy(&lat));
   int rc = test_result(fails);
   PetscCall(PetscFinalize());

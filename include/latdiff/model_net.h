@@ -23,7 +23,8 @@
  *   create   the network of the sizes in a model_info
  *   create_split  ... on a split lattice (each rank its local box), or
  *            NULL where the kind cannot run split yet
- * Built in: mlp, conv, unet, tutorial; conv runs split.
+ * Built in: mlp, conv, unet, tutorial; all but mlp run split (the U-Nets
+ * with periodic padding, where every level halves each rank's box).
  *
  *   model_net_register  add (or replace) a kind
  *   model_net_kind_get  the kind of a name (an error naming the known ones)
@@ -38,7 +39,12 @@
  *                       naming why, where it does not apply)
  *   model_net_create_split  the network of info on lat's split field (its
  *                       global lattice the training one or one it applies to)
- * Not collective. */
+ *   model_net_split_lattice  -proc_grid's lattice for a network: slabs of
+ *                       the first direction (the base's FFT), the ranks of
+ *                       comm in size / prod(grid) groups (its replicas);
+ *                       refused, naming the option, otherwise. Collective
+ *                       on comm.
+ * Not collective but where said. */
 #ifndef LATDIFF_MODEL_NET_H
 #define LATDIFF_MODEL_NET_H
 
@@ -66,5 +72,6 @@ PetscBool model_net_applies(const model_info *info, int d, const int *L, char *w
 void model_net_applies_text(const model_info *info, char *text, size_t len);
 PetscErrorCode model_net_create_on(const model_info *info, int d, const int *L, nn_net **out);
 PetscErrorCode model_net_create_split(const model_info *info, const lattice *lat, nn_net **out);
+PetscErrorCode model_net_split_lattice(MPI_Comm comm, int d, const int *L, const int *grid, int ngrid, lattice **out);
 
 #endif

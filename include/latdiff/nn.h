@@ -23,7 +23,10 @@
  *   nn_embed      Gaussian Fourier features of t (no parameters):
  *                 e = [sin(2 pi w_j t), cos(2 pi w_j t)], j < J
  *   nn_norm_swish GroupNorm (G groups, affine) with the per-sample add of
- *                 the time embedding before it and swish after it, fused
+ *                 the time embedding before it and swish after it, fused;
+ *                 its _sums / _apply halves (and those of its backward and
+ *                 tangent) let a split lattice sum the statistics over
+ *                 the field's ranks in between
  *   nn_down, nn_up  down-sampling by 2 per direction (block mean) and
  *                 up-sampling (each fine site takes its block's value);
  *                 coarse[v] is the block of fine site v (nn_coarse_map)
@@ -92,6 +95,20 @@ PetscErrorCode nn_stencil_destroy(nn_stencil **st);
                                  int64_t V, int C, int G);                                                          \
   void nn_norm_swish_backward_##S(R *da, R *dadd, R *dgamma, R *dbeta, const R *dh, const R *a, const R *stats,     \
                                   const R *gamma, const R *beta, int64_t B, int64_t V, int C, int G);               \
+  /* the same in two sweeps for a split lattice: sums [B][G][2] of this rank's V sites, summed over the field's \
+   * ranks by the caller, then the rest with Vtotal the whole lattice's sites */                                   \
+  void nn_norm_swish_forward_sums_##S(R *a, const R *add, int64_t B, int64_t V, int C, int G, double *sums);         \
+  void nn_norm_swish_forward_apply_##S(const R *a, R *h, R *stats, const double *sums, int64_t Vtotal, const R *gamma, \
+                                       const R *beta, int64_t B, int64_t V, int C, int G);                           \
+  void nn_norm_swish_backward_sums_##S(R *da, R *dgamma, R *dbeta, const R *dh, const R *a, const R *stats,          \
+                                       const R *gamma, const R *beta, int64_t B, int64_t V, int C, int G,            \
+                                       double *sums);                                                                \
+  void nn_norm_swish_backward_apply_##S(R *da, R *dadd, const R *a, const R *stats, const R *gamma, const double *sums, \
+                                        int64_t Vtotal, int64_t B, int64_t V, int C, int G);                         \
+  void nn_norm_swish_tangent_sums_##S(R *at, const R *addt, const R *a, const R *stats, int64_t B, int64_t V, int C,   \
+                                      int G, double *sums);                                                          \
+  void nn_norm_swish_tangent_apply_##S(const R *at, R *ht, const R *a, const R *stats, const R *gamma, const R *beta,  \
+                                       const double *sums, int64_t Vtotal, int64_t B, int64_t V, int C, int G);      \
   void nn_down_forward_##S(R *out, const R *in, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C);   \
   void nn_down_backward_##S(R *din, const R *dout, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C); \
   void nn_up_forward_##S(R *out, const R *in, const int64_t *coarse, int64_t B, int64_t Vf, int64_t Vc, int C);     \
@@ -121,6 +138,11 @@ void nn_widen_add(double *g, const float *gf, int64_t n);
 /* rows 1..m-1 of the arena buffer at `at` (rows of `row` values) become
  * copies of row 0: one forward pass shared by m tangent passes */
 void nn_replicate_row(nn_precision precision, void *arena, int64_t at, int64_t row, int64_t m);
+
+/* v[0..n-1] summed over the ranks of lat's split field, in place (the
+ * global parts of a network on a split lattice: moments, GroupNorm's
+ * statistics); nothing for lat NULL or one rank. Collective on lat->comm. */
+PetscErrorCode nn_field_sum(const lattice *lat, double *v, int64_t n);
 
 /* coarse[v] for the V sites of an L lattice (every L_mu even): the site
  * x / 2 of the L / 2 lattice, lexicographic as nn_stencil */

@@ -43,7 +43,18 @@
  *                     tangents at one x (the forward runs once)
  *                         as nn_convnet.h (parameters double, computing in
  *                         `precision`)
- * None is collective. */
+ * None is collective on a lattice held whole.
+ *
+ * On a split lattice (nn_unet_create_split: periodic padding) every level
+ * is split over the same process grid: level l's local box is the fine
+ * one halved l times (nn_unet_split_check: every local extent divisible
+ * by 2^(levels-1), so down- and up-sampling never cross a rank), each
+ * convolution first copies its input into an extended array and fills its
+ * one-site halo (ghosts.h; backward also its output gradient's), the
+ * moments m and GroupNorm's statistics (and their backward and tangent
+ * sums) are summed over the field's ranks, and backward leaves in g this
+ * rank's share of the gradient (the caller's allreduce sums it). Then
+ * forward, tangent and backward are collective on lat->comm. */
 #ifndef LATDIFF_NN_UNET_H
 #define LATDIFF_NN_UNET_H
 
@@ -76,6 +87,11 @@ typedef struct {
   nn_unet_spec spec;
   nn_precision precision;
   int64_t batch, V, nparams, F; /* F: features per sample */
+  const lattice *lat;                          /* the split lattice, or NULL (held whole) */
+  lattice *level_lat[NN_UNET_MAXLEVELS];       /* levels 1..: the coarser lattices on lat's grid */
+  ghosts *gh[NN_UNET_MAXLEVELS];               /* per level, on a split lattice */
+  int64_t Vglobal[NN_UNET_MAXLEVELS];          /* sites of each level's whole lattice */
+  double *gsums;                               /* GroupNorm's [batch][groups][2] sums */
   nn_stencil *st[NN_UNET_MAXLEVELS];
   int64_t *coarse[NN_UNET_MAXLEVELS]; /* coarse[l]: level l's site -> level l+1's */
   double *p, *g;
@@ -85,12 +101,17 @@ typedef struct {
   nn_unet_slot slot[NN_UNET_MAXOPS];
   int64_t emb_w, emb_b; /* the embedding's dense, in p */
   void *arena;
-  int64_t freq_at, feat_at, eraw_at, e_at, de_at, deraw_at, dsum_at, eadd_at, work_at, arena_size;
+  int64_t freq_at, feat_at, eraw_at, e_at, de_at, deraw_at, dsum_at, eadd_at, work_at, ext_at, ext2_at, arena_size;
 } nn_unet;
 
 void nn_unet_spec_default(const char *kind, int d, const int *L, nn_unet_spec *spec);
 PetscBool nn_unet_check(const nn_unet_spec *spec, char *why, size_t len);
 PetscErrorCode nn_unet_create(const nn_unet_spec *spec, int64_t batch, nn_precision precision, nn_unet **out);
+/* whether spec (its L the whole lattice's) runs split on lat's grid (why not, naming the extent and level) */
+PetscBool nn_unet_split_check(const nn_unet_spec *spec, const lattice *lat, char *why, size_t len);
+/* the same on lat's split field (spec->L = lat->L). Collective on lat->comm. */
+PetscErrorCode nn_unet_create_split(const nn_unet_spec *spec, const lattice *lat, int64_t batch, nn_precision precision,
+                                    nn_unet **out);
 PetscErrorCode nn_unet_destroy(nn_unet **n);
 void nn_unet_init(nn_unet *n, uint64_t seed);
 PetscErrorCode nn_unet_forward(nn_unet *n, int64_t B, const double *x, const double *t, double *out);
@@ -101,5 +122,8 @@ PetscErrorCode nn_unet_tangent(nn_unet *n, int64_t B, const double *x, const dou
 typedef struct nn_net nn_net;
 PetscErrorCode nn_net_create_unet(const char *kind, const nn_unet_spec *spec, int64_t batch, PetscBool odd,
                                   nn_precision precision, nn_net **out);
+/* ... on lat's split field (dim: the local sites) */
+PetscErrorCode nn_net_create_unet_split(const char *kind, const nn_unet_spec *spec, const lattice *lat, int64_t batch,
+                                        PetscBool odd, nn_precision precision, nn_net **out);
 
 #endif

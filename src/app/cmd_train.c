@@ -102,7 +102,7 @@ static PetscErrorCode parse(train_options *o)
     PetscBool set;
     int n = LATTICE_MAXDIM;
     PetscCall(opt_ints(PetscOptionsObject, "-proc_grid",
-                       "lattice fields, conv: ranks per direction of one sample, P0,1,..,1: the network on a split "
+                       "lattice fields (conv, unet, tutorial): ranks per direction of one sample, P0,1,..,1: the network on a split "
                        "lattice, size / P0 groups of ranks share the batch (default: each rank whole samples)",
                        LATTICE_MAXDIM, o->grid, &n, &set));
     if (set) o->ngrid = n;

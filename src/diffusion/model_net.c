@@ -57,13 +57,29 @@ static PetscErrorCode create_unet(const model_info *info, int64_t batch, nn_net 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode create_unet_split(const model_info *info, const lattice *lat, int64_t batch, nn_net **out)
+{
+  nn_unet_spec spec;
+  char why[256];
+
+  PetscFunctionBeginUser;
+  model_net_spec(info, &spec);
+  for (int mu = 0; mu < lat->d; mu++) spec.L[mu] = lat->L[mu];
+  PetscCheck(nn_unet_check(&spec, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "-net %s -channels -blocks: %s", info->net, why);
+  PetscCheck(nn_unet_split_check(&spec, lat, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "-proc_grid: the %s: %s", info->net, why);
+  PetscCall(nn_net_create_unet_split(info->net, &spec, lat, batch, info->odd, precision_of(info), out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode register_builtin(void)
 {
   static const model_net_kind builtin[] = {
     {"mlp", PETSC_FALSE, PETSC_FALSE, PETSC_FALSE, 64, 1024, create_mlp, NULL},
     {"conv", PETSC_TRUE, PETSC_FALSE, PETSC_TRUE, 16, 64, create_conv, create_conv_split},
-    {"unet", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 16, create_unet, NULL},
-    {"tutorial", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 8, create_unet, NULL},
+    {"unet", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 16, create_unet, create_unet_split},
+    {"tutorial", PETSC_TRUE, PETSC_TRUE, PETSC_TRUE, 0, 8, create_unet, create_unet_split},
   };
 
   PetscFunctionBeginUser;
@@ -193,12 +209,33 @@ PetscErrorCode model_net_create_split(const model_info *info, const lattice *lat
   PetscFunctionBeginUser;
   PetscCall(model_net_kind_get(info->net, &kind));
   PetscCheck(kind->create_split, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
-             "-proc_grid: a '%s' network does not run on a split lattice yet (conv does)", info->net);
+             "-proc_grid: a '%s' network does not run on a split lattice", info->net);
   PetscBool same = lat->d == info->data_meta.d;
   for (int mu = 0; same && mu < lat->d; mu++) same = lat->L[mu] == info->data_meta.L[mu];
   PetscCheck(same || model_net_applies(info, lat->d, lat->L, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
              "the model does not apply to this lattice: %s", why);
   PetscCall(kind->create_split(info, lat, batch_for(kind, lat->V), out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode model_net_split_lattice(MPI_Comm comm, int d, const int *L, const int *grid, int ngrid, lattice **out)
+{
+  int size, prod = 1;
+  char ext[32];
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_size(comm, &size));
+  lattice_extents_text(d, L, ext, sizeof ext);
+  PetscCheck(ngrid == d, comm, PETSC_ERR_USER_INPUT, "-proc_grid: %d entries for the %d-d lattice %s", ngrid, d, ext);
+  for (int mu = 0; mu < d; mu++) prod *= grid[mu];
+  PetscCheck(prod >= 1 && size % prod == 0, comm, PETSC_ERR_USER_INPUT,
+             "-proc_grid: the grid holds %d ranks, which does not divide the %d ranks into groups", prod, size);
+  for (int mu = 1; mu < d; mu++)
+    PetscCheck(grid[mu] == 1, comm, PETSC_ERR_USER_INPUT,
+               "-proc_grid: direction %d is split in %d; the network splits only the first direction (the slabs of "
+               "its base's FFTs): give -proc_grid %d%s",
+               mu, grid[mu], prod, d == 2 ? ",1" : d == 3 ? ",1,1" : ",1,1,1");
+  PetscCall(lattice_create(comm, d, L, grid, size / prod, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

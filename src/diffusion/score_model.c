@@ -169,7 +169,8 @@ PetscErrorCode score_model_divergence(score_model *m, double t, double f, double
     PetscCall(m->ops.divergence(m, t, f, xi, nb, x, div));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCheck(!m->spread, m->comm, PETSC_ERR_SUP, "the %s score's exact divergence needs whole samples on each rank",
+  PetscCheck(!m->spread, m->comm, PETSC_ERR_SUP,
+             "the %s score's exact divergence needs whole samples on each rank: without -proc_grid, or -divergence hutchinson",
              m->type);
   if (chunk > m->div_chunk) { /* the ODEs ask at every right-hand side: made once */
     if (!m->div_js) PetscCall(jet_space_create((int)D, 1, &m->div_js));

@@ -4,7 +4,8 @@
  * normalisation and the schedule it was trained with. Each rank holds a
  * block of whole samples (points, or small lattices), applied in chunks of
  * the network's batch; or with -proc_grid every rank its slab of every
- * sample (a conv net on a split lattice, its base on FFTW-MPI's slabs). */
+ * sample (a conv net or U-Net on a split lattice, its base on FFTW-MPI's
+ * slabs). */
 #include "latdiff/dsm.h"
 #include "latdiff/phi4.h"
 #include "latdiff/phi4_whole.h"
@@ -54,7 +55,7 @@ static PetscErrorCode net_options(PetscOptionItems *o, score_model *m)
   PetscCall(opt_ints(o, "-proc_grid",
                      "with -model: ranks per direction of one sample, P0,1,..,1: each rank holds its slab of the "
                      "samples of its group, size / P0 groups sharing the samples (sample: -nsamples, nll: the "
-                     "configurations; a conv network; default: each rank "
+                     "configurations; conv, unet or tutorial with periodic padding; default: each rank "
                      "whole samples)",
                      LATTICE_MAXDIM, n->grid, &d, &set));
   if (set) n->ngrid = d;
@@ -132,25 +133,11 @@ static PetscErrorCode transfer_base(score_model *m)
 static PetscErrorCode split_lattice(score_model *m)
 {
   network *n = m->data;
-  int size, prod = 1;
-  char L[32];
 
   PetscFunctionBeginUser;
-  MPICHECK(MPI_Comm_size(m->comm, &size));
   PetscCheck(theory_is_lattice(n->info.data_meta.theory), m->comm, PETSC_ERR_USER_INPUT,
              "-proc_grid: the model %s is of points (theory '%s'), not of a lattice", n->path, n->info.data_meta.theory);
-  lattice_extents_text(n->d, n->L, L, sizeof L);
-  PetscCheck(n->ngrid == n->d, m->comm, PETSC_ERR_USER_INPUT, "-proc_grid: %d entries for the %d-d lattice %s",
-             n->ngrid, n->d, L);
-  for (int mu = 0; mu < n->d; mu++) prod *= n->grid[mu];
-  PetscCheck(prod >= 1 && size % prod == 0, m->comm, PETSC_ERR_USER_INPUT,
-             "-proc_grid: the grid holds %d ranks, which does not divide the %d ranks into groups", prod, size);
-  const int groups = size / prod;
-  for (int mu = 1; mu < n->d; mu++)
-    PetscCheck(n->grid[mu] == 1, m->comm, PETSC_ERR_USER_INPUT,
-               "-proc_grid: direction %d is split in %d; the network splits only the first direction (the slabs of "
-               "its base's FFTs): give -proc_grid %d%s", mu, n->grid[mu], size, n->d == 2 ? ",1" : n->d == 3 ? ",1,1" : ",1,1,1");
-  PetscCall(lattice_create(m->comm, n->d, n->L, n->grid, groups, &m->lat));
+  PetscCall(model_net_split_lattice(m->comm, n->d, n->L, n->grid, n->ngrid, &m->lat));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -206,30 +206,6 @@ static void record_settings(const train_settings *s, model_info *info)
   put_text(info, "augment", s->augment ? "yes" : "no");
 }
 
-/* -proc_grid: slabs of the first direction over P0 ranks (the base's FFT),
- * size / P0 groups */
-static PetscErrorCode split_lattice(trainer *t)
-{
-  const ensemble_meta *m = &t->data->meta;
-  int size, prod = 1;
-
-  PetscFunctionBeginUser;
-  MPICHECK(MPI_Comm_size(t->comm, &size));
-  PetscCheck(theory_is_lattice(m->theory), t->comm, PETSC_ERR_USER_INPUT,
-             "-proc_grid: the data (%s) are of points, not of a lattice", t->data_path);
-  PetscCheck(t->s.ngrid == m->d, t->comm, PETSC_ERR_USER_INPUT, "-proc_grid: %d entries for the %d-d lattice of %s",
-             t->s.ngrid, m->d, t->data_path);
-  for (int mu = 0; mu < m->d; mu++) prod *= t->s.grid[mu];
-  for (int mu = 1; mu < m->d; mu++)
-    PetscCheck(t->s.grid[mu] == 1, t->comm, PETSC_ERR_USER_INPUT,
-               "-proc_grid: direction %d is split in %d; train splits only the first direction (the slabs of its FFTs)",
-               mu, t->s.grid[mu]);
-  PetscCheck(prod >= 1 && size % prod == 0, t->comm, PETSC_ERR_USER_INPUT,
-             "-proc_grid: the grid holds %d ranks, which does not divide the %d ranks into groups", prod, size);
-  PetscCall(lattice_create(t->comm, m->d, m->L, t->s.grid, size / prod, &t->lat));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode trainer_create(MPI_Comm comm, const train_settings *s, const model_info *info, ensemble_reader *data,
                               const char *data_path, trainer **out)
 {
@@ -243,7 +219,10 @@ PetscErrorCode trainer_create(MPI_Comm comm, const train_settings *s, const mode
   PetscCall(schedule_from_name(comm, info->schedule, info->sigma, info->beta_min, info->beta_max, info->cosine_s,
                                &t->sched));
   if (s->ngrid) {
-    PetscCall(split_lattice(t));
+    const ensemble_meta *m = &data->meta;
+    PetscCheck(theory_is_lattice(m->theory), comm, PETSC_ERR_USER_INPUT,
+               "-proc_grid: the data (%s) are of points, not of a lattice", data_path);
+    PetscCall(model_net_split_lattice(comm, m->d, m->L, s->grid, s->ngrid, &t->lat));
     PetscCall(model_net_create_split(&t->info, t->lat, &t->net));
   } else PetscCall(model_net_create(&t->info, &t->net));
   t->info.nparams = t->net->nparams;

@@ -7,15 +7,7 @@
 #include <math.h>
 
 /* v[0..n-1] summed over the ranks of a split field, in place */
-static PetscErrorCode convnet_sum(const nn_convnet *n, double *v, int64_t nv)
-{
-  PetscFunctionBeginUser;
-  if (!n->lat || n->lat->nranks == 1) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscLogEventBegin(EV_REDUCE, 0, 0, 0, 0));
-  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, v, (int)nv, MPI_DOUBLE, MPI_SUM, n->lat->comm));
-  PetscCall(PetscLogEventEnd(EV_REDUCE, 0, 0, 0, 0));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+static PetscErrorCode convnet_sum(const nn_convnet *n, double *v, int64_t nv) { return nn_field_sum(n->lat, v, nv); }
 
 #define R float
 #define S f

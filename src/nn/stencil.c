@@ -1,6 +1,8 @@
 /* stencil.c — the neighbour table of a 3^d convolution, the coarse map of
  * the U-Net, and the precision staging of a network pass (nn.h). */
 #include "latdiff/nn.h"
+#include "latdiff/profile.h"
+#include <limits.h>
 
 PetscErrorCode nn_stencil_create(int d, const int *L, PetscBool periodic, nn_stencil **out)
 {
@@ -95,6 +97,17 @@ int64_t nn_conv_work(const nn_stencil *st, int nc, int no)
 {
   const int64_t wide = PetscMax(nc, no);
   return nn_conv_chunk(st) * st->K * wide + (int64_t)st->K * nc * no + wide;
+}
+
+PetscErrorCode nn_field_sum(const lattice *lat, double *v, int64_t n)
+{
+  PetscFunctionBeginUser;
+  if (!lat || lat->nranks == 1) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(n <= INT_MAX, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_field_sum: %lld values", (long long)n);
+  PetscCall(PetscLogEventBegin(EV_REDUCE, 0, 0, 0, 0));
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, v, (int)n, MPI_DOUBLE, MPI_SUM, lat->comm));
+  PetscCall(PetscLogEventEnd(EV_REDUCE, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 void nn_coarse_map(int d, const int *L, int64_t *coarse)

@@ -2,6 +2,7 @@
  * parameters and arena; the passes are in unet_impl.inc. */
 #include "latdiff/nn_net.h"
 #include "latdiff/nn_unet.h"
+#include "latdiff/profile.h"
 #include "latdiff/rng.h"
 
 #include <math.h>
@@ -171,7 +172,56 @@ static void build(builder *b)
   }
 }
 
-PetscErrorCode nn_unet_create(const nn_unet_spec *spec, int64_t batch, nn_precision precision, nn_unet **out)
+PetscBool nn_unet_split_check(const nn_unet_spec *s, const lattice *lat, char *why, size_t len)
+{
+  if (!s->periodic)
+    return snprintf(why, len, "zero padding pads at the whole lattice's edges; a split lattice needs periodic padding"),
+           PETSC_FALSE;
+  if (!s->resample) return PETSC_TRUE;
+  for (int mu = 0; mu < lat->d; mu++)
+    for (int l = 1, e = lat->l[mu]; l < s->levels; l++, e /= 2)
+      if (e % 2)
+        return snprintf(why, len,
+                        "a rank's box has extent %d in direction %d at level %d (lattice %d over %d ranks), which level "
+                        "%d cannot halve: every local extent must be a multiple of %d",
+                        e, mu, l - 1, lat->L[mu], lat->P[mu], l, 1 << (s->levels - 1)),
+               PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+/* level l's stencil (and on a split lattice its lattice and ghosts) for
+ * the whole lattice Lc of that level; the coarse map to level l + 1 */
+static PetscErrorCode create_level(nn_unet *n, int l, const int *Lc)
+{
+  const nn_unet_spec *spec = &n->spec;
+  int lc[NN_MAXDIM];
+
+  PetscFunctionBeginUser;
+  n->Vglobal[l] = 1;
+  for (int mu = 0; mu < spec->d; mu++) n->Vglobal[l] *= Lc[mu], lc[mu] = Lc[mu];
+  if (n->lat) {
+    const lattice *lat = n->lat;
+    if (l > 0) { /* the same grid and ranks (no reordering): the rank's box is the fine one halved */
+      PetscCall(lattice_create(lat->comm, spec->d, Lc, lat->P, 1, &n->level_lat[l]));
+      for (int mu = 0; mu < spec->d; mu++)
+        PetscCheck(n->level_lat[l]->origin[mu] * (1 << l) == lat->origin[mu], PETSC_COMM_SELF, PETSC_ERR_PLIB,
+                   "nn_unet: level %d's box does not sit on the fine one", l);
+    }
+    const lattice *ll = l > 0 ? n->level_lat[l] : lat;
+    PetscCall(ghosts_create(ll, &n->gh[l]));
+    PetscCall(nn_stencil_create_split(ll, n->gh[l], &n->st[l]));
+    for (int mu = 0; mu < spec->d; mu++) lc[mu] = ll->l[mu];
+  } else PetscCall(nn_stencil_create(spec->d, Lc, spec->periodic, &n->st[l]));
+  if (spec->resample && l < spec->levels - 1) {
+    PetscCall(PetscMalloc1((size_t)n->st[l]->V, &n->coarse[l]));
+    nn_coarse_map(spec->d, lc, n->coarse[l]);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* lat NULL: the lattice spec->L held whole; else lat's split field */
+static PetscErrorCode unet_create(const nn_unet_spec *spec, const lattice *lat, int64_t batch, nn_precision precision,
+                                  nn_unet **out)
 {
   nn_unet *n;
   char why[256];
@@ -180,17 +230,23 @@ PetscErrorCode nn_unet_create(const nn_unet_spec *spec, int64_t batch, nn_precis
   PetscFunctionBeginUser;
   PetscCheck(nn_unet_check(spec, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_unet: %s", why);
   PetscCheck(batch >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nn_unet: batch %lld", (long long)batch);
+  if (lat) {
+    PetscCheck(lat->d == spec->d, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "nn_unet: a %d-d net on a %d-d lattice",
+               spec->d, lat->d);
+    for (int mu = 0; mu < spec->d; mu++)
+      PetscCheck(lat->L[mu] == spec->L[mu], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "nn_unet: extent %d is %d, not %d",
+                 mu, lat->L[mu], spec->L[mu]);
+    PetscCheck(nn_unet_split_check(spec, lat, why, sizeof why), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-proc_grid: %s",
+               why);
+  }
   PetscCall(PetscNew(&n));
-  n->spec = *spec, n->batch = batch, n->precision = precision;
+  n->spec = *spec, n->batch = batch, n->precision = precision, n->lat = lat;
   n->F = 2 * spec->J + (spec->moments ? 3 : 0);
   for (int mu = 0; mu < spec->d; mu++) Lc[mu] = spec->L[mu];
   for (int l = 0; l < spec->levels; l++) {
-    PetscCall(nn_stencil_create(spec->d, Lc, spec->periodic, &n->st[l]));
-    if (spec->resample && l < spec->levels - 1) {
-      PetscCall(PetscMalloc1((size_t)n->st[l]->V, &n->coarse[l]));
-      nn_coarse_map(spec->d, Lc, n->coarse[l]);
+    PetscCall(create_level(n, l, Lc));
+    if (spec->resample)
       for (int mu = 0; mu < spec->d; mu++) Lc[mu] /= 2;
-    }
   }
   n->V = n->st[0]->V;
   builder b = {.n = n};
@@ -200,7 +256,7 @@ PetscErrorCode nn_unet_create(const nn_unet_spec *spec, int64_t batch, nn_precis
   if (precision == NN_SINGLE) PetscCall(PetscCalloc2((size_t)n->nparams, &n->pf, (size_t)n->nparams, &n->gf));
   /* the arena: the embedding's buffers, every slot's values and gradient,
    * the GroupNorm statistics, the conv work buffer */
-  int64_t at = 0, work = 0, cmax = 0;
+  int64_t at = 0, work = 0, cmax = 0, ext = 0, gmax = 1;
   const int E = spec->embed;
   n->freq_at = at, at += spec->J;
   n->feat_at = at, at += batch * n->F;
@@ -217,9 +273,16 @@ PetscErrorCode nn_unet_create(const nn_unet_spec *spec, int64_t batch, nn_precis
   }
   for (int k = 0; k < n->nops; k++) {
     nn_unet_op *o = &n->op[k];
-    if (o->type == OP_BLOCK_TAIL) o->stats = at, at += batch * o->groups * 2;
-    if (o->type == OP_CONV) work = PetscMax(work, nn_conv_work(n->st[o->level], o->cin, o->cout));
+    if (o->type == OP_BLOCK_TAIL) o->stats = at, at += batch * o->groups * 2, gmax = PetscMax(gmax, o->groups);
+    if (o->type == OP_CONV) {
+      work = PetscMax(work, nn_conv_work(n->st[o->level], o->cin, o->cout));
+      ext = PetscMax(ext, batch * n->st[o->level]->Vin * PetscMax(o->cin, o->cout));
+    }
   }
+  if (!lat) ext = 0; /* a convolution reads its input slot itself */
+  n->ext_at = at, at += ext;
+  n->ext2_at = at, at += ext;
+  PetscCall(PetscMalloc1((size_t)(batch * gmax * 2), &n->gsums));
   n->eadd_at = at, at += batch * cmax;
   n->dsum_at = at, at += batch * cmax;
   n->work_at = at, at += work;
@@ -236,6 +299,17 @@ PetscErrorCode nn_unet_create(const nn_unet_spec *spec, int64_t batch, nn_precis
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode nn_unet_create(const nn_unet_spec *spec, int64_t batch, nn_precision precision, nn_unet **out)
+{
+  return unet_create(spec, NULL, batch, precision, out);
+}
+
+PetscErrorCode nn_unet_create_split(const nn_unet_spec *spec, const lattice *lat, int64_t batch, nn_precision precision,
+                                    nn_unet **out)
+{
+  return unet_create(spec, lat, batch, precision, out);
+}
+
 PetscErrorCode nn_unet_destroy(nn_unet **np)
 {
   nn_unet *n = *np;
@@ -245,7 +319,10 @@ PetscErrorCode nn_unet_destroy(nn_unet **np)
   for (int l = 0; l < n->spec.levels; l++) {
     PetscCall(nn_stencil_destroy(&n->st[l]));
     PetscCall(PetscFree(n->coarse[l]));
+    PetscCall(ghosts_destroy(&n->gh[l]));
+    PetscCall(lattice_destroy(&n->level_lat[l]));
   }
+  PetscCall(PetscFree(n->gsums));
   PetscCall(PetscFree2(n->p, n->g));
   if (n->pf) PetscCall(PetscFree2(n->pf, n->gf));
   PetscCall(PetscFree(n->arena));
@@ -284,8 +361,8 @@ PetscErrorCode nn_unet_forward(nn_unet *n, int64_t B, const double *x, const dou
   nn_stage_in(n->precision, n->arena, n->slot[0].val, x, B * n->V);
   if (n->precision == NN_SINGLE) {
     nn_round(n->pf, n->p, n->nparams);
-    forward_f(n, n->pf, B, t);
-  } else forward_d(n, n->p, B, t);
+    PetscCall(forward_f(n, n->pf, B, t));
+  } else PetscCall(forward_d(n, n->p, B, t));
   nn_stage_out(n->precision, n->arena, n->slot[n->nslots - 1].val, out, B * n->V);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -304,8 +381,8 @@ PetscErrorCode nn_unet_tangent(nn_unet *n, int64_t B, const double *x, const dou
       if (n->op[k].type == OP_BLOCK_TAIL) nn_replicate_row(n->precision, n->arena, n->op[k].stats, 2 * n->op[k].groups, B);
   }
   nn_stage_in(n->precision, n->arena, n->slot[0].grad, xt, B * n->V);
-  if (n->precision == NN_SINGLE) tangent_f(n, n->pf, B);
-  else tangent_d(n, n->p, B);
+  if (n->precision == NN_SINGLE) PetscCall(tangent_f(n, n->pf, B));
+  else PetscCall(tangent_d(n, n->p, B));
   nn_stage_out(n->precision, n->arena, n->slot[n->nslots - 1].grad, outt, B * n->V);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -317,9 +394,9 @@ PetscErrorCode nn_unet_backward(nn_unet *n, int64_t B, const double *dout)
   nn_stage_in(n->precision, n->arena, n->slot[n->nslots - 1].grad, dout, B * n->V);
   if (n->precision == NN_SINGLE) {
     PetscCall(PetscArrayzero(n->gf, n->nparams));
-    backward_f(n, n->pf, n->gf, B);
+    PetscCall(backward_f(n, n->pf, n->gf, B));
     nn_widen_add(n->g, n->gf, n->nparams);
-  } else backward_d(n, n->p, n->g, B);
+  } else PetscCall(backward_d(n, n->p, n->g, B));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -341,15 +418,31 @@ static PetscErrorCode unet_destroy(void *impl)
   return nn_unet_destroy(&n);
 }
 
-PetscErrorCode nn_net_create_unet(const char *kind, const nn_unet_spec *spec, int64_t batch, PetscBool odd,
-                                  nn_precision precision, nn_net **out)
+static PetscErrorCode wrap(const char *kind, nn_unet *n, int64_t batch, PetscBool odd, nn_net **out)
 {
   static const nn_net_ops ops = {.init = unet_init, .forward = unet_forward, .backward = unet_backward,
                                  .tangent = unet_tangent, .destroy = unet_destroy};
+  return nn_net_wrap(kind, n, &ops, n->V, batch, n->nparams, n->p, n->g, odd, out);
+}
+
+PetscErrorCode nn_net_create_unet(const char *kind, const nn_unet_spec *spec, int64_t batch, PetscBool odd,
+                                  nn_precision precision, nn_net **out)
+{
   nn_unet *n;
 
   PetscFunctionBeginUser;
   PetscCall(nn_unet_create(spec, odd ? 2 * batch : batch, precision, &n));
-  PetscCall(nn_net_wrap(kind, n, &ops, n->V, batch, n->nparams, n->p, n->g, odd, out));
+  PetscCall(wrap(kind, n, batch, odd, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode nn_net_create_unet_split(const char *kind, const nn_unet_spec *spec, const lattice *lat, int64_t batch,
+                                        PetscBool odd, nn_precision precision, nn_net **out)
+{
+  nn_unet *n;
+
+  PetscFunctionBeginUser;
+  PetscCall(nn_unet_create_split(spec, lat, odd ? 2 * batch : batch, precision, &n));
+  PetscCall(wrap(kind, n, batch, odd, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
