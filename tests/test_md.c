@@ -71,7 +71,7 @@ static PetscErrorCode check_integrator(hmc *s, md_integrator which, int *fails)
   PetscCall(PetscMalloc1(lat->V, &pi0));
   random_field(lat, phi0, 2, 0.5);
   random_field(lat, pi0, 3, 1.0);
-  s->md = (md_params){which, 10, 1.0};
+  s->md = (md_params){.integrator = which, .nmd = 10, .tau = 1.0};
 
   /* reversibility: forward, flip momenta, forward, flip: back to the start */
   PetscCall(set_start(s, phi0, pi0));
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-lambda", &lambda, NULL));
   PetscCall(lattice_create(PETSC_COMM_WORLD, d, L, grid, 1, &lat));
   PetscCall(phi4_create(lat, kappa, lambda, &th));
-  PetscCall(hmc_create(lat, th, (md_params){MD_LEAPFROG, 10, 1.0}, 1, &s));
+  PetscCall(hmc_create(lat, th, (md_params){.integrator = MD_LEAPFROG, .nmd = 10, .tau = 1.0}, 1, &s));
   PetscCall(check_force(s, &fails));
   PetscCall(check_integrator(s, MD_LEAPFROG, &fails));
   PetscCall(check_integrator(s, MD_OMELYAN, &fails));

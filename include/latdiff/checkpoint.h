@@ -24,6 +24,12 @@ typedef struct {
   int64_t nstored;
   double stats[CHECKPOINT_NSTATS];     /* this replica's accumulators */
   double stepper[CHECKPOINT_NSTEPPER]; /* this replica's update state (0 in files before it) */
+  /* a longer update state, a row of extra_n values per replica of which
+   * this rank holds [extra_off, extra_off + extra_len) in extra (e.g. a
+   * spectrum on the rank's modes); none with extra_n = 0. Read back into
+   * the same buffer; a checkpoint without it is refused. */
+  double *extra;
+  int64_t extra_n, extra_off, extra_len;
 } checkpoint_state;
 
 PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, const char *path, const double *phi,

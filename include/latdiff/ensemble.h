@@ -17,6 +17,9 @@
  *   ensemble_writer_create_rows, ensemble_write_rows
  *                            C  the same for whole configurations per rank
  *   ensemble_writer_flush    C  make what is written durable (before a checkpoint)
+ *   ensemble_writer_put_array C a dataset of n values at the root (a generator's
+ *                               state, e.g. HMC's mass propagator) with attributes,
+ *                               from world rank 0's data
  *   ensemble_writer_finish   C  summary attributes, close, rename to the final name
  *   ensemble_writer_close    C  close without finishing (run stopped)
  *   ensemble_open            C  open for reading; validates the attributes, the
@@ -108,6 +111,8 @@ PetscErrorCode ensemble_writer_reopen(const lattice *lat, const ensemble_meta *m
                                       ensemble_writer **out);
 PetscErrorCode ensemble_write_config(ensemble_writer *w, int64_t i, const double *phi, double S, double M);
 PetscErrorCode ensemble_writer_flush(ensemble_writer *w);
+PetscErrorCode ensemble_writer_put_array(ensemble_writer *w, const char *name, int64_t n, const double *v, int nattr,
+                                         const char *const *attr_names, const double *attr_values);
 PetscErrorCode ensemble_writer_finish(ensemble_writer **w, int nsummary, const char *const *names, const double *values);
 PetscErrorCode ensemble_writer_close(ensemble_writer **w);
 

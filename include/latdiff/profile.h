@@ -5,7 +5,7 @@
  * and logging calls are no-ops.
  *
  * The Markov chains and the files: halo exchange, force, field update,
- * reductions, file I/O, measurements, FFTs. The learned half: the network's
+ * reductions, file I/O, measurements, FFTs, cluster updates. The learned half: the network's
  * convolution paths (forward, backward to the data, backward to the weights),
  * GroupNorm with swish, dense layers; training's loss and gradient, gradient
  * allreduce, optimiser, validation, checkpoints; the score evaluations of
@@ -16,7 +16,7 @@
 
 #include "latdiff/base.h"
 
-extern PetscLogEvent EV_HALO, EV_FORCE, EV_UPDATE, EV_REDUCE, EV_IO, EV_MEASURE, EV_FFT;
+extern PetscLogEvent EV_HALO, EV_FORCE, EV_UPDATE, EV_REDUCE, EV_IO, EV_MEASURE, EV_FFT, EV_CLUSTER;
 extern PetscLogEvent EV_NN_CONV_FORWARD, EV_NN_CONV_BACKWARD_DATA, EV_NN_CONV_BACKWARD_WEIGHTS, EV_NN_GROUPNORM,
   EV_NN_DENSE;
 extern PetscLogEvent EV_TRAIN_LOSS, EV_GRAD_ALLREDUCE, EV_OPTIMIZER, EV_VALIDATION, EV_CHECKPOINT;

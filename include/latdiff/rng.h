@@ -30,6 +30,9 @@ typedef enum {
   RNG_TRAIN = 9, /* training: batch, time and noise draws */
   RNG_HUTCHINSON = 10, /* likelihood: the probes of the divergence */
   RNG_PROPOSAL = 11,   /* the independence chain's accept test */
+  RNG_CLUSTER_BOND = 12, /* cluster updates: a bond per (site, direction) */
+  RNG_CLUSTER_FLIP = 13, /* ... a cluster's flip, by its smallest site; Wolff's seed site */
+  RNG_TRAJECTORY = 14,   /* HMC: the jitter of a trajectory's length */
   RNG_TEST = 99
 } rng_purpose;
 

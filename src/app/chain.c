@@ -20,6 +20,7 @@ PetscErrorCode chain_options_parse(PetscOptionItems *PetscOptionsObject, chain_o
 
   PetscFunctionBeginUser;
   o->d = LATTICE_MAXDIM;
+  if (o->cluster_every < 1) o->cluster_every = 1;
   PetscCall(opt_ints(PetscOptionsObject, "-lattice", "global extents L0,L1,... (sets d = 1..4)", LATTICE_MAXDIM, o->L,
                      &o->d, &set));
   if (!set) o->d = 0;
@@ -61,6 +62,12 @@ PetscErrorCode chain_options_parse(PetscOptionItems *PetscOptionsObject, chain_o
                      &o->progress));
   PetscCall(opt_real(PetscOptionsObject, "-flip",
                      "probability per update of the global move phi -> -phi (exact: the action is even)", &o->flip));
+  PetscCall(opt_enum(PetscOptionsObject, "-cluster",
+                     "embedded Ising cluster updates of the signs of phi (Brower-Tamayo; exact, on any process grid): "
+                     "swendsen-wang flips every cluster with probability 1/2, wolff the cluster of a random site",
+                     cluster_kind_names, &o->cluster));
+  snprintf(help, sizeof help, "%s between cluster updates", unit);
+  PetscCall(opt_int(PetscOptionsObject, "-cluster_every", help, 1, &o->cluster_every));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -130,6 +137,8 @@ PetscErrorCode chain_options_finish(chain_options *o, const char *verb)
              "-force and -restart contradict each other: -force starts over, -restart continues");
   PetscCheck(o->flip >= 0 && o->flip <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-flip: %g is not a probability in [0, 1]", o->flip);
+  PetscCheck(!o->cluster || o->kappa >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-cluster: kappa %g < 0; the embedding joins aligned neighbours, which needs kappa >= 0", o->kappa);
   if (!o->stop_file[0]) snprintf(o->stop_file, sizeof o->stop_file, "%s.stop", o->output);
   PetscCall(check_memory(o));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -145,6 +154,8 @@ void chain_meta(const chain_options *o, const char *generator, ensemble_meta *m)
   ensemble_meta_set_int(m, "every", o->every);
   ensemble_meta_set_string(m, "start", o->start);
   ensemble_meta_set_real(m, "flip", o->flip);
+  ensemble_meta_set_string(m, "cluster", cluster_kind_names[o->cluster]);
+  if (o->cluster) ensemble_meta_set_int(m, "cluster_every", o->cluster_every);
   for (int mu = 0; mu < o->d; mu++) m->L[mu] = o->L[mu];
 }
 
@@ -223,6 +234,34 @@ static PetscErrorCode maybe_flip(const chain_options *o, const lattice *lat, con
     PetscFunctionReturn(PETSC_SUCCESS);
   for (int64_t i = 0; i < lat->V; i++) st->phi[i] = -st->phi[i];
   if (st->prepare) PetscCall(st->prepare(st->ctx)); /* what the stepper keeps of phi */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -cluster: after every -cluster_every updates, keyed by (seed, update, replica) */
+static PetscErrorCode maybe_cluster(const chain_options *o, cluster *c, const chain_stepper *st, uint64_t t)
+{
+  PetscFunctionBeginUser;
+  if (!c || (t + 1) % (uint64_t)o->cluster_every) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(cluster_update(c, st->phi, st->h, o->seed, t));
+  if (st->prepare) PetscCall(st->prepare(st->ctx)); /* what the stepper keeps of phi */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the clusters of this run's updates (every replica's), in one line */
+static PetscErrorCode cluster_report(const lattice *lat, const cluster *c)
+{
+  const cluster_stats *s = cluster_get_stats(c);
+  double t[3] = {lat->rank == 0 ? s->updates : 0, lat->rank == 0 ? s->clusters : 0, lat->rank == 0 ? s->flipped : 0};
+  int rounds = s->max_rounds;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, t, 3, MPI_DOUBLE, MPI_SUM, lat->world));
+  MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_INT, MPI_MAX, lat->world));
+  if (t[0] > 0)
+    PetscCall(log_printf(lat->world, LOG_INFO,
+                         "cluster updates: %.0f, %.4g clusters and %.4g flipped sites per update (%.3g of the "
+                         "lattice), at most %d labelling rounds across the ranks\n",
+                         t[0], t[1] / t[0], t[2] / t[0], t[2] / t[0] / (double)lat->Vglobal, rounds));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -379,7 +418,8 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
                          phi4 *theory, const chain_stepper *st)
 {
   ensemble_writer *w;
-  checkpoint_state cs = {0};
+  checkpoint_state cs = {.extra = st->extra, .extra_n = st->extra_n, .extra_off = st->extra_off,
+                         .extra_len = st->extra_len};
   char ckpt[PETSC_MAX_PATH_LEN + 16];
   PetscLogDouble t0, now, last;
   output_claim *claim;
@@ -398,6 +438,8 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
 
   const uint64_t total = (uint64_t)o->therm + (uint64_t)o->ntraj * (uint64_t)o->every;
   const uint64_t first = cs.next_traj;
+  cluster *clu = NULL;
+  if (o->cluster) PetscCall(cluster_create(lat, theory->kappa, (cluster_kind)o->cluster, &clu));
   int stop = 0;
   PetscBool progress;
   PetscCall(PetscTime(&t0));
@@ -406,6 +448,7 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
     markov_result r;
     PetscCall(st->update(st->ctx, t, &r));
     PetscCall(maybe_flip(o, lat, st, t));
+    PetscCall(maybe_cluster(o, clu, st, t));
     if (t >= (uint64_t)o->therm) stats_add(cs.stats, &r);
     if (t >= (uint64_t)o->therm && (t - (uint64_t)o->therm + 1) % (uint64_t)o->every == 0)
       PetscCall(store(w, lat, theory, st, cs.nstored++, t, claim));
@@ -428,6 +471,8 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "time per %s: %.6e s (%llu updates in %.3f s)\n", st->unit,
                          (now - t0) / (double)(cs.next_traj - first), (unsigned long long)(cs.next_traj - first),
                          now - t0));
+  if (clu) PetscCall(cluster_report(lat, clu));
+  PetscCall(cluster_destroy(&clu));
   if (stop) {
     PetscCall(ensemble_writer_close(&w));
     if (stop == 2)
@@ -443,6 +488,7 @@ PetscErrorCode chain_run(app_run *run, const chain_options *o, const ensemble_me
     static const char *const names[] = {"acceptance", "mean_dH", "mean_exp_minus_dH", "mean_exp_minus_dH_error"};
     double summary[4];
     if (st->metropolis) PetscCall(final_report(lat, cs.stats, summary));
+    if (st->finish) PetscCall(st->finish(st->ctx, w));
     PetscCall(ensemble_writer_finish(&w, st->metropolis ? 4 : 0, names, summary));
     PetscCall(file_remove(PETSC_COMM_WORLD, ckpt));
     PetscCall(log_printf(PETSC_COMM_WORLD, LOG_INFO, "wrote %s (%lld configurations)\n", o->output,

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "latdiff/ensemble.h"
+#include "latdiff/cluster.h"
 #include "latdiff/markov.h"
 #include "latdiff/phi4.h"
 
@@ -21,6 +22,8 @@ typedef struct {
   PetscBool force, restart, help;
   double progress; /* seconds between progress lines */
   double flip;     /* probability per update of the global move phi -> -phi */
+  PetscEnum cluster; /* cluster_kind: embedded Ising cluster updates (cluster.h) */
+  int cluster_every; /* ... after every this many updates */
 } chain_options;
 
 /* Register and read the shared options, between PetscOptionsBegin/End;
@@ -46,6 +49,13 @@ typedef struct {
   PetscErrorCode (*save)(void *ctx, double *state);
   PetscErrorCode (*load)(void *ctx, const double *state);
   PetscErrorCode (*update)(void *ctx, uint64_t t, markov_result *r);
+  /* a longer state, kept in the checkpoint as this rank's part of a row of
+   * extra_n values (checkpoint.h): save fills it, a restart reads it back
+   * before load (extra_n = 0: none) */
+  double *extra;
+  int64_t extra_n, extra_off, extra_len;
+  /* before the ensemble is finished: what the update wants to record (NULL: nothing) */
+  PetscErrorCode (*finish)(void *ctx, ensemble_writer *w);
   void *ctx;
 } chain_stepper;
 

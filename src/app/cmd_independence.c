@@ -242,7 +242,7 @@ PetscErrorCode cmd_independence(app_run *run)
              PETSC_ERR_PLIB, "a replica of %lld sites, the model's %lld (or another slab)", (long long)lat->V,
              (long long)m->shape.dim);
   PetscCall(phi4_create(lat, o.chain.kappa, o.chain.lambda, &theory));
-  PetscCall(hmc_create(lat, theory, (md_params){MD_OMELYAN, o.nmd, o.tau}, o.chain.seed, &s.h));
+  PetscCall(hmc_create(lat, theory, (md_params){.integrator = MD_OMELYAN, .nmd = o.nmd, .tau = o.tau}, o.chain.seed, &s.h));
   PetscCall(likelihood_create(&o.sched, &o.lp, m, &s.l));
   PetscCall(PetscMalloc2((size_t)lat->V, &s.x, (size_t)lat->V, &s.z));
   s.o = &o, s.lat = lat, s.m = m;

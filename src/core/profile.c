@@ -1,7 +1,7 @@
 /* profile.c — registration of the PETSc log events (see profile.h). */
 #include "latdiff/profile.h"
 
-PetscLogEvent EV_HALO, EV_FORCE, EV_UPDATE, EV_REDUCE, EV_IO, EV_MEASURE, EV_FFT;
+PetscLogEvent EV_HALO, EV_FORCE, EV_UPDATE, EV_REDUCE, EV_IO, EV_MEASURE, EV_FFT, EV_CLUSTER;
 PetscLogEvent EV_NN_CONV_FORWARD, EV_NN_CONV_BACKWARD_DATA, EV_NN_CONV_BACKWARD_WEIGHTS, EV_NN_GROUPNORM, EV_NN_DENSE;
 PetscLogEvent EV_TRAIN_LOSS, EV_GRAD_ALLREDUCE, EV_OPTIMIZER, EV_VALIDATION, EV_CHECKPOINT;
 PetscLogEvent EV_SAMPLER_SCORE[PROFILE_NSAMPLERS], EV_LIKELIHOOD_SCORE, EV_DIVERGENCE;
@@ -23,6 +23,7 @@ PetscErrorCode profile_register(void)
   PetscCall(PetscLogEventRegister("FileIO", cls, &EV_IO));
   PetscCall(PetscLogEventRegister("Measure", cls, &EV_MEASURE));
   PetscCall(PetscLogEventRegister("FFT", cls, &EV_FFT));
+  PetscCall(PetscLogEventRegister("ClusterUpdate", cls, &EV_CLUSTER));
   PetscCall(PetscLogEventRegister("ConvForward", cls, &EV_NN_CONV_FORWARD));
   PetscCall(PetscLogEventRegister("ConvBackData", cls, &EV_NN_CONV_BACKWARD_DATA));
   PetscCall(PetscLogEventRegister("ConvBackWeights", cls, &EV_NN_CONV_BACKWARD_WEIGHTS));

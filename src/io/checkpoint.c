@@ -76,6 +76,23 @@ static PetscErrorCode read_rows(const lattice *lat, hid_t file, const char *name
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* this rank's part [off, off + len) of row `replica` of an [R, n] dataset */
+static PetscErrorCode select_part(const lattice *lat, hid_t ds, const checkpoint_state *st, hid_t *fspace, hid_t *mspace)
+{
+  hsize_t start[2] = {(hsize_t)lat->replica, (hsize_t)st->extra_off}, count[2] = {1, (hsize_t)st->extra_len},
+          m = (hsize_t)PetscMax(st->extra_len, 1);
+
+  PetscFunctionBeginUser;
+  H5CALL(*fspace = H5Dget_space(ds));
+  H5CALL(*mspace = H5Screate_simple(1, &m, NULL));
+  if (st->extra_len > 0) H5CALL(H5Sselect_hyperslab(*fspace, H5S_SELECT_SET, start, NULL, count, NULL));
+  else {
+    H5CALL(H5Sselect_none(*fspace));
+    H5CALL(H5Sselect_none(*mspace));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, const char *path, const double *phi,
                                 const checkpoint_state *st)
 {
@@ -107,6 +124,18 @@ PetscErrorCode checkpoint_write(const lattice *lat, const ensemble_meta *meta, c
 
   PetscCall(write_rows(lat, file, dxpl, "stats", CHECKPOINT_NSTATS, st->stats, tmp));
   PetscCall(write_rows(lat, file, dxpl, "stepper", CHECKPOINT_NSTEPPER, st->stepper, tmp));
+  if (st->extra_n > 0) {
+    hsize_t edims[2] = {(hsize_t)lat->nreplicas, (hsize_t)st->extra_n};
+    H5CALL(space = H5Screate_simple(2, edims, NULL));
+    H5CALL(ds = H5Dcreate2(file, "stepper_extra", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5CALL(H5Sclose(space));
+    PetscCall(select_part(lat, ds, st, &fspace, &mspace));
+    PetscCheck(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, st->extra) >= 0, PETSC_COMM_SELF,
+               PETSC_ERR_FILE_WRITE, "%s: cannot write /stepper_extra: %s", tmp, h5_write_error(tmp));
+    H5CALL(H5Sclose(fspace));
+    H5CALL(H5Sclose(mspace));
+    H5CALL(H5Dclose(ds));
+  }
   H5CALL(H5Pclose(dxpl));
   PetscCheck(H5Fclose(file) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write: %s", tmp,
              h5_write_error(tmp));
@@ -147,6 +176,27 @@ PetscErrorCode checkpoint_read(const lattice *lat, const ensemble_meta *meta, co
   for (int k = 0; k < CHECKPOINT_NSTEPPER; k++) st->stepper[k] = 0;
   if (H5Lexists(file, "stepper", H5P_DEFAULT) > 0)
     PetscCall(read_rows(lat, file, "stepper", CHECKPOINT_NSTEPPER, st->stepper, path));
+  if (st->extra_n > 0) {
+    hsize_t dims[2] = {0, 0};
+    PetscCheck(H5Lexists(file, "stepper_extra", H5P_DEFAULT) > 0, lat->world, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: no /stepper_extra, which this run's update keeps (damaged checkpoint?)", path);
+    H5CALL(ds = H5Dopen2(file, "stepper_extra", H5P_DEFAULT));
+    H5CALL(fspace = H5Dget_space(ds));
+    H5CALL(H5Sget_simple_extent_dims(fspace, dims, NULL));
+    H5CALL(H5Sclose(fspace));
+    PetscCheck(dims[0] == (hsize_t)lat->nreplicas && dims[1] == (hsize_t)st->extra_n, lat->world,
+               PETSC_ERR_FILE_UNEXPECTED, "%s: /stepper_extra is not [%d, %lld] (damaged checkpoint?)", path,
+               lat->nreplicas, (long long)st->extra_n);
+    PetscCall(select_part(lat, ds, st, &fspace, &mspace));
+    PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, st->extra) >= 0, PETSC_COMM_SELF,
+               PETSC_ERR_FILE_READ, "%s: cannot read /stepper_extra", path);
+    for (int64_t k = 0; k < st->extra_len; k++)
+      PetscCheck(isfinite(st->extra[k]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: /stepper_extra holds a value that is not finite", path);
+    H5CALL(H5Sclose(fspace));
+    H5CALL(H5Sclose(mspace));
+    H5CALL(H5Dclose(ds));
+  }
   PetscCall(h5_close(&file));
   PetscCall(PetscLogEventEnd(EV_IO, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -213,6 +213,31 @@ PetscErrorCode ensemble_writer_close(ensemble_writer **wp)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode ensemble_writer_put_array(ensemble_writer *w, const char *name, int64_t n, const double *v, int nattr,
+                                         const char *const *attr_names, const double *attr_values)
+{
+  hsize_t dims = (hsize_t)n;
+  hid_t space, ds, mspace;
+  int rank;
+
+  PetscFunctionBeginUser;
+  MPICHECK(MPI_Comm_rank(w->world, &rank));
+  H5CALL(space = H5Screate_simple(1, &dims, NULL));
+  H5CALL(ds = H5Dcreate2(w->file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  H5CALL(mspace = H5Screate_simple(1, &dims, NULL));
+  if (rank != 0) {
+    H5CALL(H5Sselect_none(space));
+    H5CALL(H5Sselect_none(mspace));
+  }
+  PetscCheck(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, space, w->dxpl, v) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+             "%s: cannot write /%s: %s", w->partial_path, name, h5_write_error(w->partial_path));
+  for (int k = 0; k < nattr; k++) PetscCall(h5_attr_put_double(ds, attr_names[k], attr_values[k]));
+  H5CALL(H5Sclose(mspace));
+  H5CALL(H5Sclose(space));
+  H5CALL(H5Dclose(ds));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode ensemble_writer_finish(ensemble_writer **wp, int nsummary, const char *const *names, const double *values)
 {
   ensemble_writer *w = *wp;
