@@ -42,6 +42,10 @@
  *                              C the covariance of x_0 given x_t of the
  *                              type's Gaussian (the free field's, exact; a
  *                              network's base): -denoise_draw's noise
+ *   score_model_propagator     G(p) of the type's Gaussian (the free field's,
+ *                              exact; a network's base) on the modes k0 ..
+ *                              k0 + nk - 1 of its lattice, row-major: a mass
+ *                              for Fourier-accelerated HMC (hmc.h)
  *   score_model_describe       theory, lattice and couplings into the
  *                              ensemble metadata
  *   score_model_write_attrs    the type's parameters as attributes of a file
@@ -82,6 +86,7 @@ typedef struct {
                                double *div);
   PetscErrorCode (*log_prior)(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
   PetscErrorCode (*posterior_color)(score_model *m, double f, double xi, int64_t nb, double *z);
+  PetscErrorCode (*propagator)(score_model *m, int64_t k0, int64_t nk, double *G);
   void (*describe)(const score_model *m, ensemble_meta *meta);
   PetscErrorCode (*write_attrs)(const score_model *m, hid_t file);
   PetscErrorCode (*read_attrs)(score_model *m, hid_t obj, const char *path); /* the inverse of write_attrs */
@@ -130,6 +135,7 @@ PetscErrorCode score_model_divergence(score_model *m, double t, double f, double
                                       double *div);
 PetscErrorCode score_model_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
 PetscErrorCode score_model_posterior_color(score_model *m, double f, double xi, int64_t nb, double *z);
+PetscErrorCode score_model_propagator(score_model *m, int64_t k0, int64_t nk, double *G);
 void score_model_describe(const score_model *m, ensemble_meta *meta);
 PetscErrorCode score_model_write_attrs(const score_model *m, hid_t file);
 /* A model of the registered type `type` with its parameters read from the

@@ -19,9 +19,11 @@
  * the model's lattice decomposed as the chain's); the run, its file, checkpoints, stop file, restart and
  * progress line are the shared chain of hmc (chain.h). With -hmc_every N,
  * an HMC trajectory follows every N proposals (its acceptance reported
- * apart). Update t of replica r draws prior sample t R + r and its accept
+ * apart), with -mass fourier Fourier accelerated by the model's own
+ * Gaussian propagator (score_model_propagator). Update t of replica r draws prior sample t R + r and its accept
  * test from (seed, RNG_PROPOSAL, t, r). */
 #include "chain.h"
+#include "hmc_tune.h"
 #include "latdiff/hmc.h"
 #include "latdiff/likelihood.h"
 #include "latdiff/rng.h"
@@ -35,6 +37,7 @@ typedef struct {
   likelihood_params lp;
   int hmc_every, nmd;
   double tau;
+  PetscEnum mass;
 } indep_options;
 
 typedef struct {
@@ -77,6 +80,10 @@ static PetscErrorCode parse(indep_options *o, score_model *m)
                     &o->hmc_every));
   PetscCall(opt_int(PetscOptionsObject, "-nmd", "-hmc_every: integration steps per trajectory (Omelyan)", 1, &o->nmd));
   PetscCall(opt_real(PetscOptionsObject, "-tau", "-hmc_every: trajectory length", &o->tau));
+  PetscCall(opt_enum(PetscOptionsObject, "-mass",
+                     "-hmc_every: the kinetic term, identity or fourier (M(p) = 1 / G(p) with G the model's Gaussian "
+                     "propagator: its fitted base, or the free field's)",
+                     hmc_mass_names, &o->mass));
   PetscOptionsEnd();
   if (o->lp.tmax == 0) o->lp.tmax = o->sched.kind == SCHEDULE_COSINE ? 0.995 : 1.0;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -243,6 +250,15 @@ PetscErrorCode cmd_independence(app_run *run)
              (long long)m->shape.dim);
   PetscCall(phi4_create(lat, o.chain.kappa, o.chain.lambda, &theory));
   PetscCall(hmc_create(lat, theory, (md_params){.integrator = MD_OMELYAN, .nmd = o.nmd, .tau = o.tau}, o.chain.seed, &s.h));
+  if ((hmc_mass_kind)o.mass == HMC_MASS_FOURIER) { /* the model's propagator on the chain's modes */
+    int64_t k0, nk;
+    double *G;
+    PetscCall(hmc_modes(s.h, &k0, &nk));
+    PetscCall(PetscMalloc1((size_t)PetscMax(nk, 1), &G));
+    PetscCall(score_model_propagator(m, k0, nk, G));
+    PetscCall(hmc_set_mass(s.h, G));
+    PetscCall(PetscFree(G));
+  }
   PetscCall(likelihood_create(&o.sched, &o.lp, m, &s.l));
   PetscCall(PetscMalloc2((size_t)lat->V, &s.x, (size_t)lat->V, &s.z));
   s.o = &o, s.lat = lat, s.m = m;
@@ -271,6 +287,7 @@ PetscErrorCode cmd_independence(app_run *run)
     ensemble_meta_set_string(&meta, "model_checksum", sum);
   }
   ensemble_meta_set_int(&meta, "hmc_every", o.hmc_every);
+  if (o.mass) ensemble_meta_set_string(&meta, "mass", hmc_mass_names[o.mass]);
   const chain_stepper st = {.unit = "proposal", .metropolis = PETSC_TRUE, .phi = s.h->phi, .h = s.h->h,
                             .prepare = prepare, .start = start, .save = save, .load = load, .update = update,
                             .ctx = &s};

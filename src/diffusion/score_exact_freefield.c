@@ -5,6 +5,7 @@
  * application is one batched FFTW-MPI transform (freefield.h). */
 #include "latdiff/freefield.h"
 #include "latdiff/options.h"
+#include "latdiff/phi4.h"
 #include "latdiff/rng.h"
 #include "latdiff/score_model.h"
 
@@ -164,6 +165,20 @@ static PetscErrorCode ff_destroy(score_model *m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the free propagator on modes k0 .. k0 + nk - 1 */
+static PetscErrorCode ff_propagator(score_model *m, int64_t k0, int64_t nk, double *G)
+{
+  const freefield_model *p = m->data;
+  double q[LATTICE_MAXDIM];
+
+  PetscFunctionBeginUser;
+  for (int64_t j = 0; j < nk; j++) {
+    for (int64_t r = k0 + j, mu = p->d - 1; mu >= 0; mu--) q[mu] = 2 * PETSC_PI * (double)(r % p->L[mu]) / p->L[mu], r /= p->L[mu];
+    G[j] = phi4_free_propagator(p->d, p->kappa, q);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode score_exact_freefield(score_model *m)
 {
   freefield_model *p;
@@ -175,7 +190,8 @@ PetscErrorCode score_exact_freefield(score_model *m)
   m->data = p;
   m->ops = (score_model_ops){.set_from_options = ff_options, .setup = ff_setup, .apply = ff_apply,
                              .diffused = ff_diffused, .action = ff_action, .jet = ff_jet, .divergence = ff_divergence,
-                             .log_prior = ff_log_prior, .posterior_color = ff_posterior_color, .describe = ff_describe,
+                             .log_prior = ff_log_prior, .posterior_color = ff_posterior_color, .propagator = ff_propagator,
+                             .describe = ff_describe,
                              .destroy = ff_destroy};
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -211,6 +211,16 @@ PetscErrorCode score_model_posterior_color(score_model *m, double f, double xi, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode score_model_propagator(score_model *m, int64_t k0, int64_t nk, double *G)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(m->ops.propagator, m->comm, PETSC_ERR_USER_INPUT,
+             "the %s score has no propagator for -mass fourier (the free field and networks with -base gaussian have)",
+             m->type);
+  PetscCall(m->ops.propagator(m, k0, nk, G));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 void score_model_describe(const score_model *m, ensemble_meta *meta)
 {
   snprintf(meta->theory, sizeof meta->theory, "%s", m->type);

@@ -66,6 +66,20 @@ static PetscErrorCode net_diffused(score_model *m, double f, double xi, int64_t 
                                    double *x);
 static PetscErrorCode net_log_prior(score_model *m, double f, double xi, int64_t nb, const double *x, double *lp);
 static PetscErrorCode net_posterior_color(score_model *m, double f, double xi, int64_t nb, double *z);
+
+/* the base's G on modes k0 .. k0 + nk - 1 (this rank's, once localised) */
+static PetscErrorCode net_propagator(score_model *m, int64_t k0, int64_t nk, double *G)
+{
+  const gauss_base *b = ((network *)m->data)->base;
+
+  PetscFunctionBeginUser;
+  PetscCheck(!b->local || (k0 == b->k0 && nk == b->nk), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "score_model_propagator: modes %lld + %lld, the base holds %lld + %lld", (long long)k0, (long long)nk,
+             (long long)b->k0, (long long)b->nk);
+  PetscCheck(k0 >= 0 && k0 + nk <= b->V, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "score_model_propagator: modes");
+  PetscCall(PetscArraycpy(G, b->local ? b->Gl : b->G + k0, nk));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 static PetscErrorCode net_divergence(score_model *m, double t, double f, double xi, int64_t nb, const double *x,
                                      double *div);
 
@@ -170,6 +184,7 @@ static PetscErrorCode net_setup(score_model *m)
     m->ops.diffused = net_diffused; /* the default prior: the base's Gaussian, diffused */
     m->ops.log_prior = net_log_prior;
     m->ops.posterior_color = net_posterior_color;
+    m->ops.propagator = net_propagator;
     if (st.magnetisation) PetscCall(gauss_base_set_magnetisations(n->base, st.nmagnetisation, st.magnetisation));
     if (n->transferred) PetscCall(transfer_base(m));
     if (m->lat) PetscCall(gauss_base_localise(n->base));
