@@ -136,125 +136,102 @@ static PetscErrorCode check_gradient(const lattice *lat, double *gs, const doubl
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode check_conv(const lattice *lat, int C, int layers, nn_precision prec, double tol, int *fails_)
+/* a kind's net held whole and split, plain and -odd (nn_net.h) */
+typedef struct {
+  nn_net *whole, *split, *odd_whole, *odd_split;
+} nets;
+
+/* the same trained-looking parameters in all four, then forward,
+ * backward, tangents (separate and shared) and the odd forward compared */
+static PetscErrorCode compare(const lattice *lat, nets *n, double tol, int *fails_)
 {
   int fails = 0;
-  const int d = lat->d, *L = lat->L;
-  const int64_t B = 3;
-  nn_convnet *whole, *split;
+  const int64_t B = 3, np = n->whole->nparams;
   inputs in;
+  double scale = 0, diff;
 
   PetscFunctionBeginUser;
-  PetscCall(nn_convnet_create(d, L, C, layers, 4, B, prec, &whole));
-  PetscCall(nn_convnet_create_split(lat, C, layers, 4, B, prec, &split));
-  nn_convnet_init(whole, 7);
-  const int64_t np = whole->nparams;
-  perturb(whole->p, np);
-  PetscCall(PetscArraycpy(split->p, whole->p, np));
+  nn_net_init(n->whole, 7);
+  perturb(n->whole->p, np);
+  PetscCall(PetscArraycpy(n->split->p, n->whole->p, np));
+  PetscCall(PetscArraycpy(n->odd_whole->p, n->whole->p, np));
+  PetscCall(PetscArraycpy(n->odd_split->p, n->whole->p, np));
   PetscCall(inputs_create(lat, B, &in));
 
-  double scale = 0, diff;
-  PetscCall(nn_convnet_forward(whole, B, in.x, in.t, in.out));
-  PetscCall(nn_convnet_forward(split, B, in.xl, in.t, in.outl));
+  PetscCall(nn_net_forward(n->whole, B, in.x, in.t, in.out));
+  PetscCall(nn_net_forward(n->split, B, in.xl, in.t, in.outl));
   diff = local_diff(lat, B, in.outl, in.out, &scale);
   CHECK("forward", diff, scale);
 
-  PetscCall(nn_convnet_backward(whole, B, in.dout));
-  PetscCall(nn_convnet_backward(split, B, in.doutl));
-  PetscCall(check_gradient(lat, split->g, whole->g, np, tol, &fails));
+  PetscCall(nn_net_backward(n->whole, B, in.dout));
+  PetscCall(nn_net_backward(n->split, B, in.doutl));
+  PetscCall(check_gradient(lat, n->split->g, n->whole->g, np, tol, &fails));
 
-  PetscCall(nn_convnet_tangent(whole, B, in.x, in.t, in.xt, in.out, in.outt, PETSC_FALSE));
-  PetscCall(nn_convnet_tangent(split, B, in.xl, in.t, in.xtl, in.outl, in.outtl, PETSC_FALSE));
-  scale = 0, diff = local_diff(lat, B, in.outtl, in.outt, &scale);
-  CHECK("tangents", diff, scale);
+  for (int shared = 0; shared < 2; shared++) {
+    PetscCall(n->whole->ops.tangent(n->whole->impl, B, in.x, in.t, in.xt, in.out, in.outt, (PetscBool)shared));
+    PetscCall(n->split->ops.tangent(n->split->impl, B, in.xl, in.t, in.xtl, in.outl, in.outtl, (PetscBool)shared));
+    scale = 0, diff = local_diff(lat, B, in.outtl, in.outt, &scale);
+    CHECK(shared ? "tangents shared at one x" : "tangents", diff, scale);
+  }
 
-  PetscCall(nn_convnet_tangent(whole, B, in.x, in.t, in.xt, in.out, in.outt, PETSC_TRUE));
-  PetscCall(nn_convnet_tangent(split, B, in.xl, in.t, in.xtl, in.outl, in.outtl, PETSC_TRUE));
-  scale = 0, diff = local_diff(lat, B, in.outtl, in.outt, &scale);
-  CHECK("tangents shared at one x", diff, scale);
-
-  double trw, trs;
-  PetscCall(nn_convnet_trace(whole, in.x, in.t[1], &trw));
-  PetscCall(nn_convnet_trace(split, in.xl, in.t[1], &trs));
-  CHECK("the Jacobian's trace", fabs(trs - trw), fabs(trw));
-
-  /* the odd net behind nn_net.h */
-  nn_net *ow, *os;
-  PetscCall(nn_net_create_conv(d, L, C, layers, 4, B, PETSC_TRUE, prec, &ow));
-  PetscCall(nn_net_create_conv_split(lat, C, layers, 4, B, PETSC_TRUE, prec, &os));
-  PetscCall(PetscArraycpy(ow->p, whole->p, np));
-  PetscCall(PetscArraycpy(os->p, whole->p, np));
-  PetscCall(nn_net_forward(ow, B, in.x, in.t, in.out));
-  PetscCall(nn_net_forward(os, B, in.xl, in.t, in.outl));
+  PetscCall(nn_net_forward(n->odd_whole, B, in.x, in.t, in.out));
+  PetscCall(nn_net_forward(n->odd_split, B, in.xl, in.t, in.outl));
   scale = 0, diff = local_diff(lat, B, in.outl, in.out, &scale);
   CHECK("-odd forward", diff, scale);
 
-  PetscCall(nn_net_destroy(&ow));
-  PetscCall(nn_net_destroy(&os));
+  if (n->whole->ops.trace) { /* the conv net's exact trace */
+    double trw, trs;
+    PetscCall(n->whole->ops.trace(n->whole->impl, in.x, in.t[1], &trw));
+    PetscCall(n->split->ops.trace(n->split->impl, in.xl, in.t[1], &trs));
+    CHECK("the Jacobian's trace", fabs(trs - trw), fabs(trw));
+  }
   PetscCall(inputs_destroy(&in));
-  PetscCall(nn_convnet_destroy(&whole));
-  PetscCall(nn_convnet_destroy(&split));
   *fails_ += fails;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the default unet (channels C, 2C, 4C, .. over `levels`) with GroupNorm in 4 groups */
-static PetscErrorCode check_unet(const lattice *lat, int C, int levels, nn_precision prec, double tol, int *fails_)
+static PetscErrorCode nets_destroy(nets *n)
 {
-  int fails = 0;
+  PetscFunctionBeginUser;
+  PetscCall(nn_net_destroy(&n->whole));
+  PetscCall(nn_net_destroy(&n->split));
+  PetscCall(nn_net_destroy(&n->odd_whole));
+  PetscCall(nn_net_destroy(&n->odd_split));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode check_conv(const lattice *lat, int C, int layers, nn_precision prec, double tol, int *fails)
+{
+  const int64_t B = 3;
+  nets n;
+
+  PetscFunctionBeginUser;
+  for (int odd = 0; odd < 2; odd++) {
+    PetscCall(nn_net_create_conv(lat->d, lat->L, C, layers, 4, B, (PetscBool)odd, prec, odd ? &n.odd_whole : &n.whole));
+    PetscCall(nn_net_create_conv_split(lat, C, layers, 4, B, (PetscBool)odd, prec, odd ? &n.odd_split : &n.split));
+  }
+  PetscCall(compare(lat, &n, tol, fails));
+  PetscCall(nets_destroy(&n));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the default unet (channels C, 2C, 4C, .. over `levels`) with GroupNorm in 4 groups */
+static PetscErrorCode check_unet(const lattice *lat, int C, int levels, nn_precision prec, double tol, int *fails)
+{
   const int64_t B = 3;
   nn_unet_spec spec;
-  nn_unet *whole, *split;
-  inputs in;
+  nets n;
 
   PetscFunctionBeginUser;
   nn_unet_spec_default("unet", lat->d, lat->L, &spec);
   spec.levels = levels, spec.groups = spec.groups_first = 4;
   for (int l = 0; l < levels; l++) spec.channels[l] = C << l;
-  PetscCall(nn_unet_create(&spec, B, prec, &whole));
-  PetscCall(nn_unet_create_split(&spec, lat, B, prec, &split));
-  nn_unet_init(whole, 7);
-  const int64_t np = whole->nparams;
-  perturb(whole->p, np);
-  PetscCall(PetscArraycpy(split->p, whole->p, np));
-  PetscCall(inputs_create(lat, B, &in));
-
-  double scale = 0, diff;
-  PetscCall(nn_unet_forward(whole, B, in.x, in.t, in.out));
-  PetscCall(nn_unet_forward(split, B, in.xl, in.t, in.outl));
-  diff = local_diff(lat, B, in.outl, in.out, &scale);
-  CHECK("forward", diff, scale);
-
-  PetscCall(nn_unet_backward(whole, B, in.dout));
-  PetscCall(nn_unet_backward(split, B, in.doutl));
-  PetscCall(check_gradient(lat, split->g, whole->g, np, tol, &fails));
-
-  PetscCall(nn_unet_tangent(whole, B, in.x, in.t, in.xt, in.out, in.outt, PETSC_FALSE));
-  PetscCall(nn_unet_tangent(split, B, in.xl, in.t, in.xtl, in.outl, in.outtl, PETSC_FALSE));
-  scale = 0, diff = local_diff(lat, B, in.outtl, in.outt, &scale);
-  CHECK("tangents", diff, scale);
-
-  PetscCall(nn_unet_tangent(whole, B, in.x, in.t, in.xt, in.out, in.outt, PETSC_TRUE));
-  PetscCall(nn_unet_tangent(split, B, in.xl, in.t, in.xtl, in.outl, in.outtl, PETSC_TRUE));
-  scale = 0, diff = local_diff(lat, B, in.outtl, in.outt, &scale);
-  CHECK("tangents shared at one x", diff, scale);
-
-  nn_net *ow, *os;
-  PetscCall(nn_net_create_unet("unet", &spec, B, PETSC_TRUE, prec, &ow));
-  PetscCall(nn_net_create_unet_split("unet", &spec, lat, B, PETSC_TRUE, prec, &os));
-  PetscCall(PetscArraycpy(ow->p, whole->p, np));
-  PetscCall(PetscArraycpy(os->p, whole->p, np));
-  PetscCall(nn_net_forward(ow, B, in.x, in.t, in.out));
-  PetscCall(nn_net_forward(os, B, in.xl, in.t, in.outl));
-  scale = 0, diff = local_diff(lat, B, in.outl, in.out, &scale);
-  CHECK("-odd forward", diff, scale);
-
-  PetscCall(nn_net_destroy(&ow));
-  PetscCall(nn_net_destroy(&os));
-  PetscCall(inputs_destroy(&in));
-  PetscCall(nn_unet_destroy(&whole));
-  PetscCall(nn_unet_destroy(&split));
-  *fails_ += fails;
+  for (int odd = 0; odd < 2; odd++) {
+    PetscCall(nn_net_create_unet("unet", &spec, B, (PetscBool)odd, prec, odd ? &n.odd_whole : &n.whole));
+    PetscCall(nn_net_create_unet_split("unet", &spec, lat, B, (PetscBool)odd, prec, odd ? &n.odd_split : &n.split));
+  }
+  PetscCall(compare(lat, &n, tol, fails));
+  PetscCall(nets_destroy(&n));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
