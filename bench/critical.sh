@@ -72,4 +72,16 @@ if len(Ls) > 1:
 for L in Ls:
     best = min(methods, key=lambda m: cost[(m, L)])
     print('L = %d: cheapest per independent configuration: %s (%.3g s)' % (L, best, cost[(best, L)]))
+try:
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt, matplotlib.ticker
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for m in methods:
+        ax.loglog(Ls, tau[m], 'o-', label=m)
+    ax.set_xlabel('L'); ax.set_ylabel('tau_int(|M|) [trajectories]'); ax.legend(); ax.set_xticks(Ls, [str(L) for L in Ls]); ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    fig.tight_layout(); fig.savefig('%s/tau.png' % d, dpi=90)
+    print('plot: %s/tau.png' % d)
+except ImportError:
+    pass
 EOF2
