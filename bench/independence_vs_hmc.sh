@@ -29,6 +29,7 @@ CONV=${CONV:-"-mass fourier -tau 1.5708 -nmd 6 -target_acceptance 0.8 -cluster s
 MPI="mpirun --allow-run-as-root --oversubscribe -n $NP -x OPENBLAS_NUM_THREADS=1"
 export OPENBLAS_NUM_THREADS=1
 W=${WORKDIR:-$(mktemp -d /tmp/indep.XXXXXX)}
+mkdir -p "$W"
 echo "work directory $W; $N updates per chain on $NP ranks, $STEPS training steps"
 # the chain's own measure: "time per <update>: T s" (startup excluded)
 per_update() { "$@" 2>&1 | awk '/^time per/ {print $4}'; }
