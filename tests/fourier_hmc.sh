@@ -35,6 +35,10 @@ print('G(0) %.3g, G(pi) %.3g, fit terms %g, nmd %g' % (G[0], G[-1], f['mass_prop
 sys.exit(not (G.shape == (256,) and (G > 0).all() and G[0] > G[-1] and nmd[0] >= 1))
 EOF2
 fi
+check "near kappa_c the fit of 1/G turns negative at p = 0 (64x64, kappa 0.27, seed 5): the measured G is kept" sh -c "
+  $TESTMPIRUN -n 2 $LATDIFF hmc -lattice 64,64 -kappa 0.27 -lambda 0.022 -therm 500 -ntraj 5 -seed 5 -mass fourier \
+    -tau 1.5708 -nmd 6 -proc_grid 2,1 -output '$workdir/nofit.h5' -quiet &&
+  h5dump -a mass_propagator/fit_terms '$workdir/nofit.h5' | grep -q '(0): 0$'"
 # restart: -therm 3 measures trajectory 0 and freezes after it; a stop file ends the run there
 R="-lattice 16,8 -kappa 0.25 -lambda 0.022 -ntraj 20 -therm 3 -seed 8 -mass fourier -target_acceptance 0.8 -quiet"
 check "uninterrupted, 2 ranks" mpi 2 $LATDIFF hmc $R -output "$workdir/r0.h5"

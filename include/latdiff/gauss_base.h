@@ -45,6 +45,10 @@
  *                        fit keeps the measurement's noise out of the base: a
  *                        network on the raw G copies the training ensemble's
  *                        fluctuation mode by mode
+ *   gauss_base_fit_or_keep  the same, but where the fitted 1/G is not
+ *                        positive on every mode G is kept as measured and
+ *                        nterms is 0 (gauss_base_fit: an error naming
+ *                        -base_propagator)
  *   gauss_base_set_from  to takes from's G and zero mode (the same lattice,
  *                        perhaps another layout)
  *   gauss_base_set_magnetisations  the zero mode's law from n magnetisations
@@ -117,6 +121,7 @@ PetscErrorCode gauss_base_measure(gauss_base *g, MPI_Comm comm, int64_t n, const
 PetscErrorCode gauss_base_set(gauss_base *g, const double *G);
 PetscErrorCode gauss_base_set_from(gauss_base *to, const gauss_base *from);
 PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof);
+PetscErrorCode gauss_base_fit_or_keep(gauss_base *g, int *nterms, double *chi2_dof);
 PetscErrorCode gauss_base_set_magnetisations(gauss_base *g, int64_t n, const double *M);
 PetscBool gauss_base_transfers(const gauss_base *g, char *why, size_t len);
 PetscErrorCode gauss_base_transfer(const gauss_base *from, gauss_base *to, char *why, size_t len);

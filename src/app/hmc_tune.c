@@ -35,7 +35,8 @@ static void free_propagator(hmc_tune *t)
 }
 
 /* the spectrum of every replica pooled into G, smoothed by the Gaussian
- * base's fit (kept as measured where the fit is not positive everywhere) */
+ * base's fit (kept as measured where the fit is not positive everywhere;
+ * a measured G of zero at some mode is refused by hmc_set_mass) */
 static PetscErrorCode freeze(hmc_tune *t)
 {
   const lattice *lat = t->s->lat;
@@ -49,13 +50,7 @@ static PetscErrorCode freeze(hmc_tune *t)
   MPICHECK(MPI_Allreduce(MPI_IN_PLACE, whole, (int)lat->Vglobal, MPI_DOUBLE, MPI_SUM, lat->world));
   PetscCall(gauss_base_create_on(lat->comm, lat->d, lat->L, &gb));
   PetscCall(gauss_base_set(gb, whole));
-  PetscCall(gauss_base_fit(gb, &t->fit_terms, &t->fit_chi2));
-  int ok = 1;
-  for (int64_t k = 0; k < lat->Vglobal; k++) ok &= isfinite(gb->G[k]) && gb->G[k] > 0;
-  if (!ok) {
-    PetscCall(gauss_base_set(gb, whole));
-    t->fit_terms = 0;
-  }
+  PetscCall(gauss_base_fit_or_keep(gb, &t->fit_terms, &t->fit_chi2));
   for (int64_t j = 0; j < t->nk; j++) t->G[j] = gb->G[t->k0 + j];
   PetscCall(gauss_base_destroy(&gb));
   PetscCall(PetscFree(whole));

@@ -6,7 +6,8 @@
  * spectrum |phi(p)|^2 of trajectories [therm/4, therm/2) of every replica,
  * pooled, made the propagator G and smoothed by the Gaussian base's fit
  * (gauss_base_fit: a polynomial in the hypercubic invariants of phat^2,
- * the form `train -base gaussian` uses), frozen from trajectory therm/2 on.
+ * the form `train -base gaussian` uses; kept as measured where the fit is
+ * not positive on every mode), frozen from trajectory therm/2 on.
  * -mass_propagator free: G(p) = 1 / (phat^2 + m2) from the start.
  * -target_acceptance A: the steps per trajectory adapted in windows of 20
  * trajectories of [therm/2, therm) (by 1.2 when the window's acceptance is

@@ -210,18 +210,18 @@ static double fitted_inverse(const gauss_base *g, int64_t j, const double *c)
   return inv;
 }
 
-PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof)
+/* the fit into G, or (bad: the first mode where the fitted 1/G is not
+ * positive, else -1) G left as it is */
+static void fit(gauss_base *g, int *nterms, double *chi2_dof, int64_t *bad)
 {
   double c[FIT_MAXTERMS];
   int n, used;
   int64_t orbits;
   const int64_t first = g->nmu ? 1 : 0; /* with the pair the zero mode is theirs and stays out */
 
-  PetscFunctionBeginUser;
-  PetscCheck(!g->local, PETSC_COMM_SELF, PETSC_ERR_ORDER, "gauss_base: G after gauss_base_localise");
-  *nterms = 0, *chi2_dof = NAN;
+  *nterms = 0, *chi2_dof = NAN, *bad = -1;
   fit_coefficients(g, first, c, &n, &used, &orbits);
-  if (!used) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!used) return;
   /* chi^2: an orbit of |O| modes of a Gaussian field measured on N
    * independent configurations has the relative variance 2 / (N |O|) (a
    * complex mode and its conjugate are one, a real mode has twice the
@@ -229,15 +229,38 @@ PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof)
   double sum = 0;
   for (int64_t j = first; j < g->V; j++) {
     const double inv = fitted_inverse(g, j, c);
-    PetscCheck(inv > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
-               "-base_propagator fit: the fitted inverse propagator is not positive at mode %lld; use -base_propagator "
-               "measured", (long long)j);
+    if (!(inv > 0)) {
+      *bad = j;
+      return;
+    }
     sum += (1 - g->G[j] * inv) * (1 - g->G[j] * inv);
     g->work[j] = 1 / inv;
   }
   for (int64_t j = first; j < g->V; j++) g->G[j] = g->work[j];
   *nterms = used;
   if (g->nconf > 0) *chi2_dof = sum * g->nconf / 2 / (double)(orbits - used);
+}
+
+PetscErrorCode gauss_base_fit(gauss_base *g, int *nterms, double *chi2_dof)
+{
+  int64_t bad;
+
+  PetscFunctionBeginUser;
+  PetscCheck(!g->local, PETSC_COMM_SELF, PETSC_ERR_ORDER, "gauss_base: G after gauss_base_localise");
+  fit(g, nterms, chi2_dof, &bad);
+  PetscCheck(bad < 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+             "-base_propagator fit: the fitted inverse propagator is not positive at mode %lld; use -base_propagator "
+             "measured", (long long)bad);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode gauss_base_fit_or_keep(gauss_base *g, int *nterms, double *chi2_dof)
+{
+  int64_t bad;
+
+  PetscFunctionBeginUser;
+  PetscCheck(!g->local, PETSC_COMM_SELF, PETSC_ERR_ORDER, "gauss_base: G after gauss_base_localise");
+  fit(g, nterms, chi2_dof, &bad);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
