@@ -2,10 +2,11 @@
 # Fourier-accelerated HMC (hmc -mass fourier, hmc_tune.h): exact on the
 # free field with the free mass and with the measured, fitted and frozen
 # one (chi2, G(p) and <exp(-dH)> = 1 within 4 sigma, with Swendsen-Wang
-# too); the same ensemble on 1, 2 and 4 ranks (1e-12), with a jittered
-# trajectory length and an adapted step count; a restart after the
-# spectrum was measured repeats the uninterrupted run exactly; the frozen
-# propagator and step count are in the ensemble file; refusals.
+# too) and with one measured on another run's ensemble; the same ensemble
+# on 1, 2 and 4 ranks (1e-12), with a jittered trajectory length and an
+# adapted step count; a restart after the spectrum was measured repeats the
+# uninterrupted run exactly; the frozen propagator and step count are in
+# the ensemble file; refusals.
 . "$top_srcdir/tests/tap.sh"
 C="$top_builddir/tests/test_compare"
 F="$top_builddir/tests/test_freefield"
@@ -17,6 +18,10 @@ check "  ... chi2, G(p), <exp(-dH)> exact within 4 sigma" $F -input "$workdir/fr
 check "free field, the measured mass (fitted, frozen at therm/2), Swendsen-Wang, 2 ranks" \
   mpi 2 $LATDIFF hmc $ff -mass fourier -tau 1.5708 -nmd 6 -cluster swendsen-wang -output "$workdir/meas.h5"
 check "  ... chi2, G(p), <exp(-dH)> exact within 4 sigma" $F -input "$workdir/meas.h5"
+check "free field, the propagator measured on another run's ensemble (-mass_propagator FILE), 2 ranks" \
+  mpi 2 $LATDIFF hmc $ff -seed 12 -mass fourier -mass_propagator "$workdir/free.h5" -tau 1.5708 -nmd 4 \
+  -output "$workdir/file.h5"
+check "  ... chi2, G(p), <exp(-dH)> exact within 4 sigma" $F -input "$workdir/file.h5"
 # the same chain on any slab decomposition
 G="-lattice 16,16 -kappa 0.26 -lambda 0.022 -ntraj 30 -therm 40 -seed 6 -mass fourier -tau 1.5 -nmd 5 -tau_jitter 0.3 \
   -target_acceptance 0.9 -quiet"
@@ -58,5 +63,9 @@ check_fails "-mass fourier with no thermalisation to measure in is refused" "-th
 check_fails "-mass_m2 0 is refused" "-mass_m2: 0" $LATDIFF hmc $B -mass fourier -mass_propagator free -mass_m2 0
 check_fails "-tau_jitter 1 is refused" "-tau_jitter: 1" $LATDIFF hmc $B -tau_jitter 1
 check_fails "-target_acceptance 1.5 is refused" "-target_acceptance: 1.5" $LATDIFF hmc $B -target_acceptance 1.5
+check_fails "-mass_propagator FILE of another lattice is refused" "on 16x8, but this chain is on 8x8" \
+  $LATDIFF hmc $B -mass fourier -mass_propagator "$workdir/free.h5"
+check_fails "-mass_propagator naming no file is refused" "nofile.h5" \
+  $LATDIFF hmc $B -mass fourier -mass_propagator "$workdir/nofile.h5"
 check "no output from refused runs" test ! -e "$workdir/bad.h5"
 finish

@@ -20,7 +20,8 @@
  *   hmc_modes                    the first global mode and the count of this
  *                                rank's modes (the layout of hmc_set_mass's G)
  *   hmc_power                 R  |phi(p)|^2 of the field on this rank's modes
- *                                (to measure G)
+ *                                (to measure G); hmc_power_of: of another
+ *                                field in the lattice's layout
  * With md.tau_jitter J > 0 trajectory t has length tau (1 + J (2u - 1)),
  * u uniform keyed by (seed, t, replica), the nmd steps stretched with it.
  * All randomness is keyed by (seed, purpose, global site, trajectory, replica).
@@ -65,5 +66,6 @@ PetscErrorCode hmc_trajectory(hmc *s, uint64_t traj, markov_result *res);
 PetscErrorCode hmc_set_mass(hmc *s, const double *G);
 PetscErrorCode hmc_modes(hmc *s, int64_t *k0, int64_t *nk);
 PetscErrorCode hmc_power(hmc *s, double *power);
+PetscErrorCode hmc_power_of(hmc *s, const double *field, double *power);
 
 #endif

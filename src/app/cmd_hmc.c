@@ -10,7 +10,9 @@ typedef struct {
   chain_options chain;
   double tau, tau_jitter;
   int nmd;
-  PetscEnum integrator, mass, propagator;
+  PetscEnum integrator, mass;
+  hmc_propagator_kind propagator;
+  char propagator_text[PETSC_MAX_PATH_LEN];
   double m2, target;
 } hmc_options;
 
@@ -19,7 +21,8 @@ static PetscErrorCode parse(hmc_options *o)
   PetscFunctionBeginUser;
   *o = (hmc_options){.chain = {.replicas = 1, .kappa = 0.21, .lambda = 0.022, .ntraj = 100, .therm = 100, .every = 1,
                                .checkpoint_every = 100, .seed = 1, .progress = 10},
-                     .tau = 1.0, .nmd = 10, .integrator = (PetscEnum)MD_OMELYAN, .m2 = 0.1};
+                     .tau = 1.0, .nmd = 10, .integrator = (PetscEnum)MD_OMELYAN, .m2 = 0.1,
+                     .propagator_text = "measured"};
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "latdiff hmc: Hybrid Monte Carlo for lattice phi^4", NULL);
   PetscCall(chain_options_parse(PetscOptionsObject, &o->chain, "trajectories"));
   PetscCall(opt_enum(PetscOptionsObject, "-integrator", "molecular dynamics integrator", md_integrator_names, &o->integrator));
@@ -32,10 +35,14 @@ static PetscErrorCode parse(hmc_options *o)
                      "kinetic term: identity, or fourier (M(p) = 1 / G(p): every mode moves at a comparable rate; "
                      "needs slabs, -proc_grid N,1,..)",
                      hmc_mass_names, &o->mass));
-  PetscCall(opt_enum(PetscOptionsObject, "-mass_propagator",
-                     "G of -mass fourier: measured (the spectrum of trajectories therm/4 .. therm/2, fitted, then "
-                     "frozen) or free (1 / (phat^2 + m2))",
-                     hmc_propagator_names, &o->propagator));
+  PetscCall(PetscOptionsString("-mass_propagator",
+                               "G of -mass fourier: measured (the spectrum of trajectories therm/4 .. therm/2, fitted, "
+                               "then frozen), free (1 / (phat^2 + m2)), or an ensemble FILE of this lattice (the "
+                               "spectrum of up to 1000 of its configurations, fitted)",
+                               "latdiff", o->propagator_text, o->propagator_text, sizeof o->propagator_text, NULL));
+  if (!strcmp(o->propagator_text, "measured")) o->propagator = HMC_PROPAGATOR_MEASURED;
+  else if (!strcmp(o->propagator_text, "free")) o->propagator = HMC_PROPAGATOR_FREE;
+  else o->propagator = HMC_PROPAGATOR_FILE;
   PetscCall(opt_real(PetscOptionsObject, "-mass_m2", "m2 of -mass_propagator free", &o->m2));
   PetscCall(opt_real(PetscOptionsObject, "-target_acceptance",
                      "adapt -nmd during the second half of -therm towards this acceptance, then freeze it (0: off)",
@@ -86,7 +93,12 @@ PetscErrorCode cmd_hmc(app_run *run)
   PetscCall(phi4_create(lat, o.chain.kappa, o.chain.lambda, &theory));
   PetscCall(hmc_create(lat, theory, (md_params){(md_integrator)o.integrator, o.nmd, o.tau, o.tau_jitter}, o.chain.seed,
                        &h.s));
-  const hmc_tune_options to = {(hmc_mass_kind)o.mass, (hmc_propagator_kind)o.propagator, o.m2, o.target, o.chain.therm};
+  hmc_tune_options to = {.mass = (hmc_mass_kind)o.mass, .propagator = o.propagator, .m2 = o.m2, .target = o.target,
+                         .therm = o.chain.therm};
+  if (o.propagator == HMC_PROPAGATOR_FILE) {
+    PetscCall(PetscStrncpy(to.file, o.propagator_text, sizeof to.file));
+    PetscCall(output_set_add_input(&run->files, "-mass_propagator", to.file));
+  }
   PetscCall(hmc_tune_create(h.s, &to, &h.tune));
   chain_meta(&o.chain, "hmc", &meta);
   ensemble_meta_set_string(&meta, "integrator", md_integrator_names[o.integrator]);
@@ -95,15 +107,15 @@ PetscErrorCode cmd_hmc(app_run *run)
   if (o.tau_jitter > 0) ensemble_meta_set_real(&meta, "tau_jitter", o.tau_jitter);
   if (o.mass) {
     ensemble_meta_set_string(&meta, "mass", hmc_mass_names[o.mass]);
-    ensemble_meta_set_string(&meta, "mass_propagator", hmc_propagator_names[o.propagator]);
-    if ((hmc_propagator_kind)o.propagator == HMC_PROPAGATOR_FREE) ensemble_meta_set_real(&meta, "mass_m2", o.m2);
+    ensemble_meta_set_string(&meta, "mass_propagator", o.propagator == HMC_PROPAGATOR_FILE ? o.propagator_text : hmc_propagator_names[o.propagator]);
+    if (o.propagator == HMC_PROPAGATOR_FREE) ensemble_meta_set_real(&meta, "mass_m2", o.m2);
   }
   if (o.target > 0) ensemble_meta_set_real(&meta, "target_acceptance", o.target);
   const PetscBool tuned = o.mass || o.target > 0; /* a state beyond the field (plain HMC has none) */
   chain_stepper st = {.unit = "trajectory", .metropolis = PETSC_TRUE, .phi = h.s->phi, .h = h.s->h, .update = update,
                       .ctx = &h};
   if (tuned) st.save = save, st.load = load, st.finish = record;
-  if ((hmc_mass_kind)o.mass == HMC_MASS_FOURIER && (hmc_propagator_kind)o.propagator == HMC_PROPAGATOR_MEASURED)
+  if ((hmc_mass_kind)o.mass == HMC_MASS_FOURIER && o.propagator == HMC_PROPAGATOR_MEASURED)
     st.extra = h.tune->power, st.extra_n = lat->Vglobal, st.extra_off = h.tune->k0, st.extra_len = h.tune->nk;
   PetscCall(chain_run(run, &o.chain, &meta, lat, theory, &st));
   PetscCall(hmc_tune_destroy(&h.tune));

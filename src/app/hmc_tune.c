@@ -7,7 +7,7 @@
 #include <math.h>
 
 const char *const hmc_mass_names[] = {"identity", "fourier", "hmc_mass_kind", "HMC_MASS_", NULL};
-const char *const hmc_propagator_names[] = {"measured", "free", "hmc_propagator_kind", "HMC_PROPAGATOR_", NULL};
+const char *const hmc_propagator_names[] = {"measured", "free", "file", "hmc_propagator_kind", "HMC_PROPAGATOR_", NULL};
 
 #define TUNE_WINDOW 20
 
@@ -19,6 +19,12 @@ static PetscBool measures(const hmc_tune *t)
 /* the trajectories whose spectrum is measured: [therm/4, therm/2); the mass is frozen after them */
 static int64_t measure_from(const hmc_tune *t) { return t->o.therm / 4; }
 static int64_t freeze_at(const hmc_tune *t) { return t->o.therm / 2; }
+
+/* the trajectories' spectra the pooled G averages: every replica's */
+static double measured_count(const hmc_tune *t)
+{
+  return (double)(freeze_at(t) - measure_from(t)) * t->s->lat->nreplicas;
+}
 
 /* G(p) = 1 / (phat^2 + m2) on this rank's modes */
 static void free_propagator(hmc_tune *t)
@@ -37,12 +43,11 @@ static void free_propagator(hmc_tune *t)
 /* the spectrum of every replica pooled into G, smoothed by the Gaussian
  * base's fit (kept as measured where the fit is not positive everywhere;
  * a measured G of zero at some mode is refused by hmc_set_mass) */
-static PetscErrorCode freeze(hmc_tune *t)
+static PetscErrorCode freeze(hmc_tune *t, double count)
 {
   const lattice *lat = t->s->lat;
   gauss_base *gb;
   double *whole;
-  const double count = (double)(freeze_at(t) - measure_from(t)) * lat->nreplicas;
 
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc1((size_t)lat->Vglobal, &whole));
@@ -56,6 +61,36 @@ static PetscErrorCode freeze(hmc_tune *t)
   PetscCall(PetscFree(whole));
   PetscCall(hmc_set_mass(t->s, t->G));
   t->frozen = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -mass_propagator FILE: the spectrum of up to 1000 of its configurations
+ * (evenly spaced), read whole by every rank, each taking its slab; every
+ * replica reads the same ones */
+static PetscErrorCode from_file(hmc_tune *t)
+{
+  const lattice *lat = t->s->lat;
+  ensemble_reader *r;
+  double *whole, *slab, *p;
+  char a[32], b[32];
+
+  PetscFunctionBeginUser;
+  PetscCall(ensemble_open(lat->world, t->o.file, &r));
+  lattice_extents_text(r->meta.d, r->meta.L, a, sizeof a);
+  lattice_extents_text(lat->d, lat->L, b, sizeof b);
+  PetscCheck(!strcmp(a, b) && r->n > 0, lat->world, PETSC_ERR_USER_INPUT,
+             "-mass_propagator %s: %lld configurations on %s, but this chain is on %s", t->o.file, (long long)r->n, a, b);
+  const int64_t n = PetscMin(r->n, 1000);
+  PetscCall(PetscMalloc3((size_t)lat->Vglobal, &whole, (size_t)lat->V, &slab, (size_t)PetscMax(t->nk, 1), &p));
+  for (int64_t i = 0; i < n; i++) {
+    PetscCall(ensemble_read_config(r, i * r->n / n, whole));
+    for (int64_t v = 0; v < lat->V; v++) slab[v] = whole[lattice_global_index(lat, v)];
+    PetscCall(hmc_power_of(t->s, slab, p));
+    for (int64_t j = 0; j < t->nk; j++) t->power[j] += p[j];
+  }
+  PetscCall(PetscFree3(whole, slab, p));
+  PetscCall(ensemble_close(&r));
+  PetscCall(freeze(t, (double)n * lat->nreplicas));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -84,6 +119,7 @@ PetscErrorCode hmc_tune_create(hmc *s, const hmc_tune_options *o, hmc_tune **out
       PetscCall(hmc_set_mass(s, t->G));
       t->frozen = PETSC_TRUE;
     }
+    if (o->propagator == HMC_PROPAGATOR_FILE) PetscCall(from_file(t));
   }
   *out = t;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -110,7 +146,7 @@ PetscErrorCode hmc_tune_after(hmc_tune *t, uint64_t traj, const markov_result *r
     PetscCall(hmc_power(t->s, p));
     for (int64_t j = 0; j < t->nk; j++) t->power[j] += p[j];
     PetscCall(PetscFree(p));
-    if (tr == freeze_at(t) - 1) PetscCall(freeze(t));
+    if (tr == freeze_at(t) - 1) PetscCall(freeze(t, measured_count(t)));
   }
   const int64_t adapt_from = measures(t) ? freeze_at(t) : 0;
   if (t->o.target > 0 && tr >= adapt_from && tr < t->o.therm) {
@@ -139,7 +175,7 @@ PetscErrorCode hmc_tune_load(hmc_tune *t, const double *state)
   PetscCheck(state[0] >= 1 && state[1] >= 0 && state[2] >= 0 && state[2] < TUNE_WINDOW && state[3] >= 1, t->s->lat->world,
              PETSC_ERR_FILE_UNEXPECTED, "the checkpoint's HMC state (nmd %g) is not one this run can be in", state[0]);
   t->s->md.nmd = (int)state[0], t->window_acc = (int)state[1], t->window_n = (int)state[2], t->done = (int64_t)state[3];
-  if (measures(t) && t->done >= freeze_at(t)) PetscCall(freeze(t));
+  if (measures(t) && t->done >= freeze_at(t)) PetscCall(freeze(t, measured_count(t)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

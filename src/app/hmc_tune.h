@@ -9,6 +9,9 @@
  * the form `train -base gaussian` uses; kept as measured where the fit is
  * not positive on every mode), frozen from trajectory therm/2 on.
  * -mass_propagator free: G(p) = 1 / (phat^2 + m2) from the start.
+ * -mass_propagator FILE: the spectrum of up to 1000 configurations of an
+ * ensemble of this lattice (a previous run, or one a model generated),
+ * fitted as above, from the start.
  * -target_acceptance A: the steps per trajectory adapted in windows of 20
  * trajectories of [therm/2, therm) (by 1.2 when the window's acceptance is
  * more than 0.05 off A), frozen after.
@@ -31,13 +34,14 @@
 #include "latdiff/hmc.h"
 
 typedef enum { HMC_MASS_IDENTITY = 0, HMC_MASS_FOURIER = 1 } hmc_mass_kind;
-typedef enum { HMC_PROPAGATOR_MEASURED = 0, HMC_PROPAGATOR_FREE = 1 } hmc_propagator_kind;
+typedef enum { HMC_PROPAGATOR_MEASURED = 0, HMC_PROPAGATOR_FREE = 1, HMC_PROPAGATOR_FILE = 2 } hmc_propagator_kind;
 extern const char *const hmc_mass_names[], *const hmc_propagator_names[];
 
 typedef struct {
   hmc_mass_kind mass;
   hmc_propagator_kind propagator;
   double m2;     /* -mass_m2 of the free form */
+  char file[PETSC_MAX_PATH_LEN]; /* an ensemble of this lattice to measure G from */
   double target; /* -target_acceptance (0: the steps stay -nmd) */
   int therm;
 } hmc_tune_options;

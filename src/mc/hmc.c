@@ -106,13 +106,15 @@ PetscErrorCode hmc_set_mass(hmc *s, const double *G)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode hmc_power(hmc *s, double *power)
+PetscErrorCode hmc_power_of(hmc *s, const double *field, double *power)
 {
   PetscFunctionBeginUser;
   PetscCall(fourier_on(s));
-  PetscCall(fourier_power(s->ft, 1, s->phi, power));
+  PetscCall(fourier_power(s->ft, 1, field, power));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode hmc_power(hmc *s, double *power) { return hmc_power_of(s, s->phi, power); }
 
 /* v = M^-1 pi */
 static PetscErrorCode velocity(hmc *s)
