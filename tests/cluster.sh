@@ -66,5 +66,7 @@ check_fails "an unknown -cluster is refused" "-cluster" \
   $LATDIFF hmc -lattice 8,8 -kappa 0.2 -lambda 0.022 -cluster metropolis -output "$workdir/bad.h5"
 check_fails "-cluster_every 0 is refused" "-cluster_every" \
   $LATDIFF hmc -lattice 8,8 -kappa 0.2 -lambda 0.022 -cluster wolff -cluster_every 0 -output "$workdir/bad.h5"
+check_fails "-cluster_every without -cluster is refused, not ignored" "-cluster_every: an option of -cluster" \
+  $LATDIFF hmc -lattice 8,8 -kappa 0.2 -lambda 0.022 -cluster_every 2 -output "$workdir/bad.h5"
 check "no output from refused runs" test ! -e "$workdir/bad.h5"
 finish

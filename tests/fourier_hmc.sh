@@ -67,5 +67,15 @@ check_fails "-mass_propagator FILE of another lattice is refused" "on 16x8, but 
   $LATDIFF hmc $B -mass fourier -mass_propagator "$workdir/free.h5"
 check_fails "-mass_propagator naming no file is refused" "nofile.h5" \
   $LATDIFF hmc $B -mass fourier -mass_propagator "$workdir/nofile.h5"
+check_fails "-mass_propagator with the identity mass is refused, not ignored" "-mass_propagator: an option of -mass fourier" \
+  $LATDIFF hmc $B -mass_propagator free
+check_fails "-mass_m2 without -mass_propagator free is refused" "-mass_m2: an option of -mass_propagator free" \
+  $LATDIFF hmc $B -mass fourier -therm 20 -mass_m2 0.5
 check "no output from refused runs" test ! -e "$workdir/bad.h5"
+# the propagator's file by content: a restart with another file under its name is another chain
+check_fails "-restart with another ensemble under the -mass_propagator name is refused, naming it" "-mass_file_checksum" \
+  sh -c "cp '$workdir/free.h5' '$workdir/prop.h5' && touch '$workdir/p.h5.stop' &&
+  $TESTMPIRUN -n 2 $LATDIFF hmc $ff -ntraj 20 -mass fourier -mass_propagator '$workdir/prop.h5' -output '$workdir/p.h5' &&
+  rm '$workdir/p.h5.stop' && cp '$workdir/meas.h5' '$workdir/prop.h5' &&
+  $TESTMPIRUN -n 2 $LATDIFF hmc $ff -ntraj 20 -mass fourier -mass_propagator '$workdir/prop.h5' -output '$workdir/p.h5' -restart"
 finish

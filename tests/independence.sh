@@ -41,6 +41,8 @@ check "free field, exact score, with Fourier-accelerated HMC by the exact propag
   $LATDIFF sample $ff -ntraj 600 -therm 2 -ts_rtol 1e-6 -ts_atol 1e-6 -hmc_every 1 -mass fourier -tau 1.5 -nmd 4 \
   -output "$workdir/ffmix.h5"
 check "  ... chi2 and G(p) exact within 4 errors, <exp(-dH)> = 1" $F -input "$workdir/ffmix.h5"
+check_fails "-mass fourier without -hmc_every is refused, not ignored" "-mass fourier: an option of the HMC trajectories" \
+  $LATDIFF sample $ff -ntraj 5 -mass fourier -output "$workdir/bad.h5"
 check "the poorer model's acceptance is lower (3 steps against 300)" sh -c "
   a=\$(h5dump -a summary/acceptance '$workdir/c300.h5' | awk '/\\(0\\)/ {print \$2}');
   b=\$(h5dump -a summary/acceptance '$workdir/c3.h5' | awk '/\\(0\\)/ {print \$2}'); echo \$a \$b;

@@ -137,6 +137,12 @@ PetscErrorCode chain_options_finish(chain_options *o, const char *verb)
              "-force and -restart contradict each other: -force starts over, -restart continues");
   PetscCheck(o->flip >= 0 && o->flip <= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-flip: %g is not a probability in [0, 1]", o->flip);
+  {
+    PetscBool every;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-cluster_every", &every));
+    PetscCheck(o->cluster || !every, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-cluster_every: an option of -cluster swendsen-wang|wolff, which this run does not use");
+  }
   PetscCheck(!o->cluster || o->kappa >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-cluster: kappa %g < 0; the embedding joins aligned neighbours, which needs kappa >= 0", o->kappa);
   if (!o->stop_file[0]) snprintf(o->stop_file, sizeof o->stop_file, "%s.stop", o->output);

@@ -49,6 +49,15 @@ static PetscErrorCode parse(hmc_options *o)
                      &o->target));
   PetscOptionsEnd();
   PetscCall(chain_options_finish(&o->chain, "hmc"));
+  if (!o->chain.help) { /* options of the Fourier mass that do not apply are refused, not ignored */
+    PetscBool prop, m2;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-mass_propagator", &prop));
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-mass_m2", &m2));
+    PetscCheck(o->mass || !(prop || m2), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-%s: an option of -mass fourier; this run has the identity mass", prop ? "mass_propagator" : "mass_m2");
+    PetscCheck(!m2 || o->propagator == HMC_PROPAGATOR_FREE, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-mass_m2: an option of -mass_propagator free");
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -108,6 +117,13 @@ PetscErrorCode cmd_hmc(app_run *run)
   if (o.mass) {
     ensemble_meta_set_string(&meta, "mass", hmc_mass_names[o.mass]);
     ensemble_meta_set_string(&meta, "mass_propagator", o.propagator == HMC_PROPAGATOR_FILE ? o.propagator_text : hmc_propagator_names[o.propagator]);
+    if (o.propagator == HMC_PROPAGATOR_FILE) { /* by content: a restart with another file of the name is another chain */
+      uint64_t sum;
+      char text[24];
+      PetscCall(file_checksum(PETSC_COMM_WORLD, o.propagator_text, &sum));
+      snprintf(text, sizeof text, "%016llx", (unsigned long long)sum);
+      ensemble_meta_set_string(&meta, "mass_file_checksum", text);
+    }
     if (o.propagator == HMC_PROPAGATOR_FREE) ensemble_meta_set_real(&meta, "mass_m2", o.m2);
   }
   if (o.target > 0) ensemble_meta_set_real(&meta, "target_acceptance", o.target);
@@ -115,8 +131,7 @@ PetscErrorCode cmd_hmc(app_run *run)
   chain_stepper st = {.unit = "trajectory", .metropolis = PETSC_TRUE, .phi = h.s->phi, .h = h.s->h, .update = update,
                       .ctx = &h};
   if (tuned) st.save = save, st.load = load, st.finish = record;
-  if ((hmc_mass_kind)o.mass == HMC_MASS_FOURIER && o.propagator == HMC_PROPAGATOR_MEASURED)
-    st.extra = h.tune->power, st.extra_n = lat->Vglobal, st.extra_off = h.tune->k0, st.extra_len = h.tune->nk;
+  hmc_tune_extra(h.tune, &st.extra, &st.extra_n, &st.extra_off, &st.extra_len);
   PetscCall(chain_run(run, &o.chain, &meta, lat, theory, &st));
   PetscCall(hmc_tune_destroy(&h.tune));
   PetscCall(hmc_destroy(&h.s));

@@ -241,6 +241,8 @@ PetscErrorCode cmd_independence(app_run *run)
                "-start: the independence chain starts from a proposal of the model, not from -start");
   }
   PetscCall(chain_options_finish(&o.chain, "sample"));
+  PetscCheck(o.hmc_every > 0 || !o.mass, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-mass fourier: an option of the HMC trajectories of -hmc_every N, which this chain does not run");
   PetscCall(PetscStrncpy(o.chain.start, "proposal", sizeof o.chain.start)); /* what the file records */
   o.lp.exact_prior = m->ops.log_prior != NULL;
 

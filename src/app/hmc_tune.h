@@ -20,11 +20,13 @@
  * trajectories done (the stepper values), the spectrum's sums on this rank's modes (the extra
  * row): a restart at any trajectory repeats the uninterrupted run. The
  * ensemble file records the frozen propagator (/mass_propagator, with the
- * fit's terms and chi^2 per degree of freedom) and the frozen step count.
+ * fit's terms) and the frozen step count.
  *
  *   hmc_tune_create   C  for an hmc object and the run's settings
  *   hmc_tune_after    C  after trajectory t (measure, freeze, adapt)
  *   hmc_tune_save / hmc_tune_load   the stepper values
+ *   hmc_tune_extra    the checkpoint's extra row (chain.h): the spectrum's
+ *                     sums while the mass is measured, else none
  *   hmc_tune_record   C  into the ensemble before it is finished
  * C = collective on the world communicator. */
 #ifndef LATDIFF_APP_HMC_TUNE_H
@@ -52,11 +54,10 @@ typedef struct {
   int64_t k0, nk;   /* this rank's modes */
   double *power;    /* the spectrum's sums on them */
   double *G;        /* the frozen propagator on them */
+  double *work;     /* one spectrum on them */
   int window_acc, window_n;
   int64_t done; /* trajectories done */
   int fit_terms;
-  double fit_chi2;
-  PetscBool frozen;
 } hmc_tune;
 
 PetscErrorCode hmc_tune_create(hmc *s, const hmc_tune_options *o, hmc_tune **out);
@@ -64,6 +65,7 @@ PetscErrorCode hmc_tune_after(hmc_tune *t, uint64_t traj, const markov_result *r
 void hmc_tune_save(const hmc_tune *t, double *state);
 PetscErrorCode hmc_tune_load(hmc_tune *t, const double *state);
 PetscErrorCode hmc_tune_record(hmc_tune *t, ensemble_writer *w);
+void hmc_tune_extra(hmc_tune *t, double **extra, int64_t *n, int64_t *off, int64_t *len);
 PetscErrorCode hmc_tune_destroy(hmc_tune **t);
 
 #endif

@@ -14,6 +14,7 @@ struct cluster {
   cluster_kind kind;
   int *parent;            /* union-find over the local sites */
   int *root;              /* each site's root after the local pass */
+  int64_t *site;          /* each local site's global index */
   double *label;          /* per root: the smallest global site of its cluster so far */
   double *site_label;     /* per site with halo: its cluster's label, exchanged across the faces */
   halo *lh;               /* bound to site_label */
@@ -32,7 +33,9 @@ PetscErrorCode cluster_create(const lattice *lat, double kappa, cluster_kind kin
              "cluster_create: kind %d", (int)kind);
   PetscCall(PetscNew(&c));
   c->lat = lat, c->kappa = kappa, c->kind = kind;
-  PetscCall(PetscMalloc3((size_t)lat->V, &c->parent, (size_t)lat->V, &c->root, (size_t)lat->V, &c->label));
+  PetscCall(PetscMalloc4((size_t)lat->V, &c->parent, (size_t)lat->V, &c->root, (size_t)lat->V, &c->label,
+                         (size_t)lat->V, &c->site));
+  for (int64_t v = 0; v < lat->V; v++) c->site[v] = lattice_global_index(lat, v);
   PetscCall(PetscCalloc1((size_t)lattice_field_size(lat), &c->site_label));
   PetscCall(halo_create(lat, c->site_label, &c->lh));
   for (int mu = 0; mu < lat->d; mu++)
@@ -50,7 +53,7 @@ PetscErrorCode cluster_destroy(cluster **cp)
   if (!c) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(halo_destroy(&c->lh));
   PetscCall(PetscFree(c->site_label));
-  PetscCall(PetscFree3(c->parent, c->root, c->label));
+  PetscCall(PetscFree4(c->parent, c->root, c->label, c->site));
   for (int mu = 0; mu < LATTICE_MAXDIM; mu++)
     for (int s = 0; s < 2; s++) PetscCall(PetscFree(c->across[mu][s]));
   PetscCall(PetscFree(*cp));
@@ -102,20 +105,20 @@ static void draw_bonds(cluster *c, const double *phi, rng_key key)
   for (int mu = 0; mu < lat->d; mu++) {
     const int64_t stride = lat->stride[mu], l = lat->l[mu];
     for (int64_t v = 0; v < lat->V; v++) {
-      lattice_local_coords(lat, v, x);
-      if (x[mu] == l - 1 && lat->P[mu] > 1) continue; /* across the up face: below */
-      const int64_t y = x[mu] < l - 1 ? v + stride : v - (l - 1) * stride;
-      if (bond(c, key, global_of(lat, x, mu, 0), mu, phi[v], phi[y])) join(c->parent, (int)v, (int)y);
+      const int64_t xmu = v / stride % l;
+      if (xmu == l - 1 && lat->P[mu] > 1) continue; /* across the up face: below */
+      const int64_t y = xmu < l - 1 ? v + stride : v - (l - 1) * stride;
+      if (bond(c, key, c->site[v], mu, phi[v], phi[y])) join(c->parent, (int)v, (int)y);
     }
     if (lat->P[mu] == 1) continue;
     for (int s = 0; s < 2; s++)
       for (int64_t k = 0; k < lat->face[mu]; k++) {
         const int64_t v = lat->face_sites[mu][s][k];
         const double other = phi[lat->halo_offset[mu][s] + k];
-        lattice_local_coords(lat, v, x);
         /* down face: the bond (x - mu, mu); up face: (x, mu) */
-        c->across[mu][s][k] = (char)bond(c, key, global_of(lat, x, mu, s ? 0 : -1), mu, s ? phi[v] : other,
-                                         s ? other : phi[v]);
+        int64_t g = c->site[v];
+        if (!s) lattice_local_coords(lat, v, x), g = global_of(lat, x, mu, -1);
+        c->across[mu][s][k] = (char)bond(c, key, g, mu, s ? phi[v] : other, s ? other : phi[v]);
       }
   }
 }
@@ -125,7 +128,6 @@ static void draw_bonds(cluster *c, const double *phi, rng_key key)
 static PetscErrorCode label_clusters(cluster *c, int *rounds)
 {
   const lattice *lat = c->lat;
-  int x[LATTICE_MAXDIM];
   int64_t boundary = 0;
 
   PetscFunctionBeginUser;
@@ -133,8 +135,7 @@ static PetscErrorCode label_clusters(cluster *c, int *rounds)
   for (int64_t v = 0; v < lat->V; v++) {
     const int r = find(c->parent, (int)v);
     c->root[v] = r;
-    lattice_local_coords(lat, v, x);
-    c->label[r] = fmin(c->label[r], (double)global_of(lat, x, 0, 0));
+    c->label[r] = fmin(c->label[r], (double)c->site[v]);
   }
   for (int mu = 0; mu < lat->d; mu++)
     if (lat->P[mu] > 1) boundary += 2 * lat->face[mu];
@@ -167,7 +168,7 @@ PetscErrorCode cluster_update(cluster *c, double *phi, halo *h, uint64_t seed, u
   const lattice *lat = c->lat;
   const rng_key bkey = {seed, RNG_CLUSTER_BOND, step, (uint64_t)lat->replica},
                 fkey = {seed, RNG_CLUSTER_FLIP, step, (uint64_t)lat->replica};
-  int x[LATTICE_MAXDIM], rounds;
+  int rounds;
   double counts[2] = {0, 0}, wolff = -1; /* clusters, flipped sites; Wolff's label */
 
   PetscFunctionBeginUser;
@@ -180,13 +181,12 @@ PetscErrorCode cluster_update(cluster *c, double *phi, halo *h, uint64_t seed, u
                                 lat->Vglobal - 1);
     wolff = INFINITY;
     for (int64_t v = 0; v < lat->V; v++)
-      if (lattice_global_index(lat, v) == g0) wolff = c->label[c->root[v]];
+      if (c->site[v] == g0) wolff = c->label[c->root[v]];
     MPICHECK(MPI_Allreduce(MPI_IN_PLACE, &wolff, 1, MPI_DOUBLE, MPI_MIN, lat->comm));
   }
   for (int64_t v = 0; v < lat->V; v++) {
     const double L = c->label[c->root[v]];
-    lattice_local_coords(lat, v, x);
-    if ((double)global_of(lat, x, 0, 0) == L) counts[0] += 1; /* one site per cluster holds its label */
+    if ((double)c->site[v] == L) counts[0] += 1; /* one site per cluster holds its label */
     const int flip = c->kind == CLUSTER_WOLFF ? L == wolff : rng_uniform(fkey, (uint64_t)L) < 0.5;
     if (flip) phi[v] = -phi[v], counts[1] += 1;
   }

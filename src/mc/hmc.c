@@ -191,10 +191,7 @@ PetscErrorCode hmc_trajectory(hmc *s, uint64_t traj, markov_result *res)
   const double u = s->md.tau_jitter > 0 ? rng_uniform((rng_key){s->seed, RNG_TRAJECTORY, traj, (uint64_t)lat->replica}, 0) : 0.5;
   PetscCall(PetscArraycpy(s->phi_old, s->phi, lat->V));
   rng_field_normal(lat, mom, s->pi);
-  if (s->accel) { /* covariance M: white noise coloured by M^1/2 */
-    PetscCall(PetscArraycpy(s->v, s->pi, lat->V));
-    PetscCall(fourier_multiply(s->ft, 1, s->sqrt_M, s->v, s->pi));
-  }
+  if (s->accel) PetscCall(fourier_multiply(s->ft, 1, s->sqrt_M, s->pi, s->pi)); /* covariance M: coloured by M^1/2 */
   PetscCall(hmc_hamiltonian(s, &H0));
   PetscCall(integrate(s, s->md.tau * (1 + s->md.tau_jitter * (2 * u - 1))));
   PetscCall(hmc_hamiltonian(s, &H1));

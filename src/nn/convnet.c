@@ -1,7 +1,6 @@
 /* convnet.c — the periodic convolutional score network (nn_convnet.h). */
 #include "latdiff/nn_convnet.h"
 #include "latdiff/nn_net.h"
-#include "latdiff/profile.h"
 #include "latdiff/rng.h"
 
 #include <math.h>

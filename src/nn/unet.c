@@ -2,7 +2,6 @@
  * parameters and arena; the passes are in unet_impl.inc. */
 #include "latdiff/nn_net.h"
 #include "latdiff/nn_unet.h"
-#include "latdiff/profile.h"
 #include "latdiff/rng.h"
 
 #include <math.h>
